@@ -1,0 +1,48 @@
+# The commands the README names. Everything runs from the project's own virtual environment.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aidmarket_bench
+
+.PHONY: demo test install install-dev migrate serve bench lint lock e2e backup restore clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+## make demo: install, migrate, load the demo shop and serve it on http://127.0.0.1:8000/
+demo: migrate
+	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: install what the tests need and run them (DATABASE_URL picks the database)
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+lock:
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --allow-unsafe -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --allow-unsafe -o requirements-dev.txt requirements-dev.in requirements.in
+
+clean:
+	rm -rf var/db.sqlite3 var/media var/static var/test-media

@@ -1,0 +1,209 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.catalogue.abstract_models import AbstractProduct
+from oscar.core.loading import is_model_registered
+
+from catalogue_ext import certification
+from shop.uploads import validate_scan
+
+
+class RegionQuerySet(models.QuerySet):
+    def provinces(self):
+        return self.filter(level=Region.Level.PROVINCE)
+
+    def counties(self):
+        return self.filter(level=Region.Level.COUNTY)
+
+    def poverty_counties(self):
+        return self.filter(level=Region.Level.COUNTY, is_poverty_county=True)
+
+
+class Region(models.Model):
+    """A GB/T 2260 administrative division: province, prefecture-level city or county."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("Prefecture-level city")
+        COUNTY = "county", _("County")
+
+    code = models.CharField(_("Division code"), max_length=6, primary_key=True)
+    name = models.CharField(_("Name"), max_length=64)
+    level = models.CharField(_("Level"), max_length=8, choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    province = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("Denormalised: the province this division belongs to (itself for a province)."),
+    )
+    is_poverty_county = models.BooleanField(
+        _("Former national poverty county (脱贫县)"), default=False, db_index=True
+    )
+    poverty_exit_year = models.PositiveSmallIntegerField(_("Year lifted out of poverty"), null=True, blank=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        app_label = "catalogue"
+        ordering = ["code"]
+        verbose_name = _("Region")
+        verbose_name_plural = _("Regions")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def full_name(self):
+        names = []
+        if self.province_id and self.province_id != self.code:
+            names.append(self.province.name)
+        if self.parent_id and self.parent_id not in (self.code, self.province_id):
+            names.append(self.parent.name)
+        names.append(self.name)
+        return " ".join(names)
+
+
+class ProductQuerySet(models.QuerySet):
+    """Reusable reads of products. The certification rule lives in certified()."""
+
+    def browsable(self):
+        return self.filter(is_public=True, parent__isnull=True)
+
+    def certified(self, on: datetime.date | None = None):
+        """Products with an approved certificate valid on `on` (default: today, Asia/Shanghai)."""
+        return self.filter(self.certified_condition(on))
+
+    def uncertified(self, on: datetime.date | None = None):
+        return self.exclude(self.certified_condition(on))
+
+    def with_certified_flag(self, on: datetime.date | None = None):
+        return self.annotate(is_certified_now=self.certified_condition(on))
+
+    @staticmethod
+    def certified_condition(on: datetime.date | None = None):
+        valid = ProductCertificate.objects.valid(on=on).filter(product=OuterRef("pk"))
+        return Exists(valid)
+
+    def from_province(self, codes):
+        return self.filter(origin_province__in=codes)
+
+    def from_county(self, codes):
+        return self.filter(origin_county__in=codes)
+
+
+class Product(AbstractProduct):
+    origin_county = models.ForeignKey(
+        Region,
+        verbose_name=_("Origin county"),
+        null=True,
+        blank=True,  # parent/child products inherit from their parent; the dashboard form requires it
+        on_delete=models.PROTECT,
+        related_name="products",
+        limit_choices_to={"level": Region.Level.COUNTY},
+    )
+    # Denormalised from origin_county so that province filters need no join; kept by save().
+    origin_province = models.ForeignKey(
+        Region, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ProductQuerySet.as_manager()
+    browsable = None  # Oscar's BrowsableProductManager is replaced by objects.browsable()
+
+    class Meta(AbstractProduct.Meta):
+        app_label = "catalogue"
+        indexes = [
+            models.Index(fields=["is_public", "origin_province"], name="product_public_province"),
+            models.Index(fields=["is_public", "origin_county"], name="product_public_county"),
+            models.Index(fields=["-date_created"], name="product_newest"),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.origin_province_id = self.origin_county.province_id if self.origin_county_id else None
+        super().save(*args, **kwargs)
+
+    def current_certificate(self, on: datetime.date | None = None):
+        return ProductCertificate.objects.valid(on=on).filter(product=self).order_by("-expiry_date").first()
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid(self, on: datetime.date | None = None):
+        """The one definition of a certificate that makes its product certified."""
+        on = on or certification.today()
+        return self.filter(
+            status=ProductCertificate.Status.APPROVED,
+            expiry_date__gte=on,
+        ).filter(Q(issue_date__isnull=True) | Q(issue_date__lte=on))
+
+
+class ProductCertificate(models.Model):
+    """A poverty-alleviation / consumption-aid product certificate (扶贫产品认定 / 消费帮扶产品认定)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.CASCADE, related_name="certificates", verbose_name=_("Product")
+    )
+    number = models.CharField(_("Certificate number"), max_length=64)
+    issuing_authority = models.CharField(_("Issuing authority"), max_length=128)
+    catalogue_batch = models.CharField(_("National catalogue batch"), max_length=64, blank=True)
+    issue_date = models.DateField(_("Issue date"))
+    expiry_date = models.DateField(_("Expiry date"))
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    status_reason = models.TextField(_("Reason"), blank=True)
+    scan = models.FileField(
+        _("Certificate scan"), upload_to="certificates/%Y/%m/", blank=True, validators=[validate_scan]
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    expiry_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        app_label = "catalogue"
+        ordering = ["-expiry_date"]
+        verbose_name = _("Product certificate")
+        verbose_name_plural = _("Product certificates")
+        indexes = [models.Index(fields=["product", "status", "expiry_date"], name="cert_validity")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expiry_date__gte=models.F("issue_date")), name="cert_expiry_after_issue"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.get_status_display()})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.issue_date and self.expiry_date and self.expiry_date < self.issue_date:
+            raise ValidationError({"expiry_date": _("The expiry date cannot be before the issue date.")})
+
+    def is_valid_on(self, day: datetime.date | None = None) -> bool:
+        day = day or certification.today()
+        return (
+            self.status == self.Status.APPROVED
+            and self.expiry_date >= day
+            and (self.issue_date is None or self.issue_date <= day)
+        )
+
+
+from oscar.apps.catalogue.models import *  # noqa: E402,F401,F403
+

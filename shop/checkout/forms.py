@@ -1,0 +1,13 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentMethodForm(forms.Form):
+    method = forms.ChoiceField(label=_("Payment method"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, methods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.methods = list(methods)
+        self.fields["method"].choices = [(method.code, method.label) for method in self.methods]
+        if self.methods and not self.is_bound:
+            self.initial.setdefault("method", self.methods[0].code)

@@ -1,0 +1,68 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from oscar.apps.checkout import views
+from oscar.apps.payment.exceptions import UnableToTakePayment
+from oscar.core.loading import get_model
+
+from shop.checkout import payment_methods
+from shop.checkout.forms import PaymentMethodForm
+
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
+
+
+class PaymentMethodView(views.PaymentMethodView):
+    """Let the customer choose among the payment methods on offer."""
+
+    template_name = "oscar/checkout/payment_method.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(data=request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        self.checkout_session.set_payment_method(form.cleaned_data["method"])
+        return redirect("checkout:preview")
+
+    def get_form(self, data=None):
+        chosen = self.checkout_session.payment_method()
+        return PaymentMethodForm(
+            data=data,
+            methods=payment_methods.available(self.request),
+            initial={"method": chosen} if chosen else None,
+        )
+
+
+class PaymentDetailsView(views.PaymentDetailsView):
+    def get(self, request, *args, **kwargs):
+        if not self.preview:
+            # Offline methods have no details to enter: go straight to the preview.
+            return redirect("checkout:preview")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["payment_method"] = payment_methods.get(self.checkout_session.payment_method() or "", self.request)
+        return ctx
+
+    def build_submission(self, **kwargs):
+        submission = super().build_submission(**kwargs)
+        method = self.checkout_session.payment_method()
+        submission["payment_kwargs"]["method"] = method
+        submission["order_kwargs"]["payment_method"] = method
+        return submission
+
+    def handle_payment(self, order_number, total, method=None, **kwargs):
+        """Record the chosen offline method as the payment source; money arrives later."""
+        chosen = payment_methods.get(method or "", self.request)
+        if chosen is None or chosen.online:
+            raise UnableToTakePayment(_("Please choose a payment method."))
+        source_type, _created = SourceType.objects.get_or_create(
+            code=chosen.code, defaults={"name": str(chosen.label)}
+        )
+        self.add_payment_source(
+            Source(source_type=source_type, currency=total.currency, amount_allocated=total.incl_tax)
+        )

@@ -1,0 +1,4 @@
+from .base import *  # noqa: F401,F403
+from .env import env
+
+DEBUG = env.bool("DEBUG", default=True)

@@ -1,0 +1,63 @@
+import pytest
+from django.core.cache import cache
+from oscar.core.loading import get_model
+
+from tests import factories
+
+Country = get_model("address", "Country")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Each test gets its own media folder and an empty cache."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def china(db):
+    country, _ = Country.objects.get_or_create(
+        iso_3166_1_a2="CN",
+        defaults={"iso_3166_1_a3": "CHN", "iso_3166_1_numeric": "156", "printable_name": "中国",
+                  "name": "People's Republic of China", "is_shipping_country": True},
+    )
+    return country
+
+
+@pytest.fixture
+def county(db):
+    return factories.CountyFactory()
+
+
+@pytest.fixture
+def non_poverty_county(db):
+    return factories.CountyFactory(
+        code="360702", name="章贡区", is_poverty_county=False, poverty_exit_year=None
+    )
+
+
+@pytest.fixture
+def partner(db, county):
+    return factories.PartnerFactory(county=county)
+
+
+@pytest.fixture
+def certified_product(db, partner):
+    return factories.ProductFactory(partner=partner, certified=True)
+
+
+@pytest.fixture
+def uncertified_product(db, partner):
+    return factories.ProductFactory(partner=partner, title="普通大米")
+
+
+@pytest.fixture
+def consumer(db):
+    return factories.UserFactory(username="consumer", email="consumer@example.cn")
+
+
+@pytest.fixture
+def staff_user(db):
+    return factories.UserFactory(username="staff", email="staff@example.cn", is_staff=True)
