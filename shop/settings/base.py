@@ -258,3 +258,6 @@ LOGGING = {
 
 # Aidmarket domain settings
 AIDMARKET_DEFAULT_QUOTA_SHARE = env.str("AIDMARKET_DEFAULT_QUOTA_SHARE", default="0.10")  # a decimal fraction
+
+# Modules with an idempotent load(stdout) that `load_demo_data` calls after the core demo data.
+AIDMARKET_DEMO_LOADERS = []
