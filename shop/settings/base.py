@@ -261,3 +261,12 @@ AIDMARKET_DEFAULT_QUOTA_SHARE = env.str("AIDMARKET_DEFAULT_QUOTA_SHARE", default
 
 # Modules with an idempotent load(stdout) that `load_demo_data` calls after the core demo data.
 AIDMARKET_DEMO_LOADERS = []
+
+# --- CMS (issue 5) ---
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.ImageForm"  # alt text (description) is required
+WAGTAILEMBEDS_FINDERS = [{"class": "cms.embeds.ChineseVideoFinder"}, {"class": "wagtail.embeds.finders.oembed"}]
+# Optional dotted path to a function(limit=...) returning products for the home page's help-sell rail;
+# empty = the active help-sell flags of shop.sellers when that app is installed.
+AIDMARKET_HELP_SELL_PRODUCTS = env("AIDMARKET_HELP_SELL_PRODUCTS", default="")  # noqa: F405
+AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["cms.demo"]  # noqa: F405
+# --- end of CMS ---
