@@ -5,7 +5,7 @@ from oscar.core.loading import get_class
 
 
 class SearchConfig(OscarConfig):
-    """Replaces Oscar's haystack search: product browsing and search views live here."""
+    """Replaces Oscar's haystack search: product browsing, search and autocomplete views live here."""
 
     label = "search"
     name = "search"
@@ -13,7 +13,16 @@ class SearchConfig(OscarConfig):
     namespace = "search"
 
     def ready(self):
+        from search import receivers
+
+        receivers.connect()
         self.search_view = get_class("search.views", "FacetedSearchView")
+        self.autocomplete_view = get_class("search.views", "AutocompleteView")
 
     def get_urls(self):
-        return self.post_process_urls([path("", self.search_view.as_view(), name="search")])
+        return self.post_process_urls(
+            [
+                path("", self.search_view.as_view(), name="search"),
+                path("autocomplete/", self.autocomplete_view.as_view(), name="autocomplete"),
+            ]
+        )

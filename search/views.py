@@ -1,17 +1,21 @@
 from django.contrib import messages
 from django.core.paginator import InvalidPage
-from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import ListView
 from oscar.core.loading import get_model
 
-from search.filters import CatalogueFilters, county_counts, province_counts
+from search import autocomplete, engine, presentation, text
+from search.backends.base import SearchRequest
+from search.filters import DEFAULT_QUERY_SORT, DEFAULT_SORT, SORTS, CatalogueFilters
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
-ProductCategory = get_model("catalogue", "ProductCategory")
+
+# Elasticsearch pages at most 10,000 hits deep; nobody pages further than this by hand.
+MAX_RESULT_WINDOW = 10_000
 
 
 def listing_queryset():
@@ -24,29 +28,89 @@ def listing_queryset():
     )
 
 
+def products_in_order(ids, *, query: str = ""):
+    """The products with these ids, in this order, each with `search_title` highlighted for the query."""
+    products = {product.id: product for product in listing_queryset().filter(id__in=ids)}
+    ordered = [products[pk] for pk in ids if pk in products]
+    for product in ordered:
+        product.search_title = text.highlight(product.title, query) if query else product.title
+    return ordered
+
+
+class ResultWindow:
+    """`total` results of which only one page is loaded: what Django's Paginator needs to page them."""
+
+    def __init__(self, total: int, offset: int, items: list):
+        self.total, self.offset, self.items = total, offset, items
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self.items if key.start in (None, self.offset) else []
+        return self.items[key - self.offset]
+
+
 class CatalogueView(ListView):
-    """Browse all products, filtered by province, county and certification."""
+    """Browse all products, narrowed by facets (place, category, seller, price, certification, stock)."""
 
     template_name = "oscar/catalogue/browse.html"
     context_object_name = "products"
     paginate_by = 24
+    query = ""
 
     def get(self, request, *args, **kwargs):
-        self.filters = CatalogueFilters.from_query(request.GET)
+        self.filters = CatalogueFilters.from_query(request.GET, default_sort=self.default_sort())
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
             messages.error(request, _("The given page number was invalid."))
             return redirect(self.first_page_url())
 
-    def first_page_url(self):
-        return self.request.path
+    def default_sort(self):
+        return DEFAULT_SORT
 
-    def base_queryset(self):
-        return listing_queryset()
+    def first_page_url(self):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return f"{self.request.path}?{query.urlencode()}" if query else self.request.path
+
+    def category(self):
+        return None
+
+    def search_request(self, page: int, **overrides) -> SearchRequest:
+        category = self.category()
+        options = {
+            "query": self.query,
+            "filters": self.filters,
+            "page": page,
+            "per_page": self.paginate_by,
+            "category_id": category.id if category else None,
+        }
+        options.update(overrides)
+        return SearchRequest(**options)
+
+    def requested_page(self) -> int:
+        raw = self.request.GET.get(self.page_kwarg) or "1"
+        if raw == "last":
+            total = engine.backend().search(self.search_request(1, with_facets=False)).total
+            return max(1, -(-total // self.paginate_by))
+        if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+            raise Http404
+        page = int(raw)
+        if page * self.paginate_by > MAX_RESULT_WINDOW:
+            raise Http404
+        return page
 
     def get_queryset(self):
-        return self.filters.apply(self.base_queryset())
+        page = self.requested_page()
+        self.results = engine.backend().search(self.search_request(page))
+        offset = (page - 1) * self.paginate_by
+        return ResultWindow(self.results.total, offset, products_in_order(self.results.ids, query=self.query))
 
     def paginate_queryset(self, queryset, page_size):
         try:
@@ -56,83 +120,108 @@ class CatalogueView(ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        unfiltered = Product.objects.browsable()
-        ctx["filters"] = self.filters
-        ctx["province_facets"] = province_counts(self.narrow(unfiltered))
-        ctx["county_facets"] = (
-            county_counts(self.narrow(unfiltered), self.filters.provinces) if self.filters.provinces else []
+        ctx["products"] = list(ctx["page_obj"].object_list)
+        ctx["object_list"] = ctx["products"]
+        facets = presentation.build_facets(
+            self.results, self.filters, self.request.GET, scope=self.category()
         )
+        ctx["facets"] = facets
+        ctx["filters"] = self.filters
+        ctx["province_facets"] = _as_pairs(facets.get("province", []))
+        ctx["city_facets"] = _as_pairs(facets.get("city", []))
+        ctx["county_facets"] = _as_pairs(facets.get("county", []))
+        ctx["sort_options"] = [
+            (key, label) for key, label in SORTS.items() if key != "relevance" or self.query
+        ]
+        ctx["total"] = self.results.total
+        ctx["search_backend"] = self.results.backend
         ctx["summary"] = _("All products")
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["query_without_page"] = query.urlencode()
+        if not self.results.total:
+            ctx["popular_categories"] = presentation.popular_categories()
+            ctx["help_sell_products"] = products_in_order(presentation.help_sell_product_ids())
         return ctx
 
-    def narrow(self, queryset):
-        """Restrict facet counts to the current category (the category view overrides)."""
-        if self.filters.certified_only:
-            queryset = queryset.certified()
-        return queryset
+
+def _as_pairs(options):
+    """(Region, count) pairs, the shape the catalogue templates have always used."""
+    from oscar.core.loading import get_model
+
+    Region = get_model("catalogue", "Region")
+    regions = Region.objects.in_bulk([option.value for option in options])
+    return [(regions[option.value], option.count) for option in options if option.value in regions]
 
 
 class ProductCategoryView(CatalogueView):
     template_name = "oscar/catalogue/category.html"
 
     def get(self, request, *args, **kwargs):
-        self.category = get_object_or_404(Category, pk=kwargs["pk"])
-        if not (self.category.is_public or request.user.is_staff):
+        self._category = get_object_or_404(Category, pk=kwargs["pk"])
+        if not (self._category.is_public or request.user.is_staff):
             raise Http404
-        expected = self.category.get_absolute_url()
+        expected = self._category.get_absolute_url()
         if expected != request.path:
             return HttpResponsePermanentRedirect(expected)
         return super().get(request, *args, **kwargs)
 
+    def category(self):
+        return self._category
+
     def first_page_url(self):
-        return self.category.get_absolute_url()
-
-    def category_ids(self):
-        if not hasattr(self, "_category_ids"):
-            self._category_ids = list(self.category.get_descendants_and_self().values_list("id", flat=True))
-        return self._category_ids
-
-    def in_category(self, queryset):
-        links = ProductCategory.objects.filter(product=OuterRef("pk"), category_id__in=self.category_ids())
-        return queryset.filter(Exists(links))
-
-    def base_queryset(self):
-        return self.in_category(super().base_queryset())
-
-    def narrow(self, queryset):
-        return super().narrow(self.in_category(queryset))
+        return self._category.get_absolute_url()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["category"] = self.category
-        ctx["summary"] = self.category.name
+        ctx["category"] = self._category
+        ctx["summary"] = self._category.name
         return ctx
 
 
 class FacetedSearchView(CatalogueView):
-    """Keyword search over the catalogue (the search engine issue extends this)."""
+    """Keyword search over the catalogue, with a separate section of matching CMS stories."""
 
     template_name = "oscar/search/results.html"
 
     def get(self, request, *args, **kwargs):
-        self.query = (request.GET.get("q") or "").strip()[:200]
+        self.raw_query = (request.GET.get("q") or "")[:2000]
+        self.query = text.clean_query(self.raw_query)
         return super().get(request, *args, **kwargs)
 
-    def base_queryset(self):
-        queryset = super().base_queryset()
-        if self.query:
-            queryset = queryset.filter(title__icontains=self.query)
-        return queryset
-
-    def narrow(self, queryset):
-        if self.query:
-            queryset = queryset.filter(title__icontains=self.query)
-        return super().narrow(queryset)
+    def default_sort(self):
+        return DEFAULT_QUERY_SORT if self.query else DEFAULT_SORT
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["query"] = self.query
+        ctx["raw_query"] = self.raw_query.strip()[:200]
+        ctx["stories"] = presentation.stories(self.query) if self.query else []
+        if self.query and not self.results.total:
+            suggestion = engine.backend().closest_title(self.query)
+            if suggestion:
+                ctx["did_you_mean"] = _best_phrase(suggestion, self.query)
+        ctx["summary"] = (
+            _("Results for “%(query)s”") % {"query": self.query} if self.query else _("All products")
+        )
         return ctx
+
+
+def _best_phrase(title: str, query: str) -> str:
+    """The word of `title` sharing most tokens with the query: the did-you-mean suggestion."""
+    wanted = set(text.query_tokens(query))
+    words = text.TOKEN.findall(title)
+    scored = [(len(wanted & set(text.index_tokens(word))), word) for word in words]
+    scored = [pair for pair in scored if pair[0]]
+    return max(scored, key=lambda pair: (pair[0], len(pair[1])))[1] if scored else title
+
+
+class AutocompleteView(View):
+    """JSON suggestions for the search box: products, categories and counties shoppers may see."""
+
+    def get(self, request):
+        response = JsonResponse(
+            autocomplete.suggest(request.GET.get("q", "")[:200]), json_dumps_params={"ensure_ascii": False}
+        )
+        response["Cache-Control"] = "public, max-age=60"
+        return response

@@ -61,3 +61,9 @@ def consumer(db):
 @pytest.fixture
 def staff_user(db):
     return factories.UserFactory(username="staff", email="staff@example.cn", is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _search_indexes_immediately(settings):
+    """Search: index catalogue changes at once, since a test's transaction never commits (issue 6)."""
+    settings.SEARCH_INDEX_ON_COMMIT = False

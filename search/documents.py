@@ -1,0 +1,193 @@
+"""Product search documents: what both backends index, built from the catalogue in a fixed number of
+queries per batch (no per-product queries), so a rebuild runs in constant memory batch by batch."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.module_loading import import_string
+from oscar.core.loading import get_model
+
+from search import text
+
+Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductCertificate = get_model("catalogue", "ProductCertificate")
+StockRecord = get_model("partner", "StockRecord")
+Partner = get_model("partner", "Partner")
+Line = get_model("order", "Line")
+
+
+@dataclass
+class ProductDoc:
+    id: int
+    title: str
+    description: str
+    date_created: datetime.datetime
+    available: bool
+    category_ids: list[int] = field(default_factory=list)
+    category_names: list[str] = field(default_factory=list)
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    region_names: list[str] = field(default_factory=list)
+    seller_id: int | None = None
+    seller_name: str = ""
+    price: Decimal | None = None
+    in_stock: bool = False
+    certified: bool = False
+    certified_until: datetime.date | None = None
+    help_sell: bool = False
+    num_sold: int = 0
+    pinyin: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return " ".join([self.description, *self.category_names, *self.region_names, self.seller_name])
+
+    def as_elasticsearch(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "body": self.body,
+            "pinyin": self.pinyin,
+            "category_ids": self.category_ids,
+            "province": self.province or None,
+            "city": self.city or None,
+            "county": self.county or None,
+            "seller_id": self.seller_id,
+            "price": float(self.price) if self.price is not None else None,
+            "in_stock": self.in_stock,
+            "certified": self.certified,
+            "certified_until": self.certified_until.isoformat() if self.certified_until else None,
+            "help_sell": self.help_sell,
+            "num_sold": self.num_sold,
+            "date_created": self.date_created.isoformat(),
+            "available": self.available,
+        }
+
+
+def help_sell_ids(product_ids: Iterable[int]) -> set[int]:
+    """Products currently flagged for help-sell, via the hook named in SEARCH_HELP_SELL_FILTER (if any).
+
+    The hook takes a Product queryset and returns the flagged subset; help-sell is owned by the sellers'
+    app, so search only asks."""
+    path = getattr(settings, "SEARCH_HELP_SELL_FILTER", "")
+    if not path:
+        return set()
+    flagged = import_string(path)(Product.objects.filter(id__in=list(product_ids)))
+    return set(flagged.values_list("id", flat=True))
+
+
+def _categories_by_path():
+    rows = Category.objects.filter(is_public=True, ancestors_are_public=True).values_list(
+        "id", "path", "name", "depth"
+    )
+    return {path: (pk, name) for pk, path, name, _depth in rows}, Category.steplen
+
+
+def build(product_ids: Iterable[int]) -> list[ProductDoc]:
+    """Documents for the given products (missing ids are simply absent)."""
+    ids = list(product_ids)
+    if not ids:
+        return []
+    stock = StockRecord.objects.filter(Q(product=OuterRef("pk")) | Q(product__parent=OuterRef("pk")))
+    in_stock = stock.filter(num_in_stock__gt=Coalesce(F("num_allocated"), Value(0)))
+    valid_certificates = ProductCertificate.objects.valid().filter(product=OuterRef("pk"))
+    sold = (
+        Line.objects.filter(product=OuterRef("pk"), order__in=get_model("order", "Order").objects.paid())
+        .order_by()
+        .values("product")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    products = (
+        Product.objects.filter(id__in=ids)
+        .with_certified_flag()
+        .annotate(
+            min_price=Subquery(stock.order_by("price").values("price")[:1]),
+            seller=Subquery(stock.order_by("price", "id").values("partner_id")[:1]),
+            has_stock=Exists(in_stock),
+            certified_until=Subquery(valid_certificates.order_by("-expiry_date").values("expiry_date")[:1]),
+            sold=Coalesce(Subquery(sold), 0),
+        )
+        .select_related("product_class", "origin_county", "origin_county__parent", "origin_province")
+        .only(
+            "id",
+            "title",
+            "description",
+            "date_created",
+            "is_public",
+            "parent_id",
+            "structure",
+            "product_class__track_stock",
+            "origin_county__code",
+            "origin_county__name",
+            "origin_county__level",
+            "origin_county__parent__code",
+            "origin_county__parent__name",
+            "origin_county__parent__level",
+            "origin_province__code",
+            "origin_province__name",
+        )
+    )
+    categories, steplen = _categories_by_path()
+    links: dict[int, list[str]] = {}
+    for product_id, path in ProductCategory.objects.filter(product_id__in=ids).values_list(
+        "product_id", "category__path"
+    ):
+        links.setdefault(product_id, []).append(path)
+    products = list(products)
+    seller_names = dict(
+        Partner.objects.filter(id__in={p.seller for p in products if p.seller}).values_list("id", "name")
+    )
+    flagged = help_sell_ids(ids)
+
+    docs = []
+    for product in products:
+        category_ids, category_names = [], []
+        for path in links.get(product.id, []):
+            for depth in range(1, len(path) // steplen + 1):
+                hit = categories.get(path[: depth * steplen])
+                if hit is None:  # a non-public ancestor hides the branch
+                    break
+                if hit[0] not in category_ids:
+                    category_ids.append(hit[0])
+                    category_names.append(hit[1])
+        county = product.origin_county
+        city = county.parent if county and county.parent and county.parent.level == "city" else None
+        province = product.origin_province
+        regions = [region for region in (province, city, county) if region]
+        track_stock = product.product_class.track_stock if product.product_class else True
+        docs.append(
+            ProductDoc(
+                id=product.id,
+                title=product.title or "",
+                description=text.plain_text(product.description),
+                date_created=product.date_created,
+                available=bool(
+                    product.is_public and product.parent_id is None and product.min_price is not None
+                ),
+                category_ids=category_ids,
+                category_names=category_names,
+                province=province.code if province else "",
+                city=city.code if city else "",
+                county=county.code if county else "",
+                region_names=[region.name for region in regions],
+                seller_id=product.seller,
+                seller_name=seller_names.get(product.seller, ""),
+                price=product.min_price,
+                in_stock=bool(product.has_stock or (not track_stock and product.min_price is not None)),
+                certified=bool(product.is_certified_now),
+                certified_until=product.certified_until,
+                help_sell=product.id in flagged,
+                num_sold=product.sold or 0,
+                pinyin=text.pinyin_keys(product.title or ""),
+            )
+        )
+    return docs

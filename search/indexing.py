@@ -1,0 +1,151 @@
+"""Keeping the search index right: changed products are re-indexed after their transaction commits.
+
+`schedule(ids)` collects product ids per transaction and registers one on_commit callback, so a
+transaction that touches many products re-indexes them in batches. At commit the database index rows
+are rewritten; Elasticsearch is updated right away (development, tests) or, with SEARCH_INDEX_QUEUE on
+(production), through the PendingIndexUpdate queue that `process_search_queue` drains off the request
+path. With SEARCH_INDEX_ON_COMMIT off (the test suite), scheduling indexes immediately.
+"""
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from oscar.core.loading import get_model
+
+from search import documents, engine
+from search.backends.database import DatabaseBackend
+from search.models import PendingIndexUpdate, ProductDocument
+
+logger = logging.getLogger("aidmarket.search")
+Product = get_model("catalogue", "Product")
+
+BATCH_SIZE = 500
+_pending = threading.local()
+
+
+def schedule(product_ids: Iterable[int]) -> None:
+    """Re-index these products once the current transaction commits (batched per transaction)."""
+    ids = {pk for pk in product_ids if pk}
+    if not ids:
+        return
+    if not getattr(settings, "SEARCH_INDEX_ON_COMMIT", True):
+        index_products(ids)
+        return
+    connection = transaction.get_connection()
+    registered = connection.in_atomic_block and any(entry[1] is _flush for entry in connection.run_on_commit)
+    if registered and getattr(_pending, "ids", None) is not None:
+        _pending.ids.update(ids)
+        return
+    # A new transaction (or the last one rolled back, discarding its callback): start a new batch.
+    _pending.ids = ids
+    transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    ids = getattr(_pending, "ids", None) or set()
+    _pending.ids = None
+    if ids:
+        index_products(ids)
+
+
+def index_products(product_ids: Iterable[int]) -> None:
+    """Rewrite the index entries of these products now (removing products that are gone)."""
+    ids = sorted(set(product_ids))
+    for start in range(0, len(ids), BATCH_SIZE):
+        batch = ids[start : start + BATCH_SIZE]
+        docs = documents.build(batch)
+        deleted = sorted(set(batch) - {doc.id for doc in docs})
+        DatabaseBackend().index(docs, deleted_ids=deleted)
+        if engine.elasticsearch_enabled():
+            if getattr(settings, "SEARCH_INDEX_QUEUE", False):
+                PendingIndexUpdate.objects.bulk_create(
+                    [PendingIndexUpdate(product_id=pk) for pk in batch], ignore_conflicts=True
+                )
+            else:
+                _push_to_elasticsearch(docs, deleted)
+
+
+def _push_to_elasticsearch(docs, deleted) -> bool:
+    try:
+        engine.elasticsearch_backend().index(docs, deleted_ids=deleted)
+        return True
+    except Exception:  # noqa: BLE001 - the shop keeps working; the queue or a rebuild catches up
+        logger.exception(
+            "Could not update Elasticsearch for %d products; queued for retry", len(docs) + len(deleted)
+        )
+        PendingIndexUpdate.objects.bulk_create(
+            [PendingIndexUpdate(product_id=pk) for pk in [*(d.id for d in docs), *deleted]],
+            ignore_conflicts=True,
+        )
+        return False
+
+
+def process_queue(*, limit: int = 5000) -> int:
+    """Push queued products to Elasticsearch; returns how many were sent. Run by `process_search_queue`."""
+    sent = 0
+    while sent < limit:
+        batch = list(
+            PendingIndexUpdate.objects.order_by("queued_at").values_list("product_id", flat=True)[:BATCH_SIZE]
+        )
+        if not batch:
+            break
+        docs = documents.build(batch)
+        deleted = sorted(set(batch) - {doc.id for doc in docs})
+        try:
+            engine.elasticsearch_backend().index(docs, deleted_ids=deleted)
+        except Exception:  # noqa: BLE001
+            logger.exception("Elasticsearch still unavailable; %d products stay queued", len(batch))
+            break
+        PendingIndexUpdate.objects.filter(product_id__in=batch).delete()
+        sent += len(batch)
+    return sent
+
+
+def product_id_batches(batch_size: int) -> Iterable[list[int]]:
+    """All product ids in ascending batches, by keyset pagination (constant memory at any size)."""
+    last = 0
+    while True:
+        batch = list(
+            Product.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size]
+        )
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]
+
+
+def rebuild(
+    *,
+    batch_size: int = 1000,
+    elasticsearch: bool | None = None,
+    progress: Callable[[int], None] = lambda n: None,
+) -> dict:
+    """Rebuild both indexes from the catalogue. Elasticsearch gets a fresh index that replaces the old
+    one by an alias swap, so searches keep answering throughout."""
+    if elasticsearch is None:
+        elasticsearch = engine.elasticsearch_enabled()
+    es = engine.elasticsearch_backend() if elasticsearch else None
+    new_index = es.start_rebuild() if es else None
+    database = DatabaseBackend()
+    started_max = Product.objects.aggregate(top=Max("pk"))["top"] or 0
+    count = 0
+    for batch in product_id_batches(batch_size):
+        docs = documents.build(batch)
+        database.index(docs, deleted_ids=sorted(set(batch) - {doc.id for doc in docs}))
+        if es:
+            es.bulk_into(new_index, docs)
+        count += len(batch)
+        progress(len(batch))
+    # Rows whose product vanished are removed by the foreign key cascade; nothing else to sweep.
+    replaced = es.finish_rebuild(new_index) if es else []
+    return {
+        "products": count,
+        "documents": ProductDocument.objects.count(),
+        "index": new_index,
+        "replaced": replaced,
+        "max_id": started_max,
+    }
