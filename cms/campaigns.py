@@ -96,7 +96,7 @@ def _sync_range(offer_range, campaign, chosen):
 
 
 def withdraw_offer(campaign) -> None:
-    """Suspend the campaign's offer, e.g. before its page is deleted."""
+    """Suspend the campaign's offer: its page was unpublished, expired or is being deleted."""
     from cms.models import CampaignDiscount
 
     link = CampaignDiscount.objects.select_related("offer").filter(campaign_id=campaign.pk).first()
