@@ -34,9 +34,9 @@ def validate_credit_code(value: str) -> None:
             code="credit_code_chars",
             params={"chars": " ".join(bad)},
         )
-    if not code[8:14].isdigit():
+    if not code[2:8].isdigit():
         raise ValidationError(
-            _("Characters 9 to 14 must be the 6-digit administrative division code."),
+            _("Characters 3 to 8 must be the 6-digit administrative division code."),
             code="credit_code_region",
         )
     expected = check_character(code[:17])

@@ -285,4 +285,8 @@ def load(stdout=None):
     products = load_products(sellers, categories)
     say("Home page…")
     load_home_page(products)
+    say("Search index…")
+    from search import indexing
+
+    indexing.index_products(Product.objects.values_list("id", flat=True))
     return users
