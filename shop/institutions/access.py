@@ -1,0 +1,6 @@
+"""Who may open which institutions page; importable from settings (no model imports)."""
+
+
+def staff_only(user, url_name=None, url_args=None, url_kwargs=None) -> bool:
+    """Dashboard navigation access function for the staff-only institutions pages."""
+    return bool(user.is_active and user.is_staff)

@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from shop.institutions.models import (
+    AnnualTarget,
+    LineRefund,
+    Membership,
+    Organisation,
+    OrganisationOrder,
+    PaymentRecord,
+    YearSnapshot,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+class TargetInline(admin.TabularInline):
+    model = AnnualTarget
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "parent", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "credit_code"]
+    raw_id_fields = ["region", "parent"]
+    filter_horizontal = ["paired_counties"]
+    inlines = [MembershipInline, TargetInline]
+
+
+@admin.register(OrganisationOrder)
+class OrganisationOrderAdmin(admin.ModelAdmin):
+    list_display = ["order", "organisation", "purpose", "buyer", "approval"]
+    list_filter = ["purpose", "approval"]
+    raw_id_fields = ["order", "organisation", "buyer", "decided_by"]
+
+
+admin.site.register(LineRefund, raw_id_fields=["line"])
+admin.site.register(PaymentRecord, raw_id_fields=["order", "recorded_by"])
+admin.site.register(YearSnapshot)

@@ -1,0 +1,181 @@
+"""Staff pages in Oscar's dashboard: organisations, targets, overview, bank transfers, freezing, impact."""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, TemplateView, UpdateView
+from oscar.core.loading import get_model
+
+from catalogue_ext import certification
+from shop.institutions import impact, payments, quotas, reports, snapshots
+from shop.institutions.forms import OrganisationForm, OverviewFilterForm, PaymentRecordForm, TargetForm
+from shop.institutions.models import AnnualTarget, Organisation
+from shop.institutions.views import export_response, requested_year
+
+Order = get_model("order", "Order")
+Region = get_model("catalogue", "Region")
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class StaffView(View):
+    pass
+
+
+class OverviewView(StaffView, TemplateView):
+    """All organisations with target, counted and share reached; filter, sort, export."""
+
+    template_name = "institutions/dashboard/overview.html"
+
+    def get(self, request, *args, **kwargs):
+        form = OverviewFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        year = filters.get("year") or certification.today().year
+        rows = self.rows(year, filters)
+        fmt = request.GET.get("format")
+        if fmt:
+            header, body = reports.overview_rows(rows)
+            return export_response([(_("Organisations"), header, body)], fmt, f"organisations-{year}")
+        return self.render_to_response(
+            self.get_context_data(form=form, year=year, rows=rows, region_choices=Region.objects.provinces())
+        )
+
+    @staticmethod
+    def rows(year, filters) -> list[quotas.Progress]:
+        progresses = list(quotas.progress_for_all(year=year).values())
+        if filters.get("kind"):
+            progresses = [p for p in progresses if p.organisation.kind == filters["kind"]]
+        if filters.get("region"):
+            code = filters["region"]
+            progresses = [
+                p for p in progresses
+                if p.organisation.region_id and (
+                    p.organisation.region_id == code or p.organisation.region.province_id == code
+                    or p.organisation.region.parent_id == code
+                )
+            ]
+        sort = filters.get("sort") or "name"
+        key = sort.lstrip("-")
+        getters = {
+            "name": lambda p: p.organisation.name,
+            "target": lambda p: p.target or 0,
+            "counted": lambda p: p.counted,
+            "share": lambda p: p.share or 0,
+        }
+        return sorted(progresses, key=getters[key], reverse=sort.startswith("-"))
+
+
+class OrganisationCreateView(StaffView, CreateView):
+    model = Organisation
+    form_class = OrganisationForm
+    template_name = "institutions/dashboard/organisation_form.html"
+
+    def get_success_url(self):
+        messages.success(self.request, _("Organisation saved."))
+        return reverse("institutions-dashboard:organisation", kwargs={"pk": self.object.pk})
+
+
+class OrganisationUpdateView(OrganisationCreateView, UpdateView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["targets"] = self.object.targets.all()
+        ctx["target_form"] = kwargs.get("target_form") or TargetForm(
+            organisation=self.object, initial={"year": certification.today().year}
+        )
+        return ctx
+
+
+class TargetCreateView(StaffView):
+    def post(self, request, pk):
+        organisation = get_object_or_404(Organisation, pk=pk)
+        instance = None
+        if request.POST.get("target"):
+            instance = get_object_or_404(AnnualTarget, organisation=organisation, pk=request.POST["target"])
+        form = TargetForm(request.POST, instance=instance, organisation=organisation)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Target saved."))
+            return redirect("institutions-dashboard:organisation", pk=pk)
+        view = OrganisationUpdateView()
+        view.setup(request, pk=pk)
+        view.object = organisation
+        response = view.render_to_response(
+            view.get_context_data(form=OrganisationForm(instance=organisation), target_form=form)
+        )
+        response.status_code = 400
+        return response
+
+
+class PaymentListView(StaffView, TemplateView):
+    template_name = "institutions/dashboard/payments.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["orders"] = payments.awaiting_bank_transfer().select_related("organisation_link__organisation", "user")
+        return ctx
+
+
+class PaymentRecordView(StaffView, TemplateView):
+    template_name = "institutions/dashboard/payment_record.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["order"] = self.order
+        ctx["records"] = self.order.bank_payments.all()
+        ctx["form"] = kwargs.get("form") or PaymentRecordForm(
+            initial={"amount": self.order.total_incl_tax, "paid_on": certification.today()}
+        )
+        return ctx
+
+    def dispatch(self, request, *args, number, **kwargs):
+        self.order = get_object_or_404(Order, number=number)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = PaymentRecordForm(request.POST)
+        if form.is_valid():
+            try:
+                payments.record_bank_transfer(self.order, recorded_by=request.user, **form.cleaned_data)
+            except payments.PaymentNotAllowed as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, _("Payment recorded for order %s.") % self.order.number)
+                return redirect("institutions-dashboard:payments")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class FreezeYearView(StaffView):
+    def post(self, request):
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            messages.error(request, _("Choose a year to freeze."))
+            return redirect("institutions-dashboard:overview")
+        if year >= certification.today().year:
+            messages.error(request, _("Only a year that has ended can be frozen."))
+            return redirect("institutions-dashboard:overview")
+        created = snapshots.freeze_year(year, by=request.user)
+        messages.success(request, _("%(count)d organisations frozen for %(year)d.") % {"count": created, "year": year})
+        return redirect(f"{reverse('institutions-dashboard:overview')}?year={year}")
+
+
+class ImpactView(StaffView, TemplateView):
+    template_name = "institutions/dashboard/impact.html"
+
+    def get(self, request, *args, **kwargs):
+        year = requested_year(request)
+        data = impact.impact(year=year)
+        fmt = request.GET.get("format")
+        if fmt:
+            return export_response(impact.sections(data), fmt, f"impact-{year}")
+        charts = {}
+        for by, rows in data.breakdowns.items():
+            peak = max((amount for _key, amount in rows), default=0)
+            charts[by] = [
+                {"label": key, "amount": amount, "percent": int(amount / peak * 100) if peak else 0}
+                for key, amount in rows[:30]
+            ]
+        return self.render_to_response(self.get_context_data(year=year, impact=data, charts=charts))

@@ -1,0 +1,146 @@
+"""The platform's impact: paid sales from former poverty counties, in SQL aggregates, for staff."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models.functions import TruncMonth
+from oscar.core.loading import get_model
+
+from catalogue_ext import certification
+from shop.institutions import quotas
+
+Line = get_model("order", "Line")
+Order = get_model("order", "Order")
+Partner = get_model("partner", "Partner")
+ProductCategory = get_model("catalogue", "ProductCategory")
+
+
+def sales_lines(*, year: int):
+    """Lines of paid, not cancelled orders placed in the year (Asia/Shanghai), net of refunds."""
+    start, end = quotas.year_bounds(year)
+    return (
+        Line.objects.filter(order__in=Order.objects.paid().filter(date_placed__gte=start, date_placed__lt=end))
+        .annotate(refunded=quotas.refunded_amount())
+        .annotate(net=F("line_price_incl_tax") - F("refunded"))
+    )
+
+
+def _total(expression="net"):
+    return quotas._sum(expression)
+
+
+@dataclass
+class Impact:
+    year: int
+    total_sales: Decimal
+    poverty_county_sales: Decimal
+    certified_sales: Decimal
+    institutional_sales: Decimal
+    consumer_sales: Decimal
+    sellers_with_sales: int
+    households_linked: int
+    breakdowns: dict
+    help_sell: dict | None
+
+    @property
+    def certified_percent(self):
+        return _percent(self.certified_sales, self.total_sales)
+
+    @property
+    def institutional_percent(self):
+        return _percent(self.institutional_sales, self.poverty_county_sales)
+
+
+def _percent(part, whole):
+    return (part / whole * 100).quantize(Decimal("0.1")) if whole else None
+
+
+def impact(*, year: int) -> Impact:
+    """Sales from the 832 counties by province, county, category and month; shares; sellers and households."""
+    lines = sales_lines(year=year).order_by()
+    poverty = lines.filter(was_poverty_county=True)
+    total_sales = lines.aggregate(total=_total())["total"]
+    split = poverty.aggregate(poverty=_total())
+    certified_sales = poverty.filter(was_certified=True).aggregate(total=_total())["total"]
+    institutional = poverty.filter(order__organisation_link__isnull=False).aggregate(total=_total())["total"]
+    first_category = (
+        ProductCategory.objects.filter(product=OuterRef("product_id")).order_by("pk").values("category__name")[:1]
+    )
+    breakdowns = {
+        "province": _grouped(poverty.values(key=F("origin_province__name"))),
+        "county": _grouped(poverty.values(key=F("origin_county__name"))),
+        "category": _grouped(poverty.annotate(key=Subquery(first_category)).values("key")),
+        "month": sorted(
+            (key.strftime("%Y-%m"), amount)
+            for key, amount in _grouped(
+                poverty.annotate(key=TruncMonth("order__date_placed", tzinfo=certification.SHANGHAI)).values("key"),
+                raw=True,
+            )
+        ),
+    }
+    partner_ids = poverty.exclude(partner__isnull=True).values("partner_id").distinct()
+    sellers = Partner.objects.filter(pk__in=partner_ids).aggregate(
+        count=Count("pk"), households=Sum("households_linked")
+    )
+    return Impact(
+        year=year,
+        total_sales=total_sales,
+        poverty_county_sales=split["poverty"],
+        certified_sales=certified_sales,
+        institutional_sales=institutional,
+        consumer_sales=split["poverty"] - institutional,
+        sellers_with_sales=sellers["count"],
+        households_linked=sellers["households"] or 0,
+        breakdowns=breakdowns,
+        help_sell=_help_sell(year),
+    )
+
+
+def _grouped(rows, raw=False):
+    result = [(row["key"], row["amount"]) for row in rows.annotate(amount=_total())]
+    if raw:
+        return [(key, amount) for key, amount in result if key is not None]
+    return sorted(((key or "—", amount) for key, amount in result), key=lambda item: (-item[1], item[0]))
+
+
+def _help_sell(year: int) -> dict | None:
+    """How help-sell flags ended, where the sellers' help-sell feature is installed."""
+    try:
+        model = apps.get_model("sellers", "HelpSellFlag")
+    except LookupError:
+        return None
+    start, end = quotas.year_bounds(year)
+    flags = model.objects.filter(created_at__gte=start, created_at__lt=end) if _has_field(model, "created_at") else model.objects.all()
+    rows = flags.values("end_reason").annotate(count=Count("pk")).order_by("end_reason")
+    labels = dict(model.EndReason.choices) if hasattr(model, "EndReason") else {}
+    return {str(labels.get(row["end_reason"], row["end_reason"] or "running")): row["count"] for row in rows}
+
+
+def _has_field(model, name) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
+
+
+def sections(data: Impact) -> list[tuple[str, list[str], list[list]]]:
+    from django.utils.translation import gettext as _
+
+    summary = [
+        [_("Year"), data.year],
+        [_("All paid sales"), data.total_sales],
+        [_("Sales from former poverty counties"), data.poverty_county_sales],
+        [_("Of which certified products"), data.certified_sales],
+        [_("Certified share of all sales"), f"{data.certified_percent or 0}%"],
+        [_("Institutional sales"), data.institutional_sales],
+        [_("Consumer sales"), data.consumer_sales],
+        [_("Sellers with sales"), data.sellers_with_sales],
+        [_("Households linked to those sellers"), data.households_linked],
+    ]
+    result = [(_("Summary"), [_("Item"), _("Value")], summary)]
+    for by, rows in data.breakdowns.items():
+        body = [list(row) for row in rows]
+        body.append([_("Total"), sum((amount for _key, amount in rows), quotas.ZERO)])
+        result.append((by, [by, _("Sales (CNY)")], body))
+    if data.help_sell is not None:
+        result.append((_("Help-sell flags"), [_("Outcome"), _("Flags")], [[k, v] for k, v in data.help_sell.items()]))
+    return result

@@ -1,0 +1,426 @@
+"""The consumption-aid quota rule: what counts toward an organisation's annual target.
+
+The counted value of an organisation's year is the sum of the line totals (after discounts) of lines
+whose product was certified and from a poverty county at the moment of ordering, over the
+organisation's orders placed in that year (Asia/Shanghai calendar) that are paid and not cancelled,
+minus the refunded amounts of those lines (institutions.LineRefund, written by refunds.record()).
+
+counted_lines() is the one definition; every figure below (reports, exports, the staff overview,
+the impact dashboard) is an SQL aggregate over it, for one organisation or for all at once.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from oscar.core.loading import get_model
+
+from catalogue_ext import certification
+from shop.institutions.models import AnnualTarget, LineRefund, Organisation, OrganisationOrder, YearSnapshot
+
+Order = get_model("order", "Order")
+Line = get_model("order", "Line")
+ProductCategory = get_model("catalogue", "ProductCategory")
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+BREAKDOWNS = ("purpose", "province", "county", "category", "month")
+
+
+def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first instant of the year and of the next one, Asia/Shanghai."""
+    start = datetime.datetime(year, 1, 1, tzinfo=certification.SHANGHAI)
+    return start, datetime.datetime(year + 1, 1, 1, tzinfo=certification.SHANGHAI)
+
+
+def refunded_amount():
+    """Per-line refunded total as an SQL expression (0 when nothing was refunded).
+
+    Two sources feed it: institutions.LineRefund (refunds.record(), e.g. a bank transfer returned by
+    staff) and, when the online-payment app is installed, its Stripe-confirmed payment.RefundLine rows.
+    """
+    sources = [LineRefund.objects.filter(line=OuterRef("pk"))]
+    online = _online_refund_lines()
+    if online is not None:
+        sources.append(online.filter(line=OuterRef("pk")))
+    parts = [
+        Coalesce(
+            Subquery(rows.order_by().values("line").annotate(total=Sum("amount")).values("total"), output_field=MONEY),
+            Value(ZERO),
+            output_field=MONEY,
+        )
+        for rows in sources
+    ]
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return ExpressionWrapper(total, output_field=MONEY)
+
+
+def _online_refund_lines():
+    try:
+        model = apps.get_model("payment", "RefundLine")
+    except LookupError:
+        return None
+    return model.objects.confirmed()
+
+
+def counted_orders(*, year: int, organisation_ids: Iterable[int] | None = None):
+    """Organisation orders placed in the year (Asia/Shanghai) that are paid and not cancelled."""
+    start, end = year_bounds(year)
+    orders = Order.objects.paid().filter(
+        date_placed__gte=start, date_placed__lt=end, organisation_link__isnull=False
+    )
+    if organisation_ids is not None:
+        orders = orders.filter(organisation_link__organisation_id__in=list(organisation_ids))
+    return orders
+
+
+def counted_lines(*, year: int, organisation_ids: Iterable[int] | None = None):
+    """THE rule: lines that count toward the quota, each annotated with its counted amount."""
+    return (
+        Line.objects.filter(
+            order__in=counted_orders(year=year, organisation_ids=organisation_ids),
+            was_certified=True,
+            was_poverty_county=True,
+        )
+        .annotate(refunded=refunded_amount())
+        .annotate(counted=F("line_price_incl_tax") - F("refunded"))
+    )
+
+
+def _sum(expression="counted"):
+    return Coalesce(Sum(expression, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def counted_by_organisation(*, year: int, organisation_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+    """Each organisation's own orders' counted value (no roll-up), one SQL aggregate for all."""
+    rows = (
+        counted_lines(year=year, organisation_ids=organisation_ids)
+        .values(org=F("order__organisation_link__organisation_id"))
+        .order_by()
+        .annotate(total=_sum())
+    )
+    return {row["org"]: row["total"] for row in rows}
+
+
+def breakdown(*, year: int, organisation_ids: Iterable[int] | None, by: str) -> list[tuple[str, Decimal]]:
+    """Counted value grouped by purpose, province, county, category or month, largest first (months in order)."""
+    lines = counted_lines(year=year, organisation_ids=organisation_ids).order_by()
+    if by == "purpose":
+        rows = lines.values(key=F("order__organisation_link__purpose"))
+    elif by == "province":
+        rows = lines.values(key=F("origin_province__name"))
+    elif by == "county":
+        rows = lines.values(key=F("origin_county__name"))
+    elif by == "category":
+        first_category = (
+            ProductCategory.objects.filter(product=OuterRef("product_id")).order_by("pk").values("category__name")[:1]
+        )
+        rows = lines.annotate(key=Subquery(first_category)).values("key")
+    elif by == "month":
+        rows = lines.annotate(key=TruncMonth("order__date_placed", tzinfo=certification.SHANGHAI)).values("key")
+    else:
+        raise ValueError(f"Unknown breakdown {by!r}")
+    result = [(row["key"], row["total"]) for row in rows.annotate(total=_sum())]
+    if by == "month":
+        return sorted(((key.strftime("%Y-%m"), total) for key, total in result), key=lambda item: item[0])
+    if by == "purpose":
+        labels = dict(OrganisationOrder._meta.get_field("purpose").choices)
+        result = [(str(labels.get(key, key)), total) for key, total in result]
+    return sorted(((key or "—", total) for key, total in result), key=lambda item: (-item[1], item[0]))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The organisation tree: affiliated bodies count toward their unit; subordinate units roll up.
+
+
+class Tree:
+    """Every organisation's parent and relation, loaded in one query."""
+
+    def __init__(self):
+        self.nodes = {
+            row["pk"]: row for row in Organisation.objects.values("pk", "parent_id", "relation_to_parent")
+        }
+        self.children = defaultdict(list)
+        for row in self.nodes.values():
+            if row["parent_id"]:
+                self.children[row["parent_id"]].append(row["pk"])
+
+    def unit_ids(self, pk: int) -> list[int]:
+        """The organisation and its affiliated bodies (recursively): whose orders count toward its target."""
+        ids, stack = [], [pk]
+        while stack:
+            current = stack.pop()
+            ids.append(current)
+            stack.extend(
+                child for child in self.children[current]
+                if self.nodes[child]["relation_to_parent"] == Organisation.Relation.AFFILIATED
+            )
+        return ids
+
+    def subtree_ids(self, pk: int) -> list[int]:
+        """The organisation and everything below it."""
+        ids, stack = [], [pk]
+        while stack:
+            current = stack.pop()
+            ids.append(current)
+            stack.extend(self.children[current])
+        return ids
+
+    def is_affiliated(self, pk: int) -> bool:
+        node = self.nodes[pk]
+        return bool(node["parent_id"]) and node["relation_to_parent"] == Organisation.Relation.AFFILIATED
+
+
+# ---------------------------------------------------------------------------------------------------
+# Progress toward the target, with pacing.
+
+
+@dataclass
+class Progress:
+    organisation: Organisation
+    year: int
+    target: Decimal | None
+    counted: Decimal
+    paired_counted: Decimal = ZERO
+    paired_target: Decimal = ZERO
+    rollup_target: Decimal | None = None
+    rollup_counted: Decimal = ZERO
+    by_purpose: dict = field(default_factory=dict)
+    frozen: YearSnapshot | None = None
+    live_counted: Decimal | None = None
+    today: datetime.date | None = None
+
+    @property
+    def share(self) -> Decimal | None:
+        return _ratio(self.counted, self.target)
+
+    @property
+    def share_percent(self) -> Decimal | None:
+        return None if self.share is None else (self.share * 100).quantize(Decimal("0.1"))
+
+    @property
+    def bar_percent(self) -> int:
+        return 0 if self.share is None else min(int(self.share * 100), 100)
+
+    @property
+    def rollup_share_percent(self) -> Decimal | None:
+        share = _ratio(self.rollup_counted, self.rollup_target)
+        return None if share is None else (share * 100).quantize(Decimal("0.1"))
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.target is None else max(self.target - self.counted, ZERO)
+
+    @property
+    def elapsed(self) -> Decimal:
+        """The fraction of the year gone by today (1 for past years, 0 for future ones)."""
+        today = self.today or certification.today()
+        start, end = datetime.date(self.year, 1, 1), datetime.date(self.year + 1, 1, 1)
+        if today >= end:
+            return Decimal(1)
+        if today < start:
+            return Decimal(0)
+        return Decimal((today - start).days + 1) / Decimal((end - start).days)
+
+    @property
+    def expected_percent(self) -> Decimal:
+        return (self.elapsed * 100).quantize(Decimal("0.1"))
+
+    @property
+    def projected_percent(self) -> Decimal | None:
+        if self.share is None or not self.elapsed:
+            return None
+        return (self.share / self.elapsed * 100).quantize(Decimal("0.1"))
+
+    @property
+    def is_behind(self) -> bool:
+        return self.share is not None and self.share * 100 < self.expected_percent
+
+    @property
+    def adjustment(self) -> Decimal:
+        """Live minus frozen counted value: late refunds or payments after the year was frozen."""
+        if self.frozen is None or self.live_counted is None:
+            return ZERO
+        return self.live_counted - self.frozen.counted
+
+
+def _ratio(part: Decimal, whole: Decimal | None) -> Decimal | None:
+    if not whole:
+        return None
+    return part / whole
+
+
+def _targets(year: int) -> dict[int, AnnualTarget]:
+    return {
+        target.organisation_id: target
+        for target in AnnualTarget.objects.filter(year=year).select_related("organisation")
+    }
+
+
+def _paired_by_organisation(year: int, tree: Tree, organisation_ids: Iterable[int] | None) -> dict[int, Decimal]:
+    """Counted value from each unit's paired counties, from one grouped SQL aggregate."""
+    pairs = defaultdict(set)
+    through = Organisation.paired_counties.through.objects.all()
+    if organisation_ids is not None:
+        through = through.filter(organisation_id__in=list(organisation_ids))
+    for org_id, county_id in through.values_list("organisation_id", "region_id"):
+        pairs[org_id].add(county_id)
+    if not pairs:
+        return {}
+    county_ids = set().union(*pairs.values())
+    lines = counted_lines(year=year, organisation_ids=organisation_ids).filter(origin_county_id__in=county_ids)
+    grouped = defaultdict(Decimal)
+    for row in (
+        lines.values(org=F("order__organisation_link__organisation_id"), county=F("origin_county_id"))
+        .order_by()
+        .annotate(total=_sum())
+    ):
+        grouped[(row["org"], row["county"])] += row["total"]
+    result = {}
+    for unit_id, counties in pairs.items():
+        members = tree.unit_ids(unit_id) if unit_id in tree.nodes else [unit_id]
+        result[unit_id] = sum(
+            (total for (org, county), total in grouped.items() if org in members and county in counties), ZERO
+        )
+    return result
+
+
+def progress_for_all(*, year: int, today: datetime.date | None = None) -> dict[int, Progress]:
+    """Every organisation's progress for the year, in a constant number of queries."""
+    tree = Tree()
+    direct = counted_by_organisation(year=year)
+    paired = _paired_by_organisation(year, tree, None)
+    targets = _targets(year)
+    snapshots = {snap.organisation_id: snap for snap in YearSnapshot.objects.filter(year=year)}
+    by_purpose = defaultdict(dict)
+    for row in (
+        counted_lines(year=year)
+        .values(org=F("order__organisation_link__organisation_id"), purpose=F("order__organisation_link__purpose"))
+        .order_by()
+        .annotate(total=_sum())
+    ):
+        by_purpose[row["org"]][row["purpose"]] = row["total"]
+    organisations = {org.pk: org for org in Organisation.objects.select_related("region", "parent")}
+    return {
+        pk: _compose(organisations[pk], year, tree, direct, paired, targets, snapshots, by_purpose, today)
+        for pk in organisations
+    }
+
+
+def progress(organisation: Organisation, *, year: int, today: datetime.date | None = None) -> Progress:
+    """One organisation's progress: its unit's figures and the roll-up of its subordinate units."""
+    tree = Tree()
+    subtree = tree.subtree_ids(organisation.pk)
+    direct = counted_by_organisation(year=year, organisation_ids=subtree)
+    paired = _paired_by_organisation(year, tree, [organisation.pk])
+    targets = {
+        target.organisation_id: target
+        for target in AnnualTarget.objects.filter(year=year, organisation_id__in=subtree).select_related("organisation")
+    }
+    snapshots = {snap.organisation_id: snap for snap in YearSnapshot.objects.filter(year=year, organisation=organisation)}
+    by_purpose = defaultdict(dict)
+    for row in (
+        counted_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk))
+        .values(purpose=F("order__organisation_link__purpose"))
+        .order_by()
+        .annotate(total=_sum())
+    ):
+        by_purpose[organisation.pk][row["purpose"]] = row["total"]
+    return _compose(organisation, year, tree, direct, paired, targets, snapshots, by_purpose, today)
+
+
+def _compose(organisation, year, tree, direct, paired, targets, snapshots, by_purpose, today) -> Progress:
+    pk = organisation.pk
+    target = targets.get(pk)
+    counted = sum((direct.get(member, ZERO) for member in tree.unit_ids(pk)), ZERO)
+    subtree = tree.subtree_ids(pk)
+    rollup_targets = [
+        targets[member].amount for member in subtree if member in targets and not tree.is_affiliated(member)
+    ]
+    result = Progress(
+        organisation=organisation,
+        year=year,
+        target=target.amount if target else None,
+        counted=counted,
+        paired_counted=paired.get(pk, ZERO),
+        paired_target=target.paired_amount if target else ZERO,
+        rollup_target=sum(rollup_targets, ZERO) if rollup_targets else None,
+        rollup_counted=sum((direct.get(member, ZERO) for member in subtree), ZERO),
+        by_purpose=by_purpose.get(pk, {}),
+        today=today,
+    )
+    snapshot = snapshots.get(pk)
+    if snapshot is not None:
+        result.frozen = snapshot
+        result.live_counted = result.counted
+        result.target = snapshot.target
+        result.counted = snapshot.counted
+        result.paired_counted = snapshot.paired_counted
+        result.rollup_target = snapshot.rollup_target
+        result.rollup_counted = snapshot.rollup_counted
+        result.by_purpose = {key: Decimal(value) for key, value in snapshot.by_purpose.items()}
+    return result
+
+
+def counted_value(organisation: Organisation, *, year: int, include_units: bool = False) -> Decimal:
+    """The live counted value of an organisation's year (with affiliated bodies; roll-up if include_units)."""
+    tree = Tree()
+    ids = tree.subtree_ids(organisation.pk) if include_units else tree.unit_ids(organisation.pk)
+    return sum(counted_by_organisation(year=year, organisation_ids=ids).values(), ZERO)
+
+
+def report_lines(organisation: Organisation, *, year: int):
+    """The counted lines of the organisation's unit, with their order, for listings and exports."""
+    tree = Tree()
+    return (
+        counted_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk))
+        .select_related("order", "order__organisation_link", "origin_county", "origin_province")
+        .order_by("order__date_placed", "pk")
+    )
+
+
+def counted_orders_summary(organisation: Organisation, *, year: int):
+    """One row per counted order: number, date, purpose, organisation and its counted total."""
+    tree = Tree()
+    return (
+        counted_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk))
+        .values(
+            order_id=F("order_id"),
+            number=F("order__number"),
+            placed=F("order__date_placed"),
+            purpose=F("order__organisation_link__purpose"),
+            organisation_name=F("order__organisation_link__organisation__name"),
+        )
+        .order_by("placed", "order_id")
+        .annotate(total=_sum())
+    )
+
+
+def all_breakdowns(organisation: Organisation, *, year: int) -> dict[str, list[tuple[str, Decimal]]]:
+    """Every breakdown of the organisation's unit (with its affiliated bodies) for the year."""
+    ids = Tree().unit_ids(organisation.pk)
+    return {by: breakdown(year=year, organisation_ids=ids, by=by) for by in BREAKDOWNS}
+
+
+def unit_ids(organisation: Organisation) -> list[int]:
+    return Tree().unit_ids(organisation.pk)
+
+
+def line_counts(line) -> tuple[bool, str]:
+    """Whether a (basket or order) line's product would count now, and why not."""
+    from django.utils.translation import gettext as _
+
+    product = line.product.parent if line.product.is_child else line.product
+    county = product.origin_county
+    if county is None or not county.is_poverty_county:
+        return False, _("Not from a former poverty county")
+    if not certification.is_product_certified(product):
+        return False, _("No valid consumption-aid certificate")
+    return True, ""

@@ -1,0 +1,39 @@
+"""Freezing a year: at year end staff fix each organisation's figures; reports of that year show them."""
+
+from django.db import transaction
+
+from shop.institutions import quotas
+from shop.institutions.models import YearSnapshot
+
+
+class FreezeNotAllowed(Exception):
+    pass
+
+
+def freeze_year(year: int, *, by) -> int:
+    """Snapshot every organisation's figures for the year; already frozen organisations keep theirs."""
+    if not by.is_staff:
+        raise FreezeNotAllowed("Only staff freeze a year.")
+    with transaction.atomic():
+        frozen = set(YearSnapshot.objects.select_for_update().filter(year=year).values_list("organisation_id", flat=True))
+        created = [
+            YearSnapshot(
+                organisation_id=pk,
+                year=year,
+                target=figures.target,
+                counted=figures.counted,
+                paired_counted=figures.paired_counted,
+                rollup_target=figures.rollup_target,
+                rollup_counted=figures.rollup_counted,
+                by_purpose={key: str(value) for key, value in figures.by_purpose.items()},
+                breakdowns={
+                    by: [[label, str(amount)] for label, amount in rows]
+                    for by, rows in quotas.all_breakdowns(figures.organisation, year=year).items()
+                },
+                frozen_by=by,
+            )
+            for pk, figures in quotas.progress_for_all(year=year).items()
+            if pk not in frozen
+        ]
+        YearSnapshot.objects.bulk_create(created)
+    return len(created)

@@ -1,0 +1,308 @@
+"""Pages for organisation members: their organisations, reports, approvals, members and declaration."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+from oscar.apps.checkout.utils import CheckoutSessionData
+from oscar.core.loading import get_model
+
+from catalogue_ext import certification
+from shop.institutions import approvals, checkout, permissions, quotas, reports
+from shop.institutions.forms import (
+    PERSONAL,
+    DeclarationForm,
+    MemberForm,
+    MembershipRolesForm,
+    OrderTaggingForm,
+    RejectForm,
+)
+from shop.institutions.models import AnnualTarget, Membership, Organisation, OrganisationOrder
+
+Order = get_model("order", "Order")
+
+
+def requested_year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return certification.today().year
+    return year if 2015 <= year <= 2100 else certification.today().year
+
+
+class OrganisationMixin(LoginRequiredMixin):
+    """Loads the organisation from the URL; anyone who is not a member (nor staff) gets 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.organisation = permissions.organisation_for_member(request.user, kwargs["pk"])
+        self.check_role()
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_role(self):
+        pass
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["organisation"] = self.organisation
+        ctx["membership"] = permissions.roles(self.request.user, self.organisation)
+        ctx["can_see_reports"] = permissions.can_see_reports(self.request.user, self.organisation)
+        return ctx
+
+
+class OrganisationListView(LoginRequiredMixin, TemplateView):
+    template_name = "institutions/organisation_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["memberships"] = Membership.objects.filter(user=self.request.user).select_related("organisation")
+        return ctx
+
+
+class OrganisationDetailView(OrganisationMixin, TemplateView):
+    template_name = "institutions/organisation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["orders"] = (
+            OrganisationOrder.objects.filter(organisation_id__in=quotas.unit_ids(self.organisation))
+            .select_related("order", "buyer", "organisation")[:100]
+        )
+        return ctx
+
+
+class OrderDetailView(OrganisationMixin, TemplateView):
+    """One order of the organisation (or its affiliated bodies), line by line with what counted."""
+
+    template_name = "institutions/order_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        link = get_object_or_404(
+            OrganisationOrder.objects.select_related("order", "buyer", "organisation"),
+            organisation_id__in=quotas.unit_ids(self.organisation),
+            order__number=kwargs["number"],
+        )
+        ctx["link"] = link
+        ctx["order"] = link.order
+        ctx["lines"] = link.order.lines.annotate(refunded=quotas.refunded_amount()).select_related("origin_county")
+        return ctx
+
+
+class ReportView(OrganisationMixin, TemplateView):
+    template_name = "institutions/report.html"
+
+    def check_role(self):
+        permissions.require_reports(self.request.user, self.organisation)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year = requested_year(self.request)
+        ctx["year"] = year
+        ctx["report"] = reports.organisation_report(self.organisation, year=year)
+        ctx["years"] = range(certification.today().year, certification.today().year - 5, -1)
+        return ctx
+
+
+class ReportExportView(OrganisationMixin, View):
+    def check_role(self):
+        permissions.require_reports(self.request.user, self.organisation)
+
+    def get(self, request, *args, fmt, **kwargs):
+        year = requested_year(request)
+        sections = reports.report_sections(reports.organisation_report(self.organisation, year=year))
+        return export_response(sections, fmt, f"quota-report-{self.organisation.pk}-{year}")
+
+
+def export_response(sections, fmt, filename) -> HttpResponse:
+    if fmt == "csv":
+        response = HttpResponse(reports.to_csv(sections), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            reports.to_xlsx(sections),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+class StatementView(OrganisationMixin, TemplateView):
+    """A printable purchase statement of the counted orders, for submission to the authorities."""
+
+    template_name = "institutions/statement.html"
+
+    def check_role(self):
+        permissions.require_reports(self.request.user, self.organisation)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year = requested_year(self.request)
+        ctx["year"] = year
+        ctx["report"] = reports.organisation_report(self.organisation, year=year)
+        ctx["lines"] = quotas.report_lines(self.organisation, year=year)
+        ctx["printed_on"] = certification.today()
+        return ctx
+
+
+class ApprovalListView(OrganisationMixin, TemplateView):
+    template_name = "institutions/approvals.html"
+
+    def check_role(self):
+        permissions.require_approver(self.request.user, self.organisation)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["pending"] = OrganisationOrder.objects.filter(
+            organisation=self.organisation, approval=OrganisationOrder.Approval.PENDING
+        ).select_related("order", "buyer")
+        ctx["reject_form"] = kwargs.get("reject_form") or RejectForm()
+        return ctx
+
+
+class DecideView(ApprovalListView):
+    http_method_names = ["post"]
+    decision = "approve"
+
+    def post(self, request, *args, **kwargs):
+        organisation_order = get_object_or_404(
+            OrganisationOrder, organisation=self.organisation, order__number=kwargs["number"]
+        )
+        try:
+            if self.decision == "approve":
+                approvals.approve(organisation_order, approver=request.user)
+                messages.success(request, _("Order %s approved.") % organisation_order.order.number)
+            else:
+                form = RejectForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(
+                        self.get_context_data(reject_form=form), status=400
+                    )
+                approvals.reject(organisation_order, approver=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, _("Order %s rejected.") % organisation_order.order.number)
+        except approvals.ApprovalNotAllowed as refusal:
+            messages.error(request, str(refusal))
+            return self.render_to_response(self.get_context_data(), status=403)
+        return redirect("institutions:approvals", pk=self.organisation.pk)
+
+
+class MembersView(OrganisationMixin, TemplateView):
+    template_name = "institutions/members.html"
+
+    def check_role(self):
+        permissions.require_administrator(self.request.user, self.organisation)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["members"] = self.organisation.memberships.select_related("user")
+        ctx["form"] = kwargs.get("form") or MemberForm()
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = MemberForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            Membership.objects.create(
+                organisation=self.organisation,
+                user=form.user,
+                **{name: form.cleaned_data[name] for name in ("is_buyer", "is_approver", "is_administrator")},
+            )
+        except IntegrityError:
+            form.add_error("email", _("This person is already a member."))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, _("%s added.") % form.user.email)
+        return redirect(request.path)
+
+
+class MemberUpdateView(OrganisationMixin, View):
+    def check_role(self):
+        permissions.require_administrator(self.request.user, self.organisation)
+
+    def post(self, request, *args, member, **kwargs):
+        membership = get_object_or_404(Membership, organisation=self.organisation, pk=member)
+        if request.POST.get("remove"):
+            membership.delete()
+            messages.success(request, _("%s removed.") % membership.user.email)
+        else:
+            form = MembershipRolesForm(request.POST, instance=membership)
+            if form.is_valid():
+                form.save()
+                messages.success(request, _("Roles of %s saved.") % membership.user.email)
+        return redirect("institutions:members", pk=self.organisation.pk)
+
+
+class DeclarationView(OrganisationMixin, TemplateView):
+    """The administrator declares the year's canteen food spending; the target follows from the share."""
+
+    template_name = "institutions/declaration.html"
+
+    def check_role(self):
+        permissions.require_administrator(self.request.user, self.organisation)
+
+    def get_target(self):
+        year = requested_year(self.request)
+        return AnnualTarget.objects.filter(organisation=self.organisation, year=year).first() or AnnualTarget(
+            organisation=self.organisation, year=year
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        target = self.get_target()
+        ctx["target"] = target
+        ctx["form"] = kwargs.get("form") or DeclarationForm(instance=target)
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = DeclarationForm(request.POST, instance=self.get_target())
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        target = form.save()
+        messages.success(request, _("Declaration saved: the %(year)s target is ¥%(amount)s.") % {
+            "year": target.year, "amount": target.amount,
+        })
+        return redirect(f"{request.path}?year={target.year}")
+
+
+class CheckoutTaggingView(LoginRequiredMixin, TemplateView):
+    """Checkout step for organisation buyers: personal or for an organisation, purpose and fapiao."""
+
+    template_name = "institutions/checkout/tagging.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not checkout.needs_choice(request.user):
+            return redirect("checkout:preview")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None):
+        organisations = list(Organisation.objects.buying_for(self.request.user))
+        session = CheckoutSessionData(self.request)
+        stored = checkout.stored_choice(session) or {}
+        initial = {"buy_for": str(stored.get("organisation") or PERSONAL), **stored}
+        if not stored.get("organisation") and organisations:
+            initial.update(organisations[0].fapiao_defaults())
+        return OrderTaggingForm(data=data, organisations=organisations, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = kwargs.get("form") or self.get_form()
+        ctx["form"] = form
+        ctx["previews"] = [
+            checkout.quota_preview(self.request.basket, organisation) for organisation in form.organisations.values()
+        ]
+        ctx["fapiao_defaults"] = {pk: org.fapiao_defaults() for pk, org in form.organisations.items()}
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(data=request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        checkout.save_choice(CheckoutSessionData(request), form.cleaned_data)
+        return redirect(reverse("checkout:preview"))
