@@ -7,6 +7,7 @@ from oscar.core.loading import get_model
 
 from shop.checkout import payment_methods
 from shop.checkout.forms import PaymentMethodForm
+from shop.institutions.checkout import OrganisationCheckoutMixin  # institutional buyers, issue 3
 
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
@@ -36,7 +37,8 @@ class PaymentMethodView(views.PaymentMethodView):
         )
 
 
-class PaymentDetailsView(views.PaymentDetailsView):
+# OrganisationCheckoutMixin (issue 3): organisation tagging, quota preview and approval hold.
+class PaymentDetailsView(OrganisationCheckoutMixin, views.PaymentDetailsView):
     def get(self, request, *args, **kwargs):
         if not self.preview:
             # Offline methods have no details to enter: go straight to the preview.

@@ -282,3 +282,25 @@ SEARCH_SYNONYMS_FILE = env("SEARCH_SYNONYMS_FILE", default=str(BASE_DIR / "searc
 # Dotted path to f(product_queryset) -> the products currently flagged help-sell; "" hides the facet.
 SEARCH_HELP_SELL_FILTER = env("SEARCH_HELP_SELL_FILTER", default="")
 # --- end of search ---
+
+# --- Institutional buyers (issue 3) ---
+from shop.institutions.access import staff_only as _institutions_staff_only  # noqa: E402
+
+INSTALLED_APPS += ["shop.institutions.apps.InstitutionsConfig"]  # noqa: F405
+OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
+    {
+        "label": _("Institutional buyers"),
+        "icon": "fas fa-building",
+        "access_fn": _institutions_staff_only,
+        "children": [
+            {"label": _("Organisations overview"), "url_name": "institutions-dashboard:overview",
+             "access_fn": _institutions_staff_only},
+            {"label": _("Bank transfers to record"), "url_name": "institutions-dashboard:payments",
+             "access_fn": _institutions_staff_only},
+            {"label": _("Platform impact"), "url_name": "institutions-dashboard:impact",
+             "access_fn": _institutions_staff_only},
+        ],
+    },
+]
+AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.institutions.demo"]  # noqa: F405
+# --- end of institutional buyers ---
