@@ -392,7 +392,7 @@ def counted_orders_summary(organisation: Organisation, *, year: int):
     return (
         counted_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk))
         .values(
-            order_id=F("order_id"),
+            "order_id",
             number=F("order__number"),
             placed=F("order__date_placed"),
             purpose=F("order__organisation_link__purpose"),

@@ -1,0 +1,175 @@
+"""Report screen, CSV and XLSX agree with the counting function; freezing; overview; statement; impact."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from openpyxl import load_workbook
+
+from catalogue_ext import certification
+from shop.institutions import quotas, refunds, snapshots
+from shop.institutions.models import Organisation, Purpose, YearSnapshot
+from tests import factories
+from tests.institutions.factories import MembershipFactory, OrganisationFactory, TargetFactory, place_order
+
+pytestmark = pytest.mark.django_db
+
+YEAR = certification.today().year
+
+
+@pytest.fixture
+def counted_orders(buyer, organisation, partner, other_county):
+    TargetFactory(organisation=organisation, year=YEAR, fixed_amount=Decimal("1000.00"))
+    orange = factories.ProductFactory(partner=partner, certified=True, price=Decimal("39.90"))
+    potato = factories.ProductFactory(partner=partner, certified=True, price=Decimal("12.35"), origin_county=other_county)
+    plain = factories.ProductFactory(partner=partner, price=Decimal("99.00"))
+    first = place_order(buyer, [(orange, 3), (plain, 1)], organisation=organisation)
+    place_order(buyer, [(potato, 4)], organisation=organisation, purpose=Purpose.UNION_WELFARE)
+    refunds.record(first.lines.get(product=orange), amount=Decimal("5.00"))
+    return first
+
+
+def money(text: str) -> Decimal:
+    return Decimal(text.replace("¥", "").replace(",", "").strip())
+
+
+def test_report_screen_shows_the_counting_functions_figures(client, org_admin, organisation, counted_orders):
+    client.force_login(org_admin)
+
+    response = client.get(reverse("institutions:report", kwargs={"pk": organisation.pk}))
+
+    assert response.status_code == 200
+    expected = quotas.counted_value(organisation, year=YEAR)
+    assert expected == Decimal("164.10")  # 3 × 39.90 − 5.00 + 4 × 12.35
+    report = response.context["report"]
+    assert report.progress.counted == expected
+    assert report.orders_total == expected
+    content = response.content.decode()
+    assert 'data-amount="164.10"' in content
+    assert "16.4%" in content
+    assert counted_orders.number in content
+
+
+def test_xlsx_and_csv_totals_equal_the_counting_function(client, org_admin, organisation, counted_orders):
+    client.force_login(org_admin)
+    expected = quotas.counted_value(organisation, year=YEAR)
+
+    xlsx = client.get(reverse("institutions:report-xlsx", kwargs={"pk": organisation.pk}))
+    text = client.get(reverse("institutions:report-csv", kwargs={"pk": organisation.pk}))
+
+    assert xlsx.status_code == text.status_code == 200
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    summary = list(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert Decimal(str(summary[3][1])) == expected  # the "counted toward the target" row
+    for sheet in workbook.worksheets[1:]:
+        last = list(sheet.iter_rows(values_only=True))[-1]
+        assert Decimal(str(last[-1])) == expected, sheet.title
+    rows = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig"))))
+    with translation.override("zh-hans"):
+        total_label = gettext("Total")
+    totals = [Decimal(row[-1]) for row in rows if row and row[0] == total_label]
+    assert len(totals) == 6  # five breakdowns and the order list
+    assert set(totals) == {expected}
+
+
+def test_frozen_year_keeps_its_figures_and_shows_a_late_refund_as_adjustment(
+    client, org_admin, organisation, counted_orders, staff_user
+):
+    created = snapshots.freeze_year(YEAR, by=staff_user)
+    line = counted_orders.lines.filter(was_certified=True).get()
+    refunds.record(line, amount=Decimal("10.00"))
+    client.force_login(org_admin)
+
+    response = client.get(reverse("institutions:report", kwargs={"pk": organisation.pk}))
+
+    assert created >= 1
+    progress = response.context["report"].progress
+    assert progress.counted == Decimal("164.10")
+    assert progress.live_counted == Decimal("154.10")
+    assert progress.adjustment == Decimal("-10.00")
+    assert 'id="adjustment"' in response.content.decode()
+    assert snapshots.freeze_year(YEAR, by=staff_user) == 0  # freezing twice keeps the first snapshot
+
+
+def test_staff_freeze_refuses_the_running_year(client, staff_user, organisation):
+    client.force_login(staff_user)
+
+    client.post(reverse("institutions-dashboard:freeze"), {"year": YEAR})
+
+    assert not YearSnapshot.objects.exists()
+
+
+def test_staff_overview_lists_filters_sorts_and_exports(client, staff_user, organisation, counted_orders):
+    other = OrganisationFactory(name="某国有企业", kind=Organisation.Kind.STATE_OWNED)
+    TargetFactory(organisation=other, year=YEAR, fixed_amount=Decimal("50.00"))
+    client.force_login(staff_user)
+    url = reverse("institutions-dashboard:overview")
+
+    everything = client.get(url, {"year": YEAR, "sort": "-counted"})
+    soe_only = client.get(url, {"year": YEAR, "kind": Organisation.Kind.STATE_OWNED})
+    exported = client.get(url, {"year": YEAR, "format": "csv"})
+
+    rows = everything.context["rows"]
+    assert [row.organisation for row in rows] == [organisation, other]
+    assert rows[0].counted == quotas.counted_value(organisation, year=YEAR)
+    assert [row.organisation for row in soe_only.context["rows"]] == [other]
+    csv_rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert any(row[:1] == [organisation.name] and row[5] == "164.10" for row in csv_rows)
+
+
+def test_printable_statement_lists_counted_lines_and_total(client, org_admin, organisation, counted_orders):
+    client.force_login(org_admin)
+
+    response = client.get(reverse("institutions:statement", kwargs={"pk": organisation.pk}))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert counted_orders.number in content
+    assert "164.10" in content
+    assert "99.00" not in content  # the uncertified line is not on the statement
+
+
+def test_supervising_unit_report_shows_units_below(client, partner):
+    top = OrganisationFactory(name="省厅")
+    below = OrganisationFactory(name="市局", parent=top)
+    admin = factories.UserFactory(username="topadmin")
+    MembershipFactory(organisation=top, user=admin, is_administrator=True)
+    item = factories.ProductFactory(partner=partner, certified=True, price=Decimal("10.00"))
+    place_order(admin, [(item, 2)], organisation=below)
+    client.force_login(admin)
+
+    top_report = client.get(reverse("institutions:report", kwargs={"pk": top.pk}))
+    below_report = client.get(reverse("institutions:report", kwargs={"pk": below.pk}))
+
+    assert top_report.context["report"].progress.rollup_counted == Decimal("20.00")
+    assert [unit.organisation for unit in top_report.context["report"].units] == [below]
+    assert below_report.status_code == 200
+
+
+def test_impact_dashboard_sums_paid_sales_from_poverty_counties(client, staff_user, consumer, buyer, organisation,
+                                                                partner, non_poverty_county):
+    certified = factories.ProductFactory(partner=partner, certified=True, price=Decimal("10.00"))
+    plain = factories.ProductFactory(partner=partner, price=Decimal("5.00"))
+    elsewhere = factories.ProductFactory(partner=partner, price=Decimal("7.00"), origin_county=non_poverty_county)
+    place_order(consumer, [(certified, 1), (plain, 2), (elsewhere, 1)])
+    place_order(buyer, [(certified, 3)], organisation=organisation)
+    client.force_login(staff_user)
+
+    response = client.get(reverse("institutions-dashboard:impact"))
+    exported = client.get(reverse("institutions-dashboard:impact"), {"format": "xlsx"})
+
+    impact = response.context["impact"]
+    assert impact.total_sales == Decimal("57.00")
+    assert impact.poverty_county_sales == Decimal("50.00")
+    assert impact.certified_sales == Decimal("40.00")
+    assert impact.institutional_sales == Decimal("30.00")
+    assert impact.consumer_sales == Decimal("20.00")
+    assert impact.sellers_with_sales == 1
+    assert impact.households_linked == partner.households_linked
+    assert exported.status_code == 200
+    workbook = load_workbook(io.BytesIO(exported.content))
+    assert len(workbook.worksheets) >= 5
