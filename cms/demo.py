@@ -104,8 +104,11 @@ def home_page():
     if site is None:
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Aidmarket")
     elif site.root_page_id != home.pk:
+        old_root = site.root_page
         site.root_page = home
         site.save()
+        if old_root.specific_class is Page and old_root.depth == 2 and not old_root.get_children().exists():
+            old_root.delete()  # Wagtail's placeholder "Welcome" page
     return home
 
 

@@ -1,0 +1,169 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.images.models import Image
+from wagtail.models import Page, WorkflowState
+
+from cms import roles
+from tests import factories
+from tests.cms import factories as cms_factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def groups(db):
+    return roles.install()
+
+
+@pytest.fixture
+def editor(groups):
+    user = factories.UserFactory(username="editor", email="editor@example.cn")
+    user.groups.add(groups[0])
+    return user
+
+
+@pytest.fixture
+def reviewer(groups):
+    user = factories.UserFactory(username="reviewer", email="reviewer@example.cn")
+    user.groups.add(groups[1])
+    return user
+
+
+def edit_url(page):
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+def test_editor_is_refused_by_oscar_dashboard_but_admitted_to_the_cms(client, editor, home):
+    client.force_login(editor)
+
+    assert client.get(reverse("dashboard:index")).status_code == 403
+    assert client.get(reverse("dashboard:catalogue-product-list")).status_code == 403
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+    assert client.get(edit_url(home)).status_code == 200
+
+
+def test_shopper_is_refused_by_the_cms(client, consumer, home):
+    client.force_login(consumer)
+
+    response = client.get(edit_url(home))
+
+    assert response.status_code in (302, 403)
+
+
+def test_editor_saves_a_draft_without_changing_the_live_page(django_app, editor, news_index):
+    form = django_app.get(edit_url(news_index), user=editor.username).forms["page-edit-form"]
+    form["title"] = "新闻与典型案例"
+
+    form.submit()
+
+    live = Page.objects.get(pk=news_index.pk)
+    assert live.title == "新闻动态"
+    assert live.get_latest_revision_as_object().title == "新闻与典型案例"
+    assert live.has_unpublished_changes
+
+
+def test_moderation_workflow_blocks_direct_publishing_by_editors(django_app, editor, news_index):
+    response = django_app.get(edit_url(news_index), user=editor.username)
+    form = response.forms["page-edit-form"]
+    assert 'name="action-publish"' not in response.text
+    form["title"] = "直接发布的标题"
+
+    form.submit("action-publish", value="action-publish")
+
+    assert Page.objects.get(pk=news_index.pk).title == "新闻动态"
+    assert not WorkflowState.objects.filter(object_id=str(news_index.pk), status="approved").exists()
+
+
+def test_editor_submits_and_reviewer_approval_publishes(django_app, client, editor, reviewer, news_index):
+    form = django_app.get(edit_url(news_index), user=editor.username).forms["page-edit-form"]
+    form["title"] = "审核后发布的标题"
+    form.submit("action-submit")
+
+    page = Page.objects.get(pk=news_index.pk)
+    state = page.current_workflow_state
+    assert state is not None and state.status == "in_progress"
+    assert page.title == "新闻动态"
+
+    client.force_login(editor)
+    refused = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", state.current_task_state.pk]),
+        {"comment": ""},
+    )
+    assert refused.status_code in (302, 403)
+    assert Page.objects.get(pk=news_index.pk).title == "新闻动态"
+
+    client.force_login(reviewer)
+    client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", state.current_task_state.pk]),
+        {"comment": "同意发布"},
+    )
+
+    page = Page.objects.get(pk=news_index.pk)
+    assert page.title == "审核后发布的标题"
+    assert page.live and not page.has_unpublished_changes
+
+
+def test_page_editor_warns_about_unpublished_out_of_stock_and_uncertified_featured_products(
+    client, editor, story_index, campaign_index, certified_product, uncertified_product, partner
+):
+    sold_out = factories.ProductFactory(partner=partner, certified=True, title="售罄的腊肉", num_in_stock=0)
+    hidden = factories.ProductFactory(partner=partner, certified=True, title="已下架的茶油")
+    hidden.is_public = False
+    hidden.save()
+    story = cms_factories.add_story(story_index, products=[certified_product, uncertified_product, sold_out, hidden])
+    now = timezone.now()
+    campaign = cms_factories.add_campaign(
+        campaign_index, products=[sold_out],
+        starts_at=now - datetime.timedelta(days=1), ends_at=now + datetime.timedelta(days=1),
+    )
+    client.force_login(editor)
+
+    story_editor = client.get(edit_url(story)).content.decode()
+    campaign_editor = client.get(edit_url(campaign)).content.decode()
+
+    warnings = story_editor.split("data-cms-product-warnings")[1].split("</div>")[0]
+    assert uncertified_product.title in warnings
+    assert "售罄的腊肉" in warnings and "已下架的茶油" in warnings
+    assert certified_product.title not in warnings
+    assert "data-cms-product-warnings" in campaign_editor and "售罄的腊肉" in campaign_editor
+
+
+def test_page_editor_shows_no_warning_when_featured_products_are_fine(client, editor, story_index, certified_product):
+    story = cms_factories.add_story(story_index, products=[certified_product])
+    client.force_login(editor)
+
+    assert "data-cms-product-warnings" not in client.get(edit_url(story)).content.decode()
+
+
+def _jpeg():
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (80, 60), (200, 100, 50)).save(buffer, "JPEG")
+    return SimpleUploadedFile("orchard.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_images_require_alt_text(client, editor):
+    client.force_login(editor)
+
+    refused = client.post(reverse("wagtailimages:add"), {"title": "果园", "file": _jpeg(), "description": ""})
+    accepted = client.post(
+        reverse("wagtailimages:add"), {"title": "果园", "file": _jpeg(), "description": "果园里的脐橙树"}
+    )
+
+    assert refused.status_code == 200 and Image.objects.filter(description="").count() == 0
+    assert accepted.status_code == 302
+    assert Image.objects.get().description == "果园里的脐橙树"
+
+
+def test_roles_install_is_idempotent(groups):
+    editors, reviewers = roles.install()
+
+    assert (editors.pk, reviewers.pk) == (groups[0].pk, groups[1].pk)
+    assert editors.page_permissions.count() == len(roles.EDITOR_PAGE_PERMISSIONS)
+    assert not editors.page_permissions.filter(permission__codename="publish_page").exists()
+    assert reviewers.page_permissions.filter(permission__codename="publish_page").exists()
