@@ -8,6 +8,7 @@ from oscar.core.loading import get_model
 from shop.checkout import payment_methods
 from shop.checkout.forms import PaymentMethodForm
 from shop.institutions.checkout import OrganisationCheckoutMixin  # institutional buyers, issue 3
+from shop.payment import payments as online_payments
 
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
@@ -60,11 +61,21 @@ class PaymentDetailsView(OrganisationCheckoutMixin, views.PaymentDetailsView):
     def handle_payment(self, order_number, total, method=None, **kwargs):
         """Record the chosen offline method as the payment source; money arrives later."""
         chosen = payment_methods.get(method or "", self.request)
-        if chosen is None or chosen.online:
+        if chosen is None:
             raise UnableToTakePayment(_("Please choose a payment method."))
+        if chosen.online:
+            # Online payment (shop.payment): nothing is taken now; a verified webhook marks the order paid.
+            return
         source_type, _created = SourceType.objects.get_or_create(
             code=chosen.code, defaults={"name": str(chosen.label)}
         )
         self.add_payment_source(
             Source(source_type=source_type, currency=total.currency, amount_allocated=total.incl_tax)
         )
+
+    def handle_successful_order(self, order):
+        """Online payments continue on the payment page once the order exists (shop.payment)."""
+        response = super().handle_successful_order(order)
+        chosen = payment_methods.get(order.payment_method, self.request)
+        pay_url = online_payments.start(order) if chosen is not None and chosen.online else None
+        return redirect(pay_url) if pay_url else response
