@@ -1,0 +1,229 @@
+"""Whole-page caching for anonymous shoppers, and its invalidation.
+
+Pages are cached under a version number. Anything that changes what a shopper sees on a
+catalogue page (a product, its price or stock, an image, a category, a certificate, a CMS page)
+bumps the catalogue version, so every cached page is replaced on the next request; a stock
+change from an order bumps only that product's version unless the product sold out. The date
+(Asia/Shanghai) is part of every key, because certificates stop counting at midnight.
+
+Only requests that carry no session, basket or messages cookie are served from or stored in the
+cache, so nobody sees another person's page; CSRF tokens are cut out before storing and a fresh
+one for the requester is put back on every hit.
+"""
+
+import hashlib
+import re
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
+
+from catalogue_ext import certification
+
+CATALOGUE_VERSION_KEY = "catalogue-version"
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
+CSRF_PLACEHOLDER = b"@@csrf-token@@"
+HISTORY_COOKIE = settings.OSCAR_RECENTLY_VIEWED_COOKIE_NAME
+SKIPPED_HEADERS = {"content-length", "set-cookie", "x-page-cache"}
+
+# url names (namespace:name) whose anonymous GET responses are cached
+DEFAULT_CACHED_VIEWS = ("home", "catalogue:index", "catalogue:category", "catalogue:detail", "search:search")
+
+
+def catalogue_version() -> int:
+    return cache.get_or_set(CATALOGUE_VERSION_KEY, 1, timeout=None)
+
+
+def catalogue_changed() -> None:
+    """Invalidate every cached page, now and again when the current transaction commits.
+
+    Bumping now lets the writing request (and tests inside a transaction) see the change; bumping
+    after the commit drops any page another request cached from the old rows in between.
+    """
+    _bump_catalogue()
+    transaction.on_commit(_bump_catalogue)
+
+
+def product_stock_changed(product_ids, *, sold_out: bool = False) -> None:
+    """Invalidate a product's own page; listings too when it sold out or came back in stock."""
+    ids = list(product_ids)
+
+    def bump():
+        for pk in ids:
+            _incr(_product_key(pk))
+        if sold_out:
+            _bump_catalogue()
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _bump_catalogue():
+    _incr(CATALOGUE_VERSION_KEY)
+
+
+def _incr(key):
+    try:
+        cache.incr(key)
+    except ValueError:  # missing or evicted: any new value differs from what pages were keyed on
+        cache.set(key, 2, timeout=None)
+
+
+def _product_key(pk):
+    return f"product-version:{pk}"
+
+
+def page_cache_seconds() -> int:
+    """How long anonymous pages are kept; 0 switches the page cache off (the test settings do)."""
+    return int(getattr(settings, "AIDMARKET_PAGE_CACHE_SECONDS", 600))
+
+
+def cached_views():
+    return tuple(getattr(settings, "AIDMARKET_PAGE_CACHE_VIEWS", DEFAULT_CACHED_VIEWS))
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve catalogue pages to anonymous shoppers from the cache (see the module docstring).
+
+    Place it after CsrfViewMiddleware so a hit still gets its own CSRF cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.views = set(cached_views())
+
+    def __call__(self, request):
+        if not page_cache_seconds():
+            return self.get_response(request)
+        key = self.page_key(request)
+        if key is None:
+            return self.get_response(request)
+        body_and_headers = cache.get(key)
+        if body_and_headers is not None:
+            return self.replay(request, *body_and_headers)
+        response = self.get_response(request)
+        if self.storable(response):
+            content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+            # Every header the inner middleware set (CSP, X-Frame-Options, Content-Language…) is replayed.
+            headers = {k: v for k, v in response.headers.items() if k.lower() not in SKIPPED_HEADERS}
+            history = response.cookies[HISTORY_COOKIE].value if HISTORY_COOKIE in response.cookies else None
+            cache.set(key, (content, headers, history), page_cache_seconds())
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    def page_key(self, request) -> str | None:
+        if request.method not in ("GET", "HEAD") or not self.anonymous(request):
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.view_name not in self.views:
+            return None
+        keys = [CATALOGUE_VERSION_KEY]
+        personal = ""
+        if match.view_name == "catalogue:detail" and "pk" in match.kwargs:
+            keys.append(_product_key(match.kwargs["pk"]))
+            # The product page lists the visitor's recently viewed products (from a cookie).
+            personal = hashlib.sha1(request.COOKIES.get(HISTORY_COOKIE, "").encode()).hexdigest()[:12]
+        versions = cache.get_many(keys)
+        if CATALOGUE_VERSION_KEY not in versions:
+            versions[CATALOGUE_VERSION_KEY] = catalogue_version()
+        version = ".".join(str(versions.get(k, 1)) for k in keys)
+        url = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+        language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+        return (
+            f"page:{version}:{certification.today():%Y%m%d}:{language}:{request.get_host()}:{url}:{personal}"
+        )
+
+    @staticmethod
+    def anonymous(request) -> bool:
+        cookies = request.COOKIES
+        return not (
+            settings.SESSION_COOKIE_NAME in cookies
+            or getattr(settings, "OSCAR_BASKET_COOKIE_OPEN", "oscar_open_basket") in cookies
+            or "messages" in cookies
+        )
+
+    @staticmethod
+    def storable(response) -> bool:
+        if response.status_code != 200 or response.streaming:
+            return False
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return False
+        if "private" in response.get("Cache-Control", "") or "no-cache" in response.get("Cache-Control", ""):
+            return False
+        # The CSRF cookie is re-issued per requester and the history cookie is part of the key;
+        # any other cookie means a personal response.
+        return all(name in (settings.CSRF_COOKIE_NAME, HISTORY_COOKIE) for name in response.cookies)
+
+    @staticmethod
+    def replay(request, content, headers, history):
+        from oscar.apps.customer.history import CustomerHistoryManager
+
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(content, headers=headers)
+        if history is not None:
+            response.set_cookie(HISTORY_COOKIE, history, **CustomerHistoryManager.cookie_kwargs)
+        response["X-Page-Cache"] = "hit"
+        return response
+
+
+# -- invalidation: reacting to writes made by code we do not own (Oscar's dashboard, Wagtail) -----
+
+
+def _catalogue_model_saved(sender, **kwargs):
+    catalogue_changed()
+
+
+def _order_placed(sender, order, **kwargs):
+    _order_stock_moved(order)
+
+
+def _order_status_changed(sender, order, **kwargs):
+    _order_stock_moved(order)
+
+
+def _order_stock_moved(order):
+    lines = list(order.lines.select_related("stockrecord").values_list(
+        "product_id", "stockrecord__num_in_stock", "stockrecord__num_allocated"
+    ))
+    sold_out = any((in_stock or 0) - (allocated or 0) <= 0 for _, in_stock, allocated in lines)
+    product_stock_changed([pk for pk, _, _ in lines if pk], sold_out=sold_out)
+
+
+def connect_receivers():
+    from oscar.apps.order.signals import order_placed, order_status_changed
+    from oscar.core.loading import get_model
+    from wagtail.signals import page_published, page_unpublished
+
+    for app_label, model_name in [
+        ("catalogue", "Product"), ("catalogue", "ProductCertificate"), ("catalogue", "ProductImage"),
+        ("catalogue", "ProductCategory"), ("catalogue", "Category"), ("partner", "StockRecord"),
+        ("partner", "Partner"),
+    ]:
+        model = get_model(app_label, model_name)
+        uid = f"aidmarket-cache-{app_label}-{model_name}"
+        post_save.connect(_catalogue_model_saved, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(_catalogue_model_saved, sender=model, dispatch_uid=uid + "-delete")
+    page_published.connect(_catalogue_model_saved, dispatch_uid="aidmarket-cache-page-published")
+    page_unpublished.connect(_catalogue_model_saved, dispatch_uid="aidmarket-cache-page-unpublished")
+    order_placed.connect(_order_placed, dispatch_uid="aidmarket-cache-order-placed")
+    order_status_changed.connect(_order_status_changed, dispatch_uid="aidmarket-cache-order-status")
+
+
+class CachingConfig(AppConfig):
+    """Connects cache invalidation to writes made by Oscar's and Wagtail's own code."""
+
+    name = "shop.caching"
+    label = "aidmarket_caching"
+    verbose_name = "Aidmarket page cache"
+
+    def ready(self):
+        connect_receivers()

@@ -1,0 +1,1 @@
+"""Deterministic synthetic data for load tests and benchmarks (`generate_load_data`)."""
