@@ -46,3 +46,14 @@ lock:
 
 clean:
 	rm -rf var/db.sqlite3 var/media var/static var/test-media
+
+## make bench: benchmark the shop on PostgreSQL (BENCH_DATABASE_URL) at each size in BENCH_SIZES;
+## results in var/bench/ (results.md, results.json, server_time.png). Quick run: make bench BENCH_SIZES=1000,10000
+BENCH_SIZES ?= 1000,10000,100000
+BENCH_ARGS ?=
+bench: install-dev
+	$(BIN)/python -m shop.benchmarks.database $(BENCH_DATABASE_URL)
+	DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(BIN)/python manage.py run_benchmarks --sizes $(BENCH_SIZES) $(BENCH_ARGS)

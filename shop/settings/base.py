@@ -304,3 +304,14 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
 ]
 AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.institutions.demo"]  # noqa: F405
 # --- end of institutional buyers ---
+
+# --- Scale and speed (issue 8) ---
+INSTALLED_APPS += ["shop.caching.CachingConfig"]  # noqa: F405 - cache invalidation on catalogue writes
+# Whole-page cache for anonymous shoppers (shop.caching), in seconds; 0 switches it off.
+AIDMARKET_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Right after CSRF: a hit skips sessions, auth and the basket; it re-issues its own CSRF token.
+MIDDLEWARE.insert(  # noqa: F405
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,  # noqa: F405
+    "shop.caching.AnonymousPageCacheMiddleware",
+)
+# --- end of scale and speed ---
