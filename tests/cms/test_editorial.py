@@ -167,3 +167,34 @@ def test_roles_install_is_idempotent(groups):
     assert editors.page_permissions.count() == len(roles.EDITOR_PAGE_PERMISSIONS)
     assert not editors.page_permissions.filter(permission__codename="publish_page").exists()
     assert reviewers.page_permissions.filter(permission__codename="publish_page").exists()
+
+
+@pytest.mark.parametrize(
+    "model_name, parent_fixture",
+    [
+        ("storyindexpage", "home"),
+        ("brandstorypage", "story_index"),
+        ("campaignindexpage", "home"),
+        ("campaignpage", "campaign_index"),
+        ("newsindexpage", "home"),
+        ("newsarticlepage", "news_index"),
+        ("trainingindexpage", "home"),
+        ("trainingpage", "training_index"),
+    ],
+)
+def test_editor_can_open_the_create_form_of_every_page_type(client, editor, request, model_name, parent_fixture):
+    parent = request.getfixturevalue(parent_fixture)
+    client.force_login(editor)
+
+    response = client.get(reverse("wagtailadmin_pages:add", args=["cms", model_name, parent.pk]))
+
+    assert response.status_code == 200
+
+
+def test_editor_can_edit_navigation_settings(client, editor, home):
+    client.force_login(editor)
+
+    response = client.get(reverse("wagtailsettings:edit", args=["cms", "sitenavigation"]), follow=True)
+
+    assert response.status_code == 200
+    assert 'name="icp_number"' in response.content.decode()

@@ -1,10 +1,12 @@
 import datetime
 
 import pytest
+from django.apps import apps
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from wagtail.models import Site
 
+from catalogue_ext.certification import today
 from cms.models import HomePageFeaturedCampaign, HomePageFeaturedProduct, SiteNavigation
 from tests import factories
 from tests.cms import factories as cms_factories
@@ -180,3 +182,17 @@ def test_navigation_and_footer_come_from_cms_settings(home, news_index):
 
     assert 'href="/news/"' in menu and "全部商品" in menu
     assert "联系我们" in footer and "京ICP备2026000001号" in footer
+
+
+@pytest.mark.skipif(not apps.is_installed("shop.sellers"), reason="help-sell flags come with shop.sellers")
+def test_home_page_help_sell_rail_shows_products_flagged_by_sellers(client, home, certified_product, uncertified_product):
+    HelpSellFlag = apps.get_model("sellers", "HelpSellFlag")
+    HelpSellFlag.objects.create(
+        product=uncertified_product, quantity=500, reason="harvest_glut", until=today() + datetime.timedelta(days=10)
+    )
+
+    html = client.get("/").content.decode()
+
+    rail = html.split("cms-help-sell")[1]
+    assert uncertified_product.title in rail
+    assert certified_product.title not in rail
