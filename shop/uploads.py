@@ -10,6 +10,11 @@ from PIL import Image, UnidentifiedImageError
 ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 
 
+def _already_stored(upload) -> bool:
+    """A file already in storage being re-saved (e.g. an edit form that did not change it)."""
+    return getattr(upload, "_committed", False) is True and not hasattr(upload, "content_type")
+
+
 def _read_head(upload, size=8):
     position = upload.tell() if hasattr(upload, "tell") else 0
     upload.seek(0)
@@ -20,6 +25,8 @@ def _read_head(upload, size=8):
 
 def validate_image_upload(upload) -> None:
     """Accept only JPEG, PNG and WebP files that fully decode within the size and pixel limits."""
+    if _already_stored(upload):
+        return
     name = getattr(upload, "name", "") or _("the file")
     if upload.size > settings.MAX_IMAGE_UPLOAD_BYTES:
         raise ValidationError(
@@ -67,8 +74,8 @@ def validate_image_upload(upload) -> None:
 
 def validate_scan(upload) -> None:
     """A certificate or licence scan: a decodable image, or a PDF within the document size limit."""
-    if getattr(upload, "_committed", False) is True and not hasattr(upload, "content_type"):
-        return  # an already stored file being re-saved
+    if _already_stored(upload):
+        return
     head = _read_head(upload)
     if head.startswith(b"%PDF-"):
         if upload.size > settings.MAX_DOCUMENT_UPLOAD_BYTES:
@@ -79,3 +86,53 @@ def validate_scan(upload) -> None:
             )
         return
     validate_image_upload(upload)
+
+
+# Documents: by extension, the leading bytes each kind must start with (None: checked as text).
+DOCUMENT_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "pptx": (b"PK\x03\x04",),
+    "zip": (b"PK\x03\x04",),
+    "csv": None,
+    "txt": None,
+}
+
+
+def validate_document_upload(upload) -> None:
+    """A document (PDF, Office, ZIP, text): within the size limit, and its content matches its extension."""
+    if _already_stored(upload):
+        return
+    name = getattr(upload, "name", "") or ""
+    if upload.size > settings.MAX_DOCUMENT_UPLOAD_BYTES:
+        raise ValidationError(
+            _("%(name)s is %(size).1f MB; files may be at most %(limit).0f MB."),
+            code="document_too_large",
+            params={"name": name, "size": upload.size / 1e6, "limit": settings.MAX_DOCUMENT_UPLOAD_BYTES / 1e6},
+        )
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in DOCUMENT_SIGNATURES:
+        raise ValidationError(
+            _("%(name)s: only %(allowed)s files are accepted."),
+            code="document_type",
+            params={"name": name, "allowed": ", ".join(sorted(DOCUMENT_SIGNATURES))},
+        )
+    signatures = DOCUMENT_SIGNATURES[extension]
+    if signatures is None:
+        upload.seek(0)
+        try:
+            upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError(
+                _("%(name)s is not a UTF-8 text file."), code="document_content", params={"name": name}
+            )
+        finally:
+            upload.seek(0)
+        return
+    if not _read_head(upload).startswith(signatures):
+        raise ValidationError(
+            _("%(name)s does not contain what its extension says (.%(extension)s)."),
+            code="document_content",
+            params={"name": name, "extension": extension},
+        )

@@ -21,7 +21,17 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 OSCAR_BASKET_COOKIE_SECURE = True
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview needs same-origin frames
-STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+STORAGES = {  # a new dict: base's stays as it was for anything that imported it
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Hardening (issue 9) ---
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview view sets SAMEORIGIN for itself; the CSP follows suit
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+CONTENT_SECURITY_POLICY = {  # noqa: F405
+    **CONTENT_SECURITY_POLICY,  # noqa: F405
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},  # noqa: F405
+}
+# --- end of hardening ---

@@ -1,0 +1,34 @@
+"""Every FileField and ImageField of every installed model validates uploads with shop.uploads."""
+
+from django.apps import apps
+from django.db import models
+
+from shop import uploads
+
+
+def validator_for(field: models.FileField):
+    """The shop.uploads validator a field of this kind needs."""
+    if isinstance(field, models.ImageField):
+        return uploads.validate_image_upload
+    return uploads.validate_document_upload
+
+
+def has_upload_validator(field: models.FileField) -> bool:
+    return any(getattr(validator, "__module__", "") == uploads.__name__ for validator in field.validators)
+
+
+def file_fields():
+    """(model, field) for every concrete file field of every installed model."""
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField) and field.concrete and field.model is model:
+                yield model, field
+
+
+def guard_all_file_fields() -> None:
+    """Attach the matching shop.uploads validator to every file field that has none."""
+    for _model, field in file_fields():
+        if has_upload_validator(field):
+            continue
+        field._validators.append(validator_for(field))
+        field.__dict__.pop("validators", None)  # Field.validators is cached: recompute it
