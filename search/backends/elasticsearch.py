@@ -125,7 +125,7 @@ class ElasticsearchBackend(SearchBackend):
             return
         if refresh is None:
             refresh = getattr(settings, "SEARCH_REFRESH_ON_INDEX", False)
-        helpers.bulk(self.es, actions, raise_on_error=False, refresh="wait_for" if refresh else False)
+        helpers.bulk(self.es, actions, raise_on_error=False, refresh=True if refresh else False)
 
     def start_rebuild(self) -> str:
         name = new_index_name()

@@ -271,18 +271,6 @@ AIDMARKET_HELP_SELL_PRODUCTS = env("AIDMARKET_HELP_SELL_PRODUCTS", default="")  
 AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["cms.demo"]  # noqa: F405
 # --- end of CMS ---
 
-# --- Search (issue 6) ---
-ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=3.0)  # seconds; then fall back to the database
-# On: index changes when the transaction commits. Off: index at once (the test suite, one-off scripts).
-SEARCH_INDEX_ON_COMMIT = env.bool("SEARCH_INDEX_ON_COMMIT", default=True)
-# On (production): push Elasticsearch updates through a queue drained by `manage.py process_search_queue`.
-SEARCH_INDEX_QUEUE = env.bool("SEARCH_INDEX_QUEUE", default=False)
-SEARCH_REFRESH_ON_INDEX = env.bool("SEARCH_REFRESH_ON_INDEX", default=False)  # tests: make writes visible at once
-SEARCH_SYNONYMS_FILE = env("SEARCH_SYNONYMS_FILE", default=str(BASE_DIR / "search" / "synonyms.txt"))
-# Dotted path to f(product_queryset) -> the products currently flagged help-sell; "" hides the facet.
-SEARCH_HELP_SELL_FILTER = env("SEARCH_HELP_SELL_FILTER", default="")
-# --- end of search ---
-
 # --- Institutional buyers (issue 3) ---
 from shop.institutions.access import staff_only as _institutions_staff_only  # noqa: E402
 
@@ -387,3 +375,15 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 # --- end of hardening ---
+
+# --- Search (issue 6) ---
+ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=3.0)  # seconds; then fall back to the database
+# On: index changes when the transaction commits. Off: index at once (the test suite, one-off scripts).
+SEARCH_INDEX_ON_COMMIT = env.bool("SEARCH_INDEX_ON_COMMIT", default=True)
+# On (production): push Elasticsearch updates through a queue drained by `manage.py process_search_queue`.
+SEARCH_INDEX_QUEUE = env.bool("SEARCH_INDEX_QUEUE", default=False)
+SEARCH_REFRESH_ON_INDEX = env.bool("SEARCH_REFRESH_ON_INDEX", default=False)  # tests: make writes visible at once
+SEARCH_SYNONYMS_FILE = env("SEARCH_SYNONYMS_FILE", default=str(BASE_DIR / "search" / "synonyms.txt"))
+# Dotted path to f(product_queryset) -> the products currently flagged help-sell; "" hides the facet.
+SEARCH_HELP_SELL_FILTER = env("SEARCH_HELP_SELL_FILTER", default="")
+# --- end of search ---

@@ -8,6 +8,7 @@ from decimal import Decimal
 from oscar.test.factories import OrderFactory, OrderLineFactory
 
 from catalogue_ext.certification import today
+from search import indexing
 from tests import factories
 
 
@@ -36,14 +37,14 @@ def yunnan_county():
 
 
 def sell(product, quantity):
-    OrderLineFactory(order=OrderFactory(status="paid"), product=product, quantity=quantity)
+    OrderLineFactory(order=OrderFactory(status="paid"), product=product, quantity=quantity, partner_sku="SKU")
 
 
 def build_catalogue() -> Catalogue:
     anyuan = factories.CountyFactory()  # 安远县, 赣州市, 江西省
     ninger = yunnan_county()
     anyuan_seller = factories.PartnerFactory(name="安远县橙农合作社", county=anyuan)
-    puer_seller = factories.PartnerFactory(name="宁洱茶农合作社", county=ninger)
+    puer_seller = factories.PartnerFactory(name="宁洱县农产品合作社", county=ninger)
     fruit = factories.CategoryFactory(name="水果")
     citrus = factories.CategoryFactory(name="柑橘", parent=fruit)
     tea = factories.CategoryFactory(name="茶叶")
@@ -98,9 +99,7 @@ def build_catalogue() -> Catalogue:
     return catalogue
 
 
-def expire_certificates(product, *, days_ago=1):
-    """Make the product's certificates lapse in the past, as time passing would (no save, no signal)."""
-    product.certificates.update(
-        issue_date=today() - datetime.timedelta(days=400),
-        expiry_date=today() - datetime.timedelta(days=days_ago),
-    )
+def shorten_certificates(product, *, days_left):
+    """Make the product's certificates run out in `days_left` days (written and re-indexed)."""
+    product.certificates.update(expiry_date=today() + datetime.timedelta(days=days_left))
+    indexing.index_products([product.id])
