@@ -1,0 +1,145 @@
+"""An organisation buyer checks out through the real views: tagging, quota preview, approval hold."""
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from shop.institutions.models import OrganisationOrder, Purpose
+from shop.order import statuses
+from tests import factories
+from tests.institutions.factories import VALID_CODE, TargetFactory
+
+Order = get_model("order", "Order")
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = {
+    "first_name": "晓明", "last_name": "张", "line1": "红旗大道1号", "line4": "赣州", "state": "江西省",
+    "postcode": "341000", "country": "CN", "phone_number": "+8613800138000",
+}
+
+
+def start_checkout(client, items, *, method="bank_transfer"):
+    for product, quantity in items:
+        client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
+    client.get(reverse("checkout:index"), follow=True)
+    response = client.post(reverse("checkout:shipping-address"), ADDRESS, follow=True)
+    assert response.status_code == 200
+    return client.post(reverse("checkout:payment-method"), {"method": method}, follow=True)
+
+
+def tagging(organisation, **overrides):
+    data = {
+        "buy_for": str(organisation.pk), "purpose": Purpose.CANTEEN, "po_reference": "CG-2026-017",
+        "fapiao_type": "ordinary", "fapiao_title": organisation.name, "taxpayer_id": VALID_CODE,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def shopping_buyer(client, buyer, china):
+    client.force_login(buyer)
+    return client
+
+
+@pytest.fixture
+def products(partner):
+    return (
+        factories.ProductFactory(partner=partner, certified=True, price=Decimal("39.90"), title="安远脐橙"),
+        factories.ProductFactory(partner=partner, price=Decimal("20.00"), title="普通大米"),
+    )
+
+
+def test_buyer_tags_the_order_sees_the_quota_preview_and_places_it(shopping_buyer, buyer, organisation, products):
+    TargetFactory(organisation=organisation, year=2026, fixed_amount=Decimal("798.00"))
+    orange, rice = products
+
+    asked = start_checkout(shopping_buyer, [(orange, 2), (rice, 1)])
+    tagged = shopping_buyer.post(reverse("institutions:checkout-tagging"), tagging(organisation), follow=True)
+    placed = shopping_buyer.post(reverse("checkout:preview"), {"action": "place_order"}, follow=True)
+
+    assert asked.redirect_chain[-1][0].endswith(reverse("institutions:checkout-tagging"))
+    assert "安远脐橙" in asked.content.decode()
+    preview = tagged.context["quota_preview"]
+    assert [line.counts for line in preview.lines] == [True, False]
+    assert preview.adds == Decimal("79.80")
+    assert (preview.percent_before, preview.percent_after) == (Decimal("0"), Decimal("10"))
+    assert "79.80" in tagged.content.decode()
+    assert placed.status_code == 200
+    order = Order.objects.get(user=buyer)
+    link = OrganisationOrder.objects.get(order=order)
+    assert (link.organisation, link.purpose, link.buyer, link.po_reference) == (
+        organisation, Purpose.CANTEEN, buyer, "CG-2026-017"
+    )
+    assert (link.fapiao_title, link.taxpayer_id) == (organisation.name, VALID_CODE)
+    assert order.status == statuses.PENDING_PAYMENT
+    assert link.approval == OrganisationOrder.Approval.NOT_REQUIRED
+
+
+def test_personal_choice_places_an_untagged_order(shopping_buyer, buyer, organisation, products):
+    start_checkout(shopping_buyer, [(products[0], 1)])
+    shopping_buyer.post(reverse("institutions:checkout-tagging"), {"buy_for": "personal"})
+    shopping_buyer.post(reverse("checkout:preview"), {"action": "place_order"})
+
+    order = Order.objects.get(user=buyer)
+    assert not OrganisationOrder.objects.filter(order=order).exists()
+
+
+def test_order_above_threshold_waits_for_approval_and_approvers_are_mailed(
+    shopping_buyer, buyer, approver, organisation, products, django_capture_on_commit_callbacks
+):
+    organisation.approval_threshold = Decimal("50.00")
+    organisation.save()
+    start_checkout(shopping_buyer, [(products[0], 2)])
+    shopping_buyer.post(reverse("institutions:checkout-tagging"), tagging(organisation))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shopping_buyer.post(reverse("checkout:preview"), {"action": "place_order"})
+
+    order = Order.objects.get(user=buyer)
+    assert order.status == statuses.AWAITING_APPROVAL
+    assert order.organisation_link.approval == OrganisationOrder.Approval.PENDING
+    approval_mail = [message for message in mail.outbox if approver.email in message.to]
+    assert len(approval_mail) == 1
+    assert order.number in approval_mail[0].subject
+    assert buyer.email in approval_mail[0].to
+
+
+def test_special_fapiao_without_bank_details_is_refused_and_input_kept(shopping_buyer, organisation, products):
+    start_checkout(shopping_buyer, [(products[0], 1)])
+
+    response = shopping_buyer.post(
+        reverse("institutions:checkout-tagging"),
+        tagging(organisation, fapiao_type="special", fapiao_title="赣州市财政局（专票）", taxpayer_id="91360700MA35ABCD1X"),
+    )
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"taxpayer_id", "fapiao_address", "fapiao_phone", "fapiao_bank", "fapiao_account"} <= set(errors)
+    content = response.content.decode()
+    assert "赣州市财政局（专票）" in content and "91360700MA35ABCD1X" in content
+    assert not Order.objects.exists()
+
+
+def test_buyer_cannot_tag_an_organisation_they_do_not_buy_for(shopping_buyer, products):
+    from tests.institutions.factories import OrganisationFactory
+
+    stranger = OrganisationFactory()
+    start_checkout(shopping_buyer, [(products[0], 1)])
+
+    response = shopping_buyer.post(reverse("institutions:checkout-tagging"), tagging(stranger))
+
+    assert response.status_code == 400
+    assert "buy_for" in response.context["form"].errors
+
+
+def test_consumers_without_organisation_skip_the_tagging_step(client, consumer, china, products):
+    client.force_login(consumer)
+
+    response = start_checkout(client, [(products[0], 1)])
+
+    assert response.redirect_chain[-1][0].endswith(reverse("checkout:preview"))
