@@ -43,6 +43,9 @@ def _review(certificate, *, reviewer, status, reason):
         partner__users=reviewer
     ).exists():
         raise ReviewNotAllowed("A seller cannot review its own certificate.")
+    expected = certificate.Status.APPROVED if status == certificate.Status.REVOKED else certificate.Status.PENDING
+    if certificate.status != expected:
+        raise ReviewNotAllowed("This certificate is not awaiting that decision.")
     if status != certificate.Status.APPROVED and not reason.strip():
         raise ReviewNotAllowed("A reason is required.")
     certificate.status = status
@@ -50,5 +53,83 @@ def _review(certificate, *, reviewer, status, reason):
     certificate.reviewed_by = reviewer
     certificate.reviewed_at = timezone.now()
     certificate.save(update_fields=["status", "status_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    notify_review(certificate)
 
 
+
+
+# --- Seller submissions, review notices and the daily expiry run (issue 4) ---
+
+EXPIRY_NOTICE_DAYS = 30
+
+
+def submit(certificate, *, seller_user) -> None:
+    """A seller submits a certificate for one of its own products; it waits for staff review."""
+    if not certificate.product.stockrecords.filter(partner__users=seller_user).exists():
+        raise ReviewNotAllowed("A seller submits certificates only for its own products.")
+    certificate.status = certificate.Status.PENDING
+    certificate.submitted_by = seller_user
+    certificate.reviewed_by = None
+    certificate.reviewed_at = None
+    certificate.status_reason = ""
+    certificate.save()
+
+
+def notify_review(certificate) -> None:
+    """Tell the product's seller how its certificate was decided."""
+    _notify_sellers(certificate, "certificate_reviewed")
+
+
+def expire_lapsed(*, on: datetime.date | None = None) -> int:
+    """Mark approved certificates whose expiry date has passed as expired; returns how many changed.
+
+    The shop never depends on this: ProductCertificate.objects.valid() already ignores them
+    from the day after expiry. This keeps the status column honest for people reading it.
+    """
+    from catalogue_ext.models import ProductCertificate
+
+    on = on or today()
+    return ProductCertificate.objects.filter(
+        status=ProductCertificate.Status.APPROVED, expiry_date__lt=on
+    ).update(status=ProductCertificate.Status.EXPIRED, updated_at=timezone.now())
+
+
+def send_expiry_notices(*, on: datetime.date | None = None) -> int:
+    """E-mail sellers once about each valid certificate expiring within 30 days; returns how many."""
+    from django.db import transaction
+
+    from catalogue_ext.models import ProductCertificate
+
+    on = on or today()
+    due = ProductCertificate.objects.valid(on=on).filter(
+        expiry_date__lte=on + datetime.timedelta(days=EXPIRY_NOTICE_DAYS), expiry_notice_sent_at__isnull=True
+    )
+    sent = 0
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            # The row lock and the re-check make two overlapping runs send each notice once.
+            certificate = (
+                ProductCertificate.objects.select_for_update()
+                .filter(pk=pk, expiry_notice_sent_at__isnull=True)
+                .select_related("product")
+                .first()
+            )
+            if certificate is None:
+                continue
+            _notify_sellers(certificate, "certificate_expiring", days_left=(certificate.expiry_date - on).days)
+            certificate.expiry_notice_sent_at = timezone.now()
+            certificate.save(update_fields=["expiry_notice_sent_at", "updated_at"])
+            sent += 1
+    return sent
+
+
+def _notify_sellers(certificate, template, **context):
+    from oscar.core.loading import get_model
+
+    from shop.sellers import notifications
+
+    Partner = get_model("partner", "Partner")
+    partners = Partner.objects.filter(stockrecords__product=certificate.product_id)
+    notifications.send(
+        notifications.seller_addresses(partners), template, {"certificate": certificate, **context}
+    )

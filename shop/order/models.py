@@ -39,6 +39,10 @@ class Line(AbstractLine):
     was_certified = models.BooleanField(_("Certified when ordered"), default=False)
     was_poverty_county = models.BooleanField(_("From a former poverty county when ordered"), default=False)
     certificate_number = models.CharField(_("Certificate number when ordered"), max_length=64, blank=True)
+    # Set by the seller when it ships this line (shop.sellers.fulfilment.mark_shipped).
+    shipping_carrier = models.CharField(_("Carrier"), max_length=64, blank=True)
+    tracking_number = models.CharField(_("Tracking number"), max_length=64, blank=True)
+    shipped_at = models.DateTimeField(_("Shipped at"), null=True, blank=True)
 
     class Meta(AbstractLine.Meta):
         app_label = "order"

@@ -83,10 +83,10 @@ INSTALLED_APPS = [
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "shop.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "shop.dashboard.orders.apps.OrdersDashboardConfig",
     "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "taggit",
     # Ours
     "shop.apps.ShopConfig",
+    "shop.sellers.apps.SellersConfig",
 ]
 
 MIDDLEWARE = [
@@ -387,3 +388,12 @@ SEARCH_SYNONYMS_FILE = env("SEARCH_SYNONYMS_FILE", default=str(BASE_DIR / "searc
 # Dotted path to f(product_queryset) -> the products currently flagged help-sell; "" hides the facet.
 SEARCH_HELP_SELL_FILTER = env("SEARCH_HELP_SELL_FILTER", default="")
 # --- end of search ---
+
+# --- County sellers (issue 4) ---
+from shop.sellers.navigation import NAVIGATION as _SELLERS_NAVIGATION  # noqa: E402
+
+OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + _SELLERS_NAVIGATION  # noqa: F405
+AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.sellers.demo"]  # noqa: F405
+# Search's help-sell facet asks the sellers' app which products are flagged.
+SEARCH_HELP_SELL_FILTER = SEARCH_HELP_SELL_FILTER or "shop.sellers.helpsell.flagged"  # noqa: F405
+# --- end of county sellers ---

@@ -1,0 +1,39 @@
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.dashboard.catalogue import forms as oscar_forms
+from oscar.core.loading import get_model
+
+from shop.sellers import listings
+from shop.uploads import validate_image_upload
+
+Region = get_model("catalogue", "Region")
+
+
+class ProductForm(oscar_forms.ProductForm):
+    """Oscar's product form plus the origin county, limited to what the user may choose."""
+
+    class Meta(oscar_forms.ProductForm.Meta):
+        fields = [*oscar_forms.ProductForm.Meta.fields, "origin_county"]
+
+    def __init__(self, product_class, *args, user=None, **kwargs):
+        super().__init__(product_class, *args, **kwargs)
+        if "origin_county" in self.fields:
+            field = self.fields["origin_county"]
+            field.queryset = (
+                listings.allowed_origin_counties(user) if user is not None else Region.objects.counties()
+            ).select_related("parent")
+            field.required = not self.instance.is_child
+            field.help_text = _("Counties in your own province (see the README's Sellers section).")
+
+
+class ProductImageForm(oscar_forms.ProductImageForm):
+    def clean_original(self):
+        """Decode every new upload with Pillow before anything is stored."""
+        original = self.cleaned_data.get("original")
+        if isinstance(original, UploadedFile):
+            try:
+                validate_image_upload(original)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(error.messages)
+        return original

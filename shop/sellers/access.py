@@ -1,0 +1,59 @@
+"""Who may see what: sellers see their own partners' data, county officers their county's."""
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from oscar.core.loading import get_model
+
+Partner = get_model("partner", "Partner")
+
+SELLER_PERMISSION = "partner.dashboard_access"
+
+
+def partners_of(user):
+    """The sellers a user works for (none for anonymous users and consumers)."""
+    if not user.is_authenticated or not user.has_perm(SELLER_PERMISSION):
+        return Partner.objects.none()
+    return Partner.objects.filter(users=user)
+
+
+def is_seller(user) -> bool:
+    return partners_of(user).exists()
+
+
+def officer_county(user):
+    """The county a user is officer of, or None."""
+    if not user.is_authenticated:
+        return None
+    officer = getattr(user, "county_officer", None)
+    return officer.county if officer else None
+
+
+class SellerRequiredMixin(AccessMixin):
+    """Logged-in users linked to at least one seller; everyone else is refused."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.partners = partners_of(request.user)
+        if not self.partners.exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CountyOfficerRequiredMixin(AccessMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.county = officer_county(request.user)
+        if self.county is None:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StaffRequiredMixin(AccessMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,130 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
+
+from catalogue_ext import certification
+from catalogue_ext.credit_codes import normalise
+from shop.order import statuses
+from shop.sellers.models import HelpSellFlag, SellerApplication
+
+Region = get_model("catalogue", "Region")
+Partner = get_model("partner", "Partner")
+ProductCertificate = get_model("catalogue", "ProductCertificate")
+DateInput = forms.DateInput(attrs={"type": "date"})
+
+
+class SellerApplicationForm(forms.ModelForm):
+    class Meta:
+        model = SellerApplication
+        fields = [
+            "entity_name", "kind", "credit_code", "county", "contact_name", "contact_phone",
+            "licence_scan", "households_linked", "linkage_description",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = Region.objects.counties().select_related("parent", "province")
+        self.fields["county"].label_from_instance = lambda region: region.full_name
+
+    def clean_credit_code(self):
+        code = normalise(self.cleaned_data["credit_code"])
+        if Partner.objects.filter(credit_code=code).exists():
+            raise forms.ValidationError(_("A seller with this credit code is already on the platform."))
+        open_statuses = [SellerApplication.Status.SUBMITTED, SellerApplication.Status.RECOMMENDED]
+        if SellerApplication.objects.filter(credit_code=code, status__in=open_statuses).exists():
+            raise forms.ValidationError(_("An application for this credit code is already being reviewed."))
+        return code
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment / reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, choices, reason_required_for, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = choices
+        self.reason_required_for = reason_required_for
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.reason_required_for and not data.get("comment", "").strip():
+            self.add_error("comment", _("Please give a reason."))
+        return data
+
+
+def county_decision_form(*args, **kwargs):
+    return DecisionForm(
+        *args, choices=[("recommend", _("Recommend")), ("decline", _("Do not recommend"))],
+        reason_required_for="decline", **kwargs,
+    )
+
+
+def staff_decision_form(*args, **kwargs):
+    return DecisionForm(
+        *args, choices=[("approve", _("Approve")), ("reject", _("Reject"))], reason_required_for="reject", **kwargs
+    )
+
+
+class CertificateForm(forms.ModelForm):
+    class Meta:
+        model = ProductCertificate
+        fields = ["product", "number", "issuing_authority", "catalogue_batch", "issue_date", "expiry_date", "scan"]
+        widgets = {"issue_date": DateInput, "expiry_date": DateInput}
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
+        self.fields["scan"].required = True
+
+    def clean_expiry_date(self):
+        expiry = self.cleaned_data["expiry_date"]
+        if expiry < certification.today():
+            raise forms.ValidationError(_("This certificate has already expired."))
+        return expiry
+
+
+class ImportForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Seller"), queryset=Partner.objects.none())
+    file = forms.FileField(label=_("CSV or XLSX file"))
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners
+        if len(partners) == 1:
+            self.fields["partner"].initial = partners[0]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("Import files may be at most 5 MB."))
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+
+class ShipForm(forms.Form):
+    lines = forms.ModelMultipleChoiceField(label=_("Lines"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    carrier = forms.CharField(label=_("Carrier"), max_length=64)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=64)
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lines"].queryset = lines.filter(status=statuses.LINE_PENDING)
+        self.fields["lines"].label_from_instance = lambda line: f"{line.title} × {line.quantity}"
+
+
+class HelpSellForm(forms.ModelForm):
+    class Meta:
+        model = HelpSellFlag
+        fields = ["product", "quantity", "reason", "until", "note"]
+        widgets = {"until": DateInput}
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until < certification.today():
+            raise forms.ValidationError(_("The until-date has passed."))
+        return until

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from catalogue_ext import certification
+from shop.sellers import helpsell
+
+
+class Command(BaseCommand):
+    help = (
+        "Daily: mark lapsed certificates expired, e-mail sellers 30 days before a certificate expires, "
+        "and end help-sell flags past their until-date or sold out. Safe to run any number of times."
+    )
+
+    def handle(self, *args, **options):
+        today = certification.today()
+        expired = certification.expire_lapsed(on=today)
+        notices = certification.send_expiry_notices(on=today)
+        ended = helpsell.end_lapsed(on=today)
+        self.stdout.write(
+            f"{today}: {expired} certificate(s) marked expired, {notices} expiry notice(s) sent, "
+            f"{ended} help-sell flag(s) ended."
+        )

@@ -1,0 +1,112 @@
+"""Seller admission: the enterprise applies, the county recommends, the platform reviews."""
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from shop.sellers import notifications
+from shop.sellers.access import officer_county
+from shop.sellers.models import SellerApplication
+
+Partner = get_model("partner", "Partner")
+Status = SellerApplication.Status
+
+
+class NotAllowed(Exception):
+    """The user may not take this step on this application (the view answers 403)."""
+
+
+def submitted(application: SellerApplication) -> None:
+    """Tell the applicant and the county's officers that a new application is waiting."""
+    notifications.send([application.applicant.email], "application_submitted", {"application": application})
+    officers = application.county.officers.select_related("user")
+    notifications.send(
+        [officer.user.email for officer in officers], "application_for_county", {"application": application}
+    )
+
+
+def recommend(application: SellerApplication, *, officer, comment: str = "") -> SellerApplication:
+    """The county officer recommends the application to the platform."""
+    return _county_decision(application, officer=officer, status=Status.RECOMMENDED, comment=comment)
+
+
+def decline(application: SellerApplication, *, officer, comment: str) -> SellerApplication:
+    """The county officer does not recommend the application; a comment is required."""
+    if not comment.strip():
+        raise NotAllowed("A comment is required to decline.")
+    return _county_decision(application, officer=officer, status=Status.DECLINED, comment=comment)
+
+
+def _county_decision(application, *, officer, status, comment):
+    with transaction.atomic():
+        application = SellerApplication.objects.select_for_update().get(pk=application.pk)
+        if officer_county(officer) != application.county:
+            raise NotAllowed("Only an officer of the application's county decides on it.")
+        if application.status != Status.SUBMITTED:
+            raise NotAllowed("This application is no longer awaiting the county.")
+        application.status = status
+        application.county_comment = comment
+        application.recommended_by = officer
+        application.recommended_at = timezone.now()
+        application.save()
+    notifications.send([application.applicant.email], "application_county_decision", {"application": application})
+    return application
+
+
+def approve(application: SellerApplication, *, reviewer) -> Partner:
+    """Staff approve a recommended application: the seller is created and the applicant linked to it."""
+    with transaction.atomic():
+        application = SellerApplication.objects.select_for_update().get(pk=application.pk)
+        _check_reviewable(application, reviewer)
+        if Partner.objects.filter(credit_code=application.credit_code).exists():
+            raise NotAllowed("A seller with this credit code already exists.")
+        partner = Partner.objects.create(
+            name=application.entity_name,
+            kind=application.kind,
+            credit_code=application.credit_code,
+            county=application.county,
+            contact_name=application.contact_name,
+            contact_phone=application.contact_phone,
+            households_linked=application.households_linked,
+            linkage_description=application.linkage_description,
+        )
+        link_user(partner, application.applicant)
+        application.status = Status.APPROVED
+        application.partner = partner
+        application.reviewed_by = reviewer
+        application.reviewed_at = timezone.now()
+        application.save()
+    notifications.send([application.applicant.email], "application_reviewed", {"application": application})
+    return partner
+
+
+def reject(application: SellerApplication, *, reviewer, reason: str) -> SellerApplication:
+    """Staff reject a recommended application with a reason the applicant is told."""
+    if not reason.strip():
+        raise NotAllowed("A reason is required.")
+    with transaction.atomic():
+        application = SellerApplication.objects.select_for_update().get(pk=application.pk)
+        _check_reviewable(application, reviewer)
+        application.status = Status.REJECTED
+        application.review_reason = reason
+        application.reviewed_by = reviewer
+        application.reviewed_at = timezone.now()
+        application.save()
+    notifications.send([application.applicant.email], "application_reviewed", {"application": application})
+    return application
+
+
+def link_user(partner: Partner, user) -> None:
+    """Give a user seller rights on a partner (a user may work for several sellers)."""
+    partner.users.add(user)
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="partner", codename="dashboard_access"))
+
+
+def _check_reviewable(application, reviewer):
+    if not reviewer.is_staff:
+        raise NotAllowed("Only platform staff review applications.")
+    if reviewer.pk == application.applicant_id:
+        raise NotAllowed("Nobody reviews their own application.")
+    if application.status != Status.RECOMMENDED:
+        raise NotAllowed("Only applications recommended by the county are reviewed.")

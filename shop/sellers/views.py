@@ -1,0 +1,439 @@
+import base64
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+from oscar.core.loading import get_model
+
+from catalogue_ext import certification
+from shop.sellers import catalogue_io, fulfilment, helpsell, listings, onboarding, reports
+from shop.sellers.access import (
+    CountyOfficerRequiredMixin,
+    SellerRequiredMixin,
+    StaffRequiredMixin,
+)
+from shop.sellers.forms import (
+    CertificateForm,
+    HelpSellForm,
+    ImportForm,
+    SellerApplicationForm,
+    ShipForm,
+    county_decision_form,
+    staff_decision_form,
+)
+from shop.sellers.models import HelpSellFlag, SellerApplication
+
+ProductCertificate = get_model("catalogue", "ProductCertificate")
+Partner = get_model("partner", "Partner")
+Order = get_model("order", "Order")
+
+IMPORT_SESSION_KEY = "sellers_import"
+
+
+# --- Public ---------------------------------------------------------------------------------------------
+
+
+class ApplyView(LoginRequiredMixin, generic.CreateView):
+    """The public "become a seller" application (any registered user may apply)."""
+
+    form_class = SellerApplicationForm
+    template_name = "sellers/apply.html"
+
+    def form_valid(self, form):
+        form.instance.applicant = self.request.user
+        self.object = form.save()
+        onboarding.submitted(self.object)
+        messages.success(self.request, _("Thank you. Your application has been sent to your county."))
+        return HttpResponseRedirect(reverse("sellers:my-applications"))
+
+
+class MyApplicationsView(LoginRequiredMixin, generic.ListView):
+    template_name = "sellers/my_applications.html"
+    context_object_name = "applications"
+
+    def get_queryset(self):
+        return SellerApplication.objects.filter(applicant=self.request.user).select_related("county")
+
+
+class HelpSellListView(generic.ListView):
+    """Public listing of products whose sellers asked for help selling a surplus."""
+
+    template_name = "sellers/help_sell_list.html"
+    context_object_name = "products"
+    paginate_by = 24
+
+    def get_queryset(self):
+        return (
+            helpsell.products_needing_help()
+            .with_certified_flag()
+            .prefetch_related("help_sell_flags", "images", "stockrecords")
+            .order_by("title")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        running = {flag.product_id: flag for flag in HelpSellFlag.objects.active().filter(
+            product__in=[product.pk for product in context["products"]])}
+        for product in context["products"]:
+            product.help_sell_flag = running.get(product.pk)
+        return context
+
+
+# --- Seller -----------------------------------------------------------------------------------------------
+
+
+class SellerHomeView(SellerRequiredMixin, generic.TemplateView):
+    template_name = "sellers/seller_home.html"
+
+    def get_context_data(self, **kwargs):
+        stock = listings.stock_of(self.request.user)
+        return super().get_context_data(
+            partners=self.partners,
+            low_stock=[record for record in stock if record.is_low],
+            pending_lines=fulfilment.lines_for(self.request.user).filter(status="pending").count(),
+            **kwargs,
+        )
+
+
+class StockView(SellerRequiredMixin, generic.ListView):
+    template_name = "sellers/stock.html"
+    context_object_name = "records"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return listings.stock_of(self.request.user)
+
+
+class ImportView(SellerRequiredMixin, generic.FormView):
+    """Step 1 uploads and shows the dry-run report; step 2 applies exactly the file that was checked."""
+
+    form_class = ImportForm
+    template_name = "sellers/import.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partners": self.partners}
+
+    def form_valid(self, form):
+        upload, partner = form.cleaned_data["file"], form.cleaned_data["partner"]
+        data = upload.read()
+        try:
+            rows = catalogue_io.read_rows(data, upload.name)
+        except catalogue_io.ImportRefused as refusal:
+            form.add_error("file", str(refusal))
+            return self.form_invalid(form)
+        result = catalogue_io.plan(partner, rows, user=self.request.user)
+        digest = hashlib.sha256(data).hexdigest()
+        self.request.session[IMPORT_SESSION_KEY] = {
+            "partner": partner.pk, "name": upload.name, "digest": digest,
+            "data": base64.b64encode(data).decode("ascii"),
+        }
+        return self.render_to_response(self.get_context_data(
+            form=form, plan=result, digest=digest, creates=result.count("create"),
+            updates=result.count("update"), unchanged=result.count("unchanged"),
+        ))
+
+
+class ImportApplyView(SellerRequiredMixin, generic.View):
+    def post(self, request):
+        stored = request.session.get(IMPORT_SESSION_KEY)
+        if not stored or stored["digest"] != request.POST.get("digest"):
+            messages.error(request, _("Upload the file again: the checked file was not found."))
+            return HttpResponseRedirect(reverse("sellers:import"))
+        partner = get_object_or_404(self.partners, pk=stored["partner"])
+        data = base64.b64decode(stored["data"])
+        try:
+            result = catalogue_io.apply(partner, catalogue_io.read_rows(data, stored["name"]), user=request.user)
+        except catalogue_io.ImportRefused as refusal:
+            messages.error(request, str(refusal))
+            return HttpResponseRedirect(reverse("sellers:import"))
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(
+            request,
+            _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+            % {"created": result.count("create"), "updated": result.count("update"),
+               "unchanged": result.count("unchanged")},
+        )
+        return HttpResponseRedirect(reverse("sellers:stock"))
+
+
+class ExportView(SellerRequiredMixin, generic.View):
+    def get(self, request, partner_pk, file_format):
+        partner = get_object_or_404(self.partners, pk=partner_pk)
+        if file_format == "xlsx":
+            content = catalogue_io.export_xlsx(partner)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            content, content_type = catalogue_io.export_csv(partner), "text/csv; charset=utf-8"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="catalogue-{partner.pk}.{file_format}"'
+        return response
+
+
+class SellerCertificateListView(SellerRequiredMixin, generic.ListView):
+    template_name = "sellers/certificates.html"
+    context_object_name = "certificates"
+
+    def get_queryset(self):
+        return ProductCertificate.objects.filter(product__in=listings.products_of(self.request.user)).select_related(
+            "product"
+        )
+
+
+class CertificateSubmitView(SellerRequiredMixin, generic.CreateView):
+    form_class = CertificateForm
+    template_name = "sellers/certificate_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "products": listings.products_of(self.request.user)}
+
+    def form_valid(self, form):
+        certification.submit(form.instance, seller_user=self.request.user)
+        messages.success(self.request, _("Certificate submitted for review."))
+        return HttpResponseRedirect(reverse("sellers:certificates"))
+
+
+class OrderLineListView(SellerRequiredMixin, generic.ListView):
+    """The seller's own order lines, never other sellers' lines of the same orders."""
+
+    template_name = "sellers/order_lines.html"
+    context_object_name = "lines"
+    paginate_by = 50
+
+    def get_queryset(self):
+        lines = fulfilment.lines_for(self.request.user)
+        if self.request.GET.get("status") in ("pending", "shipped"):
+            lines = lines.filter(status=self.request.GET["status"])
+        return lines
+
+
+class ShipView(SellerRequiredMixin, generic.FormView):
+    form_class = ShipForm
+    template_name = "sellers/ship.html"
+
+    def get_lines(self):
+        lines = fulfilment.lines_for(self.request.user).filter(order__number=self.kwargs["number"])
+        if not lines.exists():
+            raise Http404
+        return lines
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "lines": self.get_lines()}
+
+    def get_context_data(self, **kwargs):
+        lines = self.get_lines()
+        return super().get_context_data(order=lines[0].order, own_lines=lines, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            fulfilment.mark_shipped(
+                form.cleaned_data["lines"], by=self.request.user, carrier=form.cleaned_data["carrier"],
+                tracking_number=form.cleaned_data["tracking_number"],
+            )
+        except fulfilment.NotAllowed as refusal:
+            form.add_error(None, str(refusal))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Marked as shipped; the customer has been told."))
+        return HttpResponseRedirect(reverse("sellers:order-lines"))
+
+
+class HelpSellFlagListView(SellerRequiredMixin, generic.ListView):
+    template_name = "sellers/help_sell_flags.html"
+    context_object_name = "flags"
+
+    def get_queryset(self):
+        return HelpSellFlag.objects.filter(product__in=listings.products_of(self.request.user)).select_related(
+            "product"
+        ).order_by("-created_at")
+
+    def get_context_data(self, **kwargs):
+        running = set(HelpSellFlag.objects.active().values_list("pk", flat=True))
+        return super().get_context_data(running=running, **kwargs)
+
+
+class HelpSellFlagCreateView(SellerRequiredMixin, generic.CreateView):
+    form_class = HelpSellForm
+    template_name = "sellers/help_sell_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "products": listings.products_of(self.request.user)}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        helpsell.flag(
+            data["product"], by=self.request.user, quantity=data["quantity"], reason=data["reason"],
+            until=data["until"], note=data["note"],
+        )
+        messages.success(self.request, _("Your product is now listed for help-selling."))
+        return HttpResponseRedirect(reverse("sellers:help-sell-flags"))
+
+
+class HelpSellFlagEndView(SellerRequiredMixin, generic.View):
+    def post(self, request, pk):
+        help_flag = get_object_or_404(HelpSellFlag, pk=pk, product__in=listings.products_of(request.user))
+        helpsell.withdraw(help_flag, by=request.user)
+        return HttpResponseRedirect(reverse("sellers:help-sell-flags"))
+
+
+class SalesReportMixin:
+    """Sales by product and month with a chart; ?format=csv downloads the same rows."""
+
+    template_name = "sellers/sales_report.html"
+
+    def get(self, request, *args, **kwargs):
+        rows = reports.monthly_sales(self.get_partners())
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(reports.export_csv(rows), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="sales.csv"'
+            return response
+        bars = reports.chart_bars(reports.monthly_totals(self.get_partners()))
+        return self.render_to_response(self.get_context_data(rows=rows, bars=bars, chart_width=len(bars) * 48 + 16))
+
+
+class SalesReportView(SellerRequiredMixin, SalesReportMixin, generic.TemplateView):
+    def get_partners(self):
+        return self.partners
+
+
+# --- County officer (read-only, plus the recommendation step) ---------------------------------------------
+
+
+class CountyApplicationListView(CountyOfficerRequiredMixin, generic.ListView):
+    template_name = "sellers/county_applications.html"
+    context_object_name = "applications"
+
+    def get_queryset(self):
+        return SellerApplication.objects.for_county(self.county).select_related("applicant")
+
+
+class CountyApplicationDetailView(CountyOfficerRequiredMixin, generic.FormView):
+    template_name = "sellers/application_decide.html"
+
+    def get_application(self):
+        return get_object_or_404(SellerApplication.objects.for_county(self.county), pk=self.kwargs["pk"])
+
+    def get_form(self, form_class=None):
+        return county_decision_form(**self.get_form_kwargs())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(application=self.get_application(), **kwargs)
+
+    def form_valid(self, form):
+        application = self.get_application()
+        comment = form.cleaned_data["comment"]
+        try:
+            if form.cleaned_data["decision"] == "recommend":
+                onboarding.recommend(application, officer=self.request.user, comment=comment)
+            else:
+                onboarding.decline(application, officer=self.request.user, comment=comment)
+        except onboarding.NotAllowed:
+            raise PermissionDenied
+        return HttpResponseRedirect(reverse("sellers:county-applications"))
+
+
+class CountySellerListView(CountyOfficerRequiredMixin, generic.ListView):
+    template_name = "sellers/county_sellers.html"
+    context_object_name = "sellers"
+
+    def get_queryset(self):
+        return Partner.objects.filter(county=self.county).order_by("name")
+
+
+class CountyCertificateListView(CountyOfficerRequiredMixin, generic.ListView):
+    template_name = "sellers/county_certificates.html"
+    context_object_name = "certificates"
+
+    def get_queryset(self):
+        return (
+            ProductCertificate.objects.filter(
+                Q(product__stockrecords__partner__county=self.county) | Q(product__origin_county=self.county)
+            )
+            .select_related("product")
+            .distinct()
+        )
+
+
+class CountySalesView(CountyOfficerRequiredMixin, SalesReportMixin, generic.TemplateView):
+    def get_partners(self):
+        return Partner.objects.filter(county=self.county)
+
+
+# --- Platform staff --------------------------------------------------------------------------------------
+
+
+class StaffApplicationListView(StaffRequiredMixin, generic.ListView):
+    template_name = "sellers/staff_applications.html"
+    context_object_name = "applications"
+
+    def get_queryset(self):
+        applications = SellerApplication.objects.select_related("county", "applicant")
+        if self.request.GET.get("all"):
+            return applications
+        return applications.awaiting_staff()
+
+
+class StaffApplicationDetailView(StaffRequiredMixin, generic.FormView):
+    template_name = "sellers/application_decide.html"
+
+    def get_application(self):
+        return get_object_or_404(SellerApplication, pk=self.kwargs["pk"])
+
+    def get_form(self, form_class=None):
+        return staff_decision_form(**self.get_form_kwargs())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(application=self.get_application(), staff=True, **kwargs)
+
+    def form_valid(self, form):
+        application = self.get_application()
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                onboarding.approve(application, reviewer=self.request.user)
+            else:
+                onboarding.reject(application, reviewer=self.request.user, reason=form.cleaned_data["comment"])
+        except onboarding.NotAllowed as refusal:
+            form.add_error(None, str(refusal))
+            return self.form_invalid(form)
+        return HttpResponseRedirect(reverse("sellers:staff-applications"))
+
+
+class StaffCertificateQueueView(StaffRequiredMixin, generic.ListView):
+    template_name = "sellers/staff_certificates.html"
+    context_object_name = "certificates"
+
+    def get_queryset(self):
+        return (
+            ProductCertificate.objects.filter(status=ProductCertificate.Status.PENDING)
+            .select_related("product", "submitted_by")
+            .order_by("created_at")
+        )
+
+
+class StaffCertificateReviewView(StaffRequiredMixin, generic.FormView):
+    template_name = "sellers/certificate_review.html"
+
+    def get_certificate(self):
+        return get_object_or_404(ProductCertificate.objects.select_related("product"), pk=self.kwargs["pk"])
+
+    def get_form(self, form_class=None):
+        return staff_decision_form(**self.get_form_kwargs())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(certificate=self.get_certificate(), **kwargs)
+
+    def form_valid(self, form):
+        certificate = self.get_certificate()
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                certification.approve(certificate, reviewer=self.request.user)
+            else:
+                certification.reject(certificate, reviewer=self.request.user, reason=form.cleaned_data["comment"])
+        except certification.ReviewNotAllowed as refusal:
+            raise PermissionDenied(str(refusal))
+        return HttpResponseRedirect(reverse("sellers:staff-certificates"))
