@@ -34,7 +34,7 @@ def paid_payment(order) -> OnlinePayment | None:
 
 
 def _line_value(line) -> Decimal:
-    return line.line_price_incl_tax_incl_discounts
+    return line.line_price_incl_tax
 
 
 def refundable(order) -> dict:

@@ -56,10 +56,14 @@ def shopper(db, consumer):
     return client
 
 
-def place_order(client, product, *, method="stripe", quantity=1):
-    """Check out through the real URLs: basket, address, shipping, payment method, preview, place order."""
-    response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
-    assert response.status_code == 302, response.content[:500]
+def place_order(client, product=None, *, items=None, method="stripe", quantity=1, tagging=None):
+    """Check out through the real URLs: basket, address, shipping, payment method, preview, place order.
+
+    items: [(product, quantity)] instead of one product; tagging: the organisation step's form data.
+    """
+    for item, count in items or [(product, quantity)]:
+        response = client.post(reverse("basket:add", kwargs={"pk": item.pk}), {"quantity": count})
+        assert response.status_code == 302, response.content[:500]
     response = client.post(
         reverse("checkout:shipping-address"),
         {
@@ -76,6 +80,9 @@ def place_order(client, product, *, method="stripe", quantity=1):
     client.get(reverse("checkout:shipping-method"))
     response = client.post(reverse("checkout:payment-method"), {"method": method})
     assert response.status_code == 302, response.content.decode()[:3000]
+    if tagging is not None:
+        response = client.post(reverse("institutions:checkout-tagging"), tagging)
+        assert response.status_code == 302, response.content.decode()[:3000]
     response = client.post(reverse("checkout:preview"), {"action": "place_order"})
     assert response.status_code == 302, response.content.decode()[:3000]
     order = Order.objects.order_by("-pk").first()
