@@ -141,3 +141,117 @@ def form_errors(response):
             errors[name] = (formset.errors, formset.non_form_errors(), formset.prefix)
     errors["keys"] = [key for key in response.context.keys() if "formset" in key]
     return errors
+
+
+def test_county_decline_stops_the_application_and_tells_the_applicant(client, consumer, county, officer, staff_user):
+    apply(client, consumer, county)
+    application = SellerApplication.objects.get()
+    client.force_login(officer)
+
+    no_comment = client.post(reverse("sellers:county-application", args=[application.pk]), {"decision": "decline"})
+    response = client.post(
+        reverse("sellers:county-application", args=[application.pk]), {"decision": "decline", "comment": "材料不实"}
+    )
+
+    assert no_comment.status_code == 200  # a comment is required to decline
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == SellerApplication.Status.DECLINED
+    assert "材料不实" in mail.outbox[-1].body
+    # Staff cannot approve what the county declined.
+    client.force_login(staff_user)
+    client.post(reverse("sellers:staff-application", args=[application.pk]), {"decision": "approve"})
+    assert not Partner.objects.filter(credit_code=application.credit_code).exists()
+
+
+def test_staff_rejection_needs_a_reason_and_creates_no_seller(client, consumer, county, officer, staff_user):
+    apply(client, consumer, county)
+    application = SellerApplication.objects.get()
+    client.force_login(officer)
+    client.post(reverse("sellers:county-application", args=[application.pk]), {"decision": "recommend"})
+    client.force_login(staff_user)
+
+    without_reason = client.post(reverse("sellers:staff-application", args=[application.pk]), {"decision": "reject"})
+    response = client.post(
+        reverse("sellers:staff-application", args=[application.pk]), {"decision": "reject", "comment": "带农机制不清"}
+    )
+
+    assert without_reason.status_code == 200
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == SellerApplication.Status.REJECTED
+    assert application.review_reason == "带农机制不清"
+    assert "带农机制不清" in mail.outbox[-1].body
+    assert not Partner.objects.filter(credit_code=application.credit_code).exists()
+    assert not consumer.partners.exists()
+
+
+def test_officer_of_another_county_neither_sees_nor_decides_the_application(
+    client, consumer, county, other_officer
+):
+    apply(client, consumer, county)
+    application = SellerApplication.objects.get()
+    client.force_login(other_officer)
+
+    listing = client.get(reverse("sellers:county-applications"))
+    response = client.post(
+        reverse("sellers:county-application", args=[application.pk]), {"decision": "recommend", "comment": ""}
+    )
+
+    assert application.entity_name not in listing.content.decode()
+    assert response.status_code == 404
+    application.refresh_from_db()
+    assert application.status == SellerApplication.Status.SUBMITTED
+
+
+def test_certificate_rejection_is_reasoned_and_reported_to_the_seller(client, seller_user, own_product, staff_user):
+    from tests.factories import CertificateFactory
+
+    certificate = CertificateFactory(product=own_product, status=ProductCertificate.Status.PENDING)
+    client.force_login(staff_user)
+
+    client.post(reverse("sellers:staff-certificate", args=[certificate.pk]), {"decision": "reject"})
+    certificate.refresh_from_db()
+    assert certificate.status == ProductCertificate.Status.PENDING
+    client.post(
+        reverse("sellers:staff-certificate", args=[certificate.pk]), {"decision": "reject", "comment": "扫描件不清晰"}
+    )
+
+    certificate.refresh_from_db()
+    assert certificate.status == ProductCertificate.Status.REJECTED
+    assert certificate.status_reason == "扫描件不清晰"
+    assert mail.outbox[-1].to == [seller_user.email]
+    assert "扫描件不清晰" in mail.outbox[-1].body
+    assert not Product.objects.certified().filter(pk=own_product.pk).exists()
+
+
+def test_staff_member_who_sells_the_product_cannot_approve_its_certificate(client, partner, own_product):
+    from shop.sellers import onboarding
+    from tests.factories import CertificateFactory, UserFactory
+
+    staff_seller = UserFactory(username="staffseller", is_staff=True)
+    onboarding.link_user(partner, staff_seller)
+    certificate = CertificateFactory(product=own_product, status=ProductCertificate.Status.PENDING)
+    client.force_login(staff_seller)
+
+    response = client.post(reverse("sellers:staff-certificate", args=[certificate.pk]), {"decision": "approve"})
+
+    assert response.status_code == 403
+    certificate.refresh_from_db()
+    assert certificate.status == ProductCertificate.Status.PENDING
+
+
+def test_seller_may_not_set_an_origin_county_outside_its_province(client, seller_user, partner, far_county, county):
+    client.force_login(seller_user)
+    from tests.factories import ProductClassFactory
+
+    product_class = ProductClassFactory()
+
+    response = client.post(
+        reverse("dashboard:catalogue-product-create", kwargs={"product_class_slug": product_class.slug}),
+        product_form_data(partner, far_county, title="三都水族米酒"),
+    )
+
+    assert response.status_code == 200
+    assert "origin_county" in response.context["form"].errors
+    assert not Product.objects.filter(title="三都水族米酒").exists()
