@@ -142,3 +142,23 @@ def test_stripe_being_down_keeps_the_order_and_the_pay_page_recovers(stripe_serv
     assert page.status_code == 200
     assert OnlinePayment.objects.filter(order=order).count() == 1
     assert "data-client-secret" in page.content.decode()
+
+
+def test_order_page_offers_to_pay_until_stripe_confirms(placed, stripe_server, shopper, webhook):
+    order_page = reverse("customer:order", kwargs={"order_number": placed.number})
+    assert reverse("payment:pay", args=[placed.number]) in shopper.get(order_page).content.decode()
+
+    intent_id = intent_of(placed)
+    stripe_server.fail(intent_id)
+    webhook(stripe_server.event("payment_intent.payment_failed", stripe_server.intents[intent_id]))
+    assert reverse("payment:retry", args=[placed.number]) in shopper.get(order_page).content.decode()
+
+    stripe_server.succeed(intent_id)
+    webhook(stripe_server.event("payment_intent.succeeded", stripe_server.intents[intent_id]))
+    assert 'id="pay-online"' not in shopper.get(order_page).content.decode()
+
+
+def test_return_page_shows_processing_while_stripe_waits_for_the_bank(placed, stripe_server, shopper):
+    stripe_server.intents[intent_of(placed)]["status"] = "processing"
+    page = shopper.get(reverse("payment:return", args=[placed.number])).content.decode()
+    assert 'data-state="processing"' in page

@@ -258,3 +258,18 @@ def test_refunds_made_outside_the_shop_are_acknowledged_but_not_booked(
     }
     assert webhook(stripe_server.event("refund.updated", foreign)).status_code == 200
     assert _counted(organisation) == Decimal("144.40")
+
+
+def test_refund_stripe_refuses_is_marked_failed_and_reported(
+    org_order, organisation, stripe_server, staff_client
+):
+    stripe_server.intents[intent_of(org_order)]["status"] = "canceled"  # the double then refuses refunds
+
+    response = _refund(staff_client, org_order, scope="full")
+
+    refund = Refund.objects.get(order=org_order)
+    assert refund.status == Refund.Status.FAILED
+    assert refund.failure_reason
+    page = staff_client.get(response["Location"]).content.decode()
+    assert "Stripe did not accept the refund" in page
+    assert _counted(organisation) == Decimal("144.40")

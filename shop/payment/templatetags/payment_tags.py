@@ -17,3 +17,18 @@ def refund_panel(context, order):
         "left": refunds.refundable(order) if payment else None,
         "refund_history": order.refunds.prefetch_related("lines__line"),
     }
+
+
+@register.inclusion_tag("payment/pay_online_link.html", takes_context=True)
+def pay_online_link(context, order):
+    """A "Pay now" / "Try again" button on the customer's order page while an online order awaits payment."""
+    from shop.payment import methods, payments
+
+    request = context.get("request")
+    show = (
+        order.payment_method == methods.STRIPE
+        and payments.is_payable(order)
+        and request is not None
+        and order.user_id == request.user.pk
+    )
+    return {"show": show, "order": order, "csrf_token": context.get("csrf_token")}
