@@ -162,3 +162,18 @@ def test_return_page_shows_processing_while_stripe_waits_for_the_bank(placed, st
     stripe_server.intents[intent_of(placed)]["status"] = "processing"
     page = shopper.get(reverse("payment:return", args=[placed.number])).content.decode()
     assert 'data-state="processing"' in page
+
+
+def test_stripe_registers_as_a_checkout_method_only_when_its_key_is_set(settings, monkeypatch):
+    from django.apps import apps
+
+    from shop.payment import methods
+
+    monkeypatch.setattr(payment_methods, "_online_providers", [])
+    settings.STRIPE_SECRET_KEY = ""
+    apps.get_app_config("payment").ready()
+    assert payment_methods._online_providers == []
+
+    settings.STRIPE_SECRET_KEY = stripe_double.SECRET_KEY
+    apps.get_app_config("payment").ready()
+    assert payment_methods._online_providers == [methods.stripe_methods]
