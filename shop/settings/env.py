@@ -9,3 +9,4 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+VAR_DIR.mkdir(exist_ok=True)  # the default SQLite file, media and reports live here; git ignores it
