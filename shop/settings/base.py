@@ -377,6 +377,15 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 # --- end of hardening ---
 
+# --- County sellers (issue 4) ---
+from shop.sellers.navigation import NAVIGATION as _SELLERS_NAVIGATION  # noqa: E402
+
+OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + _SELLERS_NAVIGATION  # noqa: F405
+AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.sellers.demo"]  # noqa: F405
+# Search's help-sell facet asks the sellers' app which products are flagged.
+SEARCH_HELP_SELL_FILTER = SEARCH_HELP_SELL_FILTER or "shop.sellers.helpsell.flagged"  # noqa: F405
+# --- end of county sellers ---
+
 # --- Search (issue 6) ---
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=3.0)  # seconds; then fall back to the database
 # On: index changes when the transaction commits. Off: index at once (the test suite, one-off scripts).
@@ -388,12 +397,3 @@ SEARCH_SYNONYMS_FILE = env("SEARCH_SYNONYMS_FILE", default=str(BASE_DIR / "searc
 # Dotted path to f(product_queryset) -> the products currently flagged help-sell; "" hides the facet.
 SEARCH_HELP_SELL_FILTER = env("SEARCH_HELP_SELL_FILTER", default="")
 # --- end of search ---
-
-# --- County sellers (issue 4) ---
-from shop.sellers.navigation import NAVIGATION as _SELLERS_NAVIGATION  # noqa: E402
-
-OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + _SELLERS_NAVIGATION  # noqa: F405
-AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.sellers.demo"]  # noqa: F405
-# Search's help-sell facet asks the sellers' app which products are flagged.
-SEARCH_HELP_SELL_FILTER = SEARCH_HELP_SELL_FILTER or "shop.sellers.helpsell.flagged"  # noqa: F405
-# --- end of county sellers ---
