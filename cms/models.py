@@ -114,7 +114,11 @@ class HomePage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
         verbose_name = _("Home page")
 
     def main_image(self):
-        return self.hero_image
+        if self.hero_image:
+            return self.hero_image
+        for slide in self.hero_slides:
+            return slide.value["image"]
+        return None
 
     def get_context(self, request, *args, **kwargs):
         from cms.products import featured_products, help_sell_products
