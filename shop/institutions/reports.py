@@ -6,16 +6,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from shop.institutions import quotas
 from shop.institutions.models import Organisation, Purpose
 
 BREAKDOWN_LABELS = {
-    "purpose": "Purpose",
-    "province": "Province",
-    "county": "County",
-    "category": "Category",
-    "month": "Month",
+    "purpose": gettext_noop("Purpose"),
+    "province": gettext_noop("Province"),
+    "county": gettext_noop("County"),
+    "category": gettext_noop("Category"),
+    "month": gettext_noop("Month"),
 }
 
 
