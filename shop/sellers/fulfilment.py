@@ -62,7 +62,7 @@ def mark_shipped(lines, *, by, carrier: str, tracking_number: str) -> list:
             order.set_status(statuses.SHIPPED)
     shipped = list(Line.objects.filter(pk__in=pks).select_related("order", "partner"))
     notifications.send(
-        [order.email or (order.user.email if order.user_id else "")],
+        [order.email],
         "lines_shipped",
         {"order": order, "lines": shipped, "carrier": carrier, "tracking_number": tracking_number,
          "fully_shipped": not still_pending},

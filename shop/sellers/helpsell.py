@@ -8,6 +8,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from catalogue_ext import certification
+from shop import caching
 from shop.sellers.access import partners_of
 from shop.sellers.models import HelpSellFlag
 
@@ -30,9 +31,11 @@ def flag(product, *, by, quantity: int, reason: str, until: datetime.date, note:
         raise NotAllowed("Sellers flag only their own products.")
     if until < certification.today():
         raise NotAllowed("The until-date has passed.")
-    return HelpSellFlag.objects.create(
+    help_flag = HelpSellFlag.objects.create(
         product=product, quantity=quantity, reason=reason, until=until, note=note, created_by=by
     )
+    caching.catalogue_changed()  # the home page's help-sell rail is a cached page
+    return help_flag
 
 
 def withdraw(help_flag: HelpSellFlag, *, by) -> None:
@@ -44,6 +47,7 @@ def withdraw(help_flag: HelpSellFlag, *, by) -> None:
             help_flag.ended_at = timezone.now()
             help_flag.end_reason = HelpSellFlag.EndReason.WITHDRAWN
             help_flag.save(update_fields=["ended_at", "end_reason"])
+            caching.catalogue_changed()
 
 
 def end_lapsed(*, on: datetime.date | None = None) -> int:
@@ -60,6 +64,8 @@ def end_lapsed(*, on: datetime.date | None = None) -> int:
         open_flags.exclude(pk__in=still_running)
         .update(ended_at=now, end_reason=HelpSellFlag.EndReason.SOLD_OUT)
     )
+    if ended:
+        caching.catalogue_changed()
     return ended
 
 

@@ -90,7 +90,7 @@ def place_order(user, products, *, status=statuses.PAID, quantity=1):
     basket.strategy = Default()
     for product in products:
         basket.add_product(product, quantity=quantity)
-    return create_order(basket=basket, user=user, status=status, email=user.email)
+    return create_order(basket=basket, user=user, status=status)
 
 
 @pytest.fixture
