@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -169,3 +170,34 @@ def test_sync_offer_is_idempotent(running_campaign):
 
     assert first.pk == second.pk
     assert ConditionalOffer.objects.count() == 1
+
+
+def test_scheduled_campaign_gets_its_discount_when_published_and_loses_it_when_it_expires(
+    campaign_index, certified_product
+):
+    now = timezone.now()
+    page = cms_factories.add_campaign(
+        campaign_index, products=[certified_product], discount_percent=10, live=False,
+        starts_at=now - datetime.timedelta(days=1), ends_at=now + datetime.timedelta(days=5),
+    )
+    page.go_live_at = now + datetime.timedelta(hours=1)
+    page.save_revision().publish()
+    assert not CampaignPage.objects.get(pk=page.pk).live
+    assert not CampaignDiscount.objects.filter(campaign=page).exists()
+
+    # an hour passes: the scheduled time is now behind us
+    revision = page.revisions.get(approved_go_live_at__isnull=False)
+    revision.approved_go_live_at = now - datetime.timedelta(minutes=1)
+    revision.content["go_live_at"] = revision.approved_go_live_at.isoformat()
+    revision.save()
+    call_command("publish_scheduled")
+
+    offer = CampaignDiscount.objects.get(campaign=page).offer
+    assert CampaignPage.objects.get(pk=page.pk).live and offer.is_open
+
+    CampaignPage.objects.filter(pk=page.pk).update(expire_at=now - datetime.timedelta(minutes=1))
+    call_command("publish_scheduled")
+
+    offer.refresh_from_db()
+    assert not CampaignPage.objects.get(pk=page.pk).live
+    assert offer.is_suspended
