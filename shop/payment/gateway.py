@@ -16,6 +16,7 @@ logger = logging.getLogger("aidmarket.payment")
 # The payment method types the Payment Element offers: card, Alipay (redirect) and WeChat Pay (QR code).
 PAYMENT_METHOD_TYPES = ("card", "alipay", "wechat_pay")
 WEBHOOK_TOLERANCE_SECONDS = 300
+TIMEOUT_SECONDS = (5, 20)  # connect, read
 
 
 class GatewayError(Exception):
@@ -39,7 +40,11 @@ def _client() -> stripe.StripeClient:
         raise GatewayError("Stripe is not configured (STRIPE_SECRET_KEY is empty).")
     base_addresses = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
     return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY, base_addresses=base_addresses, max_network_retries=2
+        settings.STRIPE_SECRET_KEY,
+        base_addresses=base_addresses,
+        max_network_retries=2,
+        # A customer waits on these calls: give up long before the library's default 80 s.
+        http_client=stripe.RequestsClient(timeout=TIMEOUT_SECONDS),
     )
 
 
