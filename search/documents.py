@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -73,15 +74,20 @@ class ProductDoc:
 
 
 def help_sell_ids(product_ids: Iterable[int]) -> set[int]:
-    """Products currently flagged for help-sell, via the hook named in SEARCH_HELP_SELL_FILTER (if any).
+    """Products currently flagged for help-sell (滞销助销).
 
-    The hook takes a Product queryset and returns the flagged subset; help-sell is owned by the sellers'
-    app, so search only asks."""
+    SEARCH_HELP_SELL_FILTER may name f(product_queryset) -> the flagged subset; when it is empty the
+    running flags of the sellers' app are used if that app is installed. Help-sell belongs to the
+    sellers' app, so search only asks."""
+    ids = list(product_ids)
     path = getattr(settings, "SEARCH_HELP_SELL_FILTER", "")
-    if not path:
+    if path:
+        flagged = import_string(path)(Product.objects.filter(id__in=ids))
+        return set(flagged.values_list("id", flat=True))
+    if not apps.is_installed("shop.sellers"):
         return set()
-    flagged = import_string(path)(Product.objects.filter(id__in=list(product_ids)))
-    return set(flagged.values_list("id", flat=True))
+    flags = apps.get_model("sellers", "HelpSellFlag").objects.active().filter(product_id__in=ids)
+    return set(flags.values_list("product_id", flat=True))
 
 
 def _categories_by_path():

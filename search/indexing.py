@@ -7,6 +7,7 @@ are rewritten; Elasticsearch is updated right away (development, tests) or, with
 path. With SEARCH_INDEX_ON_COMMIT off (the test suite), scheduling indexes immediately.
 """
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -27,10 +28,29 @@ BATCH_SIZE = 500
 _pending = threading.local()
 
 
+@contextlib.contextmanager
+def batch():
+    """Collect every re-index scheduled inside the block and do it once at the end (bulk edits, imports)."""
+    outer = getattr(_pending, "batch", None)
+    if outer is not None:
+        yield
+        return
+    _pending.batch = set()
+    try:
+        yield
+    finally:
+        ids, _pending.batch = _pending.batch, None
+    schedule(ids)
+
+
 def schedule(product_ids: Iterable[int]) -> None:
     """Re-index these products once the current transaction commits (batched per transaction)."""
     ids = {pk for pk in product_ids if pk}
     if not ids:
+        return
+    collecting = getattr(_pending, "batch", None)
+    if collecting is not None:
+        collecting.update(ids)
         return
     if not getattr(settings, "SEARCH_INDEX_ON_COMMIT", True):
         index_products(ids)

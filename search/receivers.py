@@ -1,6 +1,7 @@
 """React to catalogue, stock, certificate, seller and order changes made by code search does not own
 (Oscar's dashboard, the sellers' app, checkout) by scheduling re-indexing after commit."""
 
+from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 from oscar.core.loading import get_model
 
@@ -52,6 +53,12 @@ def connect():
         (Order, _order_changed),
         (Line, _product_link_changed),
     ):
-        uid = f"search.{model._meta.label}"
-        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.save")
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.delete")
+        _connect(model, receiver)
+    if apps.is_installed("shop.sellers"):
+        _connect(apps.get_model("sellers", "HelpSellFlag"), _product_link_changed)
+
+
+def _connect(model, receiver):
+    uid = f"search.{model._meta.label}"
+    post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.save")
+    post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.delete")

@@ -394,6 +394,6 @@ SEARCH_INDEX_ON_COMMIT = env.bool("SEARCH_INDEX_ON_COMMIT", default=True)
 SEARCH_INDEX_QUEUE = env.bool("SEARCH_INDEX_QUEUE", default=False)
 SEARCH_REFRESH_ON_INDEX = env.bool("SEARCH_REFRESH_ON_INDEX", default=False)  # tests: make writes visible at once
 SEARCH_SYNONYMS_FILE = env("SEARCH_SYNONYMS_FILE", default=str(BASE_DIR / "search" / "synonyms.txt"))
-# Dotted path to f(product_queryset) -> the products currently flagged help-sell; "" hides the facet.
+# Dotted path to f(product_queryset) -> the products flagged help-sell; "" = shop.sellers flags if installed.
 SEARCH_HELP_SELL_FILTER = env("SEARCH_HELP_SELL_FILTER", default="")
 # --- end of search ---

@@ -41,6 +41,11 @@ def sell(product, quantity):
 
 
 def build_catalogue() -> Catalogue:
+    with indexing.batch():  # one re-index at the end instead of one per save
+        return _build_catalogue()
+
+
+def _build_catalogue() -> Catalogue:
     anyuan = factories.CountyFactory()  # 安远县, 赣州市, 江西省
     ninger = yunnan_county()
     anyuan_seller = factories.PartnerFactory(name="安远县橙农合作社", county=anyuan)
