@@ -126,7 +126,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "shop.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -205,7 +205,7 @@ OSCAR_SHOP_NAME = _("Aidmarket 消费帮扶商城")
 OSCAR_SHOP_TAGLINE = _("Consumption aid for formerly poverty-stricken areas")
 OSCAR_HOMEPAGE = "/"
 OSCAR_DEFAULT_CURRENCY = "CNY"
-OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¤#,##0.00", "format_type": "standard"}}
+OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¥#,##0.00"}}
 OSCAR_ALLOW_ANON_CHECKOUT = False
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "line4", "country", "phone_number")
 OSCAR_PRODUCTS_PER_PAGE = 24
@@ -262,49 +262,6 @@ AIDMARKET_DEFAULT_QUOTA_SHARE = env.str("AIDMARKET_DEFAULT_QUOTA_SHARE", default
 
 # Modules with an idempotent load(stdout) that `load_demo_data` calls after the core demo data.
 AIDMARKET_DEMO_LOADERS = []
-
-# --- CMS (issue 5) ---
-WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.ImageForm"  # alt text (description) is required
-WAGTAILEMBEDS_FINDERS = [{"class": "cms.embeds.ChineseVideoFinder"}, {"class": "wagtail.embeds.finders.oembed"}]
-# Optional dotted path to a function(limit=...) returning products for the home page's help-sell rail;
-# empty = the active help-sell flags of shop.sellers when that app is installed.
-AIDMARKET_HELP_SELL_PRODUCTS = env("AIDMARKET_HELP_SELL_PRODUCTS", default="")  # noqa: F405
-AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["cms.demo"]  # noqa: F405
-# --- end of CMS ---
-
-# --- Institutional buyers (issue 3) ---
-from shop.institutions.access import staff_only as _institutions_staff_only  # noqa: E402
-
-INSTALLED_APPS += ["shop.institutions.apps.InstitutionsConfig"]  # noqa: F405
-OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
-    {
-        "label": _("Institutional buyers"),
-        "icon": "fas fa-building",
-        "access_fn": _institutions_staff_only,
-        "children": [
-            {"label": _("Organisations overview"), "url_name": "institutions-dashboard:overview",
-             "access_fn": _institutions_staff_only},
-            {"label": _("Bank transfers to record"), "url_name": "institutions-dashboard:payments",
-             "access_fn": _institutions_staff_only},
-            {"label": _("Platform impact"), "url_name": "institutions-dashboard:impact",
-             "access_fn": _institutions_staff_only},
-        ],
-    },
-]
-AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.institutions.demo"]  # noqa: F405
-# --- end of institutional buyers ---
-
-# --- Scale and speed (issue 8) ---
-INSTALLED_APPS += ["shop.caching.CachingConfig"]  # noqa: F405 - cache invalidation on catalogue writes
-# Whole-page cache for anonymous shoppers (shop.caching), in seconds; 0 switches it off.
-AIDMARKET_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
-# Right after CSRF: a hit skips sessions, auth and the basket; it re-issues its own CSRF token.
-MIDDLEWARE.insert(  # noqa: F405
-    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,  # noqa: F405
-    "shop.caching.AnonymousPageCacheMiddleware",
-)
-# --- end of scale and speed ---
-
 
 
 # --- Hardening (issue 9): login throttling, content security policy, headers, upload caps ---
@@ -377,14 +334,27 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 # --- end of hardening ---
 
-# --- County sellers (issue 4) ---
-from shop.sellers.navigation import NAVIGATION as _SELLERS_NAVIGATION  # noqa: E402
+# --- Institutional buyers (issue 3) ---
+from shop.institutions.access import staff_only as _institutions_staff_only  # noqa: E402
 
-OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + _SELLERS_NAVIGATION  # noqa: F405
-AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.sellers.demo"]  # noqa: F405
-# Search's help-sell facet asks the sellers' app which products are flagged.
-SEARCH_HELP_SELL_FILTER = SEARCH_HELP_SELL_FILTER or "shop.sellers.helpsell.flagged"  # noqa: F405
-# --- end of county sellers ---
+INSTALLED_APPS += ["shop.institutions.apps.InstitutionsConfig"]  # noqa: F405
+OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
+    {
+        "label": _("Institutional buyers"),
+        "icon": "fas fa-building",
+        "access_fn": _institutions_staff_only,
+        "children": [
+            {"label": _("Organisations overview"), "url_name": "institutions-dashboard:overview",
+             "access_fn": _institutions_staff_only},
+            {"label": _("Bank transfers to record"), "url_name": "institutions-dashboard:payments",
+             "access_fn": _institutions_staff_only},
+            {"label": _("Platform impact"), "url_name": "institutions-dashboard:impact",
+             "access_fn": _institutions_staff_only},
+        ],
+    },
+]
+AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.institutions.demo"]  # noqa: F405
+# --- end of institutional buyers ---
 
 # --- Search (issue 6) ---
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=3.0)  # seconds; then fall back to the database
@@ -397,3 +367,32 @@ SEARCH_SYNONYMS_FILE = env("SEARCH_SYNONYMS_FILE", default=str(BASE_DIR / "searc
 # Dotted path to f(product_queryset) -> the products flagged help-sell; "" = shop.sellers flags if installed.
 SEARCH_HELP_SELL_FILTER = env("SEARCH_HELP_SELL_FILTER", default="")
 # --- end of search ---
+
+# --- CMS (issue 5) ---
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.ImageForm"  # alt text (description) is required
+WAGTAILEMBEDS_FINDERS = [{"class": "cms.embeds.ChineseVideoFinder"}, {"class": "wagtail.embeds.finders.oembed"}]
+# Optional dotted path to a function(limit=...) returning products for the home page's help-sell rail;
+# empty = the active help-sell flags of shop.sellers when that app is installed.
+AIDMARKET_HELP_SELL_PRODUCTS = env("AIDMARKET_HELP_SELL_PRODUCTS", default="")  # noqa: F405
+AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["cms.demo"]  # noqa: F405
+# --- end of CMS ---
+
+# --- Scale and speed (issue 8) ---
+INSTALLED_APPS += ["shop.caching.CachingConfig"]  # noqa: F405 - cache invalidation on catalogue writes
+# Whole-page cache for anonymous shoppers (shop.caching), in seconds; 0 switches it off.
+AIDMARKET_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Right after CSRF: a hit skips sessions, auth and the basket; it re-issues its own CSRF token.
+MIDDLEWARE.insert(  # noqa: F405
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,  # noqa: F405
+    "shop.caching.AnonymousPageCacheMiddleware",
+)
+# --- end of scale and speed ---
+
+# --- County sellers (issue 4) ---
+from shop.sellers.navigation import NAVIGATION as _SELLERS_NAVIGATION  # noqa: E402
+
+OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + _SELLERS_NAVIGATION  # noqa: F405
+AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.sellers.demo"]  # noqa: F405
+# Search's help-sell facet asks the sellers' app which products are flagged.
+SEARCH_HELP_SELL_FILTER = SEARCH_HELP_SELL_FILTER or "shop.sellers.helpsell.flagged"  # noqa: F405
+# --- end of county sellers ---

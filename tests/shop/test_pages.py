@@ -119,3 +119,10 @@ def test_language_can_be_switched_from_any_page(demo_shop, client):
     html = client.get("/catalogue/").content.decode()
     assert "All products" in html
     assert 'action="/i18n/setlang/"' in html
+
+
+def test_chinese_is_the_default_even_for_an_english_browser(demo_shop, client):
+    html = client.get("/catalogue/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+    assert "全部商品" in html
+    assert 'lang="zh-hans"' in html
