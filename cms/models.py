@@ -16,6 +16,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms import blocks
+from cms.forms import CampaignPageForm
 from cms.panels import FeaturedProductWarningsPanel
 
 NEWS_PER_PAGE = 10
@@ -273,6 +274,7 @@ class CampaignPage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
     body = StreamField(blocks.article_blocks(), verbose_name=_("Body"), blank=True)
 
     objects = CampaignPageManager()
+    base_form_class = CampaignPageForm
 
     content_panels = Page.content_panels + [
         FeaturedProductWarningsPanel(),

@@ -1,5 +1,6 @@
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -198,3 +199,70 @@ def test_editor_can_edit_navigation_settings(client, editor, home):
 
     assert response.status_code == 200
     assert 'name="icp_number"' in response.content.decode()
+
+
+def admin_form_data(django_app, url, user):
+    """The fields of a Wagtail page form as a browser would submit them (StreamFields are JS-built: add their counts)."""
+    form = django_app.get(url, user=user.username).forms["page-edit-form"]
+    return {name: value for name, value in form.submit_fields() if not name.startswith("action-")}
+
+
+def test_editor_creates_a_campaign_in_the_admin_and_reviewer_approval_starts_its_discount(
+    django_app, client, editor, reviewer, campaign_index, certified_product, consumer
+):
+    from oscar.core.loading import get_model
+
+    from cms.models import CampaignPage
+
+    ConditionalOffer = get_model("offer", "ConditionalOffer")
+    add_url = reverse("wagtailadmin_pages:add", args=["cms", "campaignpage", campaign_index.pk])
+    data = admin_form_data(django_app, add_url, editor)
+    now = timezone.localtime()
+    data.update({
+        "title": "丰收节助农专场", "slug": "harvest-festival",
+        "starts_at": (now - datetime.timedelta(days=1)).strftime("%Y-%m-%d %H:%M"),
+        "ends_at": (now + datetime.timedelta(days=7)).strftime("%Y-%m-%d %H:%M"),
+        "discount_percent": "20", "body-count": "0",
+        "campaign_products-TOTAL_FORMS": "1", "campaign_products-0-product": str(certified_product.pk),
+        "campaign_products-0-ORDER": "1", "campaign_products-0-id": "", "campaign_products-0-DELETE": "",
+        "action-submit": "action-submit",
+    })
+    client.force_login(editor)
+
+    response = client.post(add_url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = CampaignPage.objects.get(slug="harvest-festival")
+    assert not page.live and not ConditionalOffer.objects.exists()
+
+    client.force_login(reviewer)
+    task_state = page.current_workflow_state.current_task_state
+    client.post(reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]), {"comment": ""})
+
+    page.refresh_from_db()
+    assert page.live
+    client.force_login(consumer)
+    client.post(reverse("basket:add", kwargs={"pk": certified_product.pk}), {"quantity": 1})
+    assert client.get(reverse("basket:summary")).context["basket"].total_discount == Decimal("7.98")
+
+
+def test_campaign_discount_without_products_or_category_is_refused(django_app, client, editor, campaign_index):
+    from cms.models import CampaignPage
+
+    add_url = reverse("wagtailadmin_pages:add", args=["cms", "campaignpage", campaign_index.pk])
+    data = admin_form_data(django_app, add_url, editor)
+    now = timezone.localtime()
+    data.update({
+        "title": "空活动", "slug": "empty-campaign", "discount_percent": "10", "body-count": "0",
+        "starts_at": now.strftime("%Y-%m-%d %H:%M"),
+        "ends_at": (now + datetime.timedelta(days=7)).strftime("%Y-%m-%d %H:%M"),
+    })
+    client.force_login(editor)
+
+    refused = client.post(add_url, data)
+    accepted = client.post(add_url, {**data, "category": str(factories.CategoryFactory(name="年货").pk)})
+
+    assert refused.status_code == 200
+    assert "Choose products or a category" in refused.content.decode() or "请选择商品或分类" in refused.content.decode()
+    assert accepted.status_code == 302
+    assert CampaignPage.objects.filter(slug="empty-campaign").count() == 1
