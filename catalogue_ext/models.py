@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct
+from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
 from oscar.core.loading import is_model_registered
 
 from catalogue_ext import certification
@@ -67,7 +68,7 @@ class Region(models.Model):
         return " ".join(names)
 
 
-class ProductQuerySet(models.QuerySet):
+class ProductQuerySet(OscarProductQuerySet):  # Oscar's dashboard needs browsable_dashboard(), base_queryset()
     """Reusable reads of products. The certification rule lives in certified()."""
 
     def browsable(self):

@@ -37,6 +37,13 @@ Order = get_model("order", "Order")
 IMPORT_SESSION_KEY = "sellers_import"
 
 
+def refuse_foreign(request, field: str, allowed) -> None:
+    """404 when a POST names an object (by primary key) that is not among the user's own."""
+    posted = {value for value in request.POST.getlist(field) if value}
+    if posted and not posted <= {str(pk) for pk in allowed.values_list("pk", flat=True)}:
+        raise Http404
+
+
 # --- Public ---------------------------------------------------------------------------------------------
 
 
@@ -120,6 +127,10 @@ class ImportView(SellerRequiredMixin, generic.FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "partners": self.partners}
 
+    def post(self, request, *args, **kwargs):
+        refuse_foreign(request, "partner", self.partners)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         upload, partner = form.cleaned_data["file"], form.cleaned_data["partner"]
         data = upload.read()
@@ -193,6 +204,10 @@ class CertificateSubmitView(SellerRequiredMixin, generic.CreateView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "products": listings.products_of(self.request.user)}
 
+    def post(self, request, *args, **kwargs):
+        refuse_foreign(request, "product", listings.products_of(request.user))
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         certification.submit(form.instance, seller_user=self.request.user)
         messages.success(self.request, _("Certificate submitted for review."))
@@ -225,6 +240,10 @@ class ShipView(SellerRequiredMixin, generic.FormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "lines": self.get_lines()}
+
+    def post(self, request, *args, **kwargs):
+        refuse_foreign(request, "lines", self.get_lines())
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         lines = self.get_lines()
@@ -263,6 +282,10 @@ class HelpSellFlagCreateView(SellerRequiredMixin, generic.CreateView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "products": listings.products_of(self.request.user)}
+
+    def post(self, request, *args, **kwargs):
+        refuse_foreign(request, "product", listings.products_of(request.user))
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data

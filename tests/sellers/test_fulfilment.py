@@ -67,7 +67,7 @@ def test_seller_cannot_ship_another_sellers_line(client, seller_user, two_seller
 
     response = ship(client, two_seller_order, [other_line])
 
-    assert response.status_code == 200  # the line is not among the choices: form error
+    assert response.status_code == 404
     other_line.refresh_from_db()
     assert other_line.status == statuses.LINE_PENDING
     assert other_line.tracking_number == ""
