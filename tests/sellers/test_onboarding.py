@@ -255,3 +255,32 @@ def test_seller_may_not_set_an_origin_county_outside_its_province(client, seller
     assert response.status_code == 200
     assert "origin_county" in response.context["form"].errors
     assert not Product.objects.filter(title="三都水族米酒").exists()
+
+
+def test_certificate_submission_validates_the_scan_and_dates(client, seller_user, own_product):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(seller_user)
+    base = {"product": own_product.pk, "number": "GN-BAD", "issuing_authority": "安远县乡村振兴局",
+            "issue_date": days(-10).isoformat(), "expiry_date": days(100).isoformat()}
+
+    fake_scan = client.post(reverse("sellers:certificate-submit"), {
+        **base, "scan": SimpleUploadedFile("scan.pdf", b"not really a pdf", content_type="application/pdf")})
+    expired = client.post(reverse("sellers:certificate-submit"), {
+        **base, "expiry_date": days(-1).isoformat(), "scan": png_upload("c.png")})
+    pdf = client.post(reverse("sellers:certificate-submit"), {
+        **base, "scan": SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")})
+
+    assert "scan" in fake_scan.context["form"].errors
+    assert "expiry_date" in expired.context["form"].errors
+    assert pdf.status_code == 302
+    assert list(ProductCertificate.objects.values_list("number", "status")) == [("GN-BAD", "pending")]
+
+
+def test_licence_scan_must_be_a_real_image_or_pdf(client, consumer, county):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = apply(client, consumer, county, licence_scan=SimpleUploadedFile("l.png", b"GIF89a-nope"))
+
+    assert "licence_scan" in response.context["form"].errors
+    assert not SellerApplication.objects.exists()
