@@ -2,13 +2,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from oscar.core.loading import get_model
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
@@ -18,6 +21,9 @@ from wagtail.search import index
 from cms import blocks
 from cms.forms import CampaignPageForm
 from cms.panels import FeaturedProductWarningsPanel
+
+Region = get_model("catalogue", "Region")
+Partner = get_model("partner", "Partner")
 
 NEWS_PER_PAGE = 10
 STORIES_PER_PAGE = 12
@@ -159,7 +165,9 @@ class HomePageFeaturedCampaign(Orderable):
 # Brand stories
 
 
-class StoryIndexPage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
+class StoryIndexPage(RoutablePageMixin, SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
+    """Lists brand stories; also serves county and seller pages (county/<code>/, seller/<id>/)."""
+
     intro = RichTextField(_("Introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -176,6 +184,28 @@ class StoryIndexPage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
         )
         context["stories"] = _paginate(request, stories, STORIES_PER_PAGE)
         return context
+
+    @path("county/<str:code>/", name="county")
+    def county_page(self, request, code):
+        from cms import directory, related
+
+        county = get_object_or_404(Region.objects.counties().select_related("parent", "province"), code=code)
+        return self.render(request, template="cms/county_page.html", context_overrides={
+            "county": county,
+            "featuring_pages": related.pages_featuring(county=county, limit=24),
+            "products": directory.county_products(county),
+        })
+
+    @path("seller/<int:pk>/", name="seller")
+    def seller_page(self, request, pk):
+        from cms import directory, related
+
+        seller = get_object_or_404(Partner.objects.select_related("county"), pk=pk)
+        return self.render(request, template="cms/seller_page.html", context_overrides={
+            "seller": seller,
+            "featuring_pages": related.pages_featuring(seller=seller, limit=24),
+            "products": directory.seller_products(seller),
+        })
 
 
 class BrandStoryPage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__

@@ -22,3 +22,19 @@ def link_href(context, link):
     if page is not None:
         return page.get_url(context.get("request"))
     return link.get("url") or link.get("link_url") or ""
+
+
+@register.simple_tag(takes_context=True)
+def county_url(context, county):
+    """The county's page (its stories and products), or "" when there is no story index."""
+    from cms import directory
+
+    return directory.county_url(county, request=context.get("request")) if county else ""
+
+
+@register.simple_tag(takes_context=True)
+def seller_url(context, seller):
+    """The seller's page (its stories and products), or "" when there is no story index."""
+    from cms import directory
+
+    return directory.seller_url(seller, request=context.get("request")) if seller else ""

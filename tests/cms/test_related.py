@@ -72,3 +72,35 @@ def test_seller_and_county_partials_list_their_pages(story_index, county, partne
 
 def test_partial_renders_nothing_without_related_pages(certified_product):
     assert render_to_string("cms/includes/related_pages.html", {"product": certified_product}).strip() == ""
+
+
+def test_county_page_lists_its_stories_and_products_and_story_links_to_it(client, story_index, county, certified_product):
+    story = cms_factories.add_story(story_index, title="安远县的故事", county=county)
+    county_url = f"{story_index.url}county/{county.code}/"
+
+    county_html = client.get(county_url).content.decode()
+    story_html = client.get(story.url).content.decode()
+
+    assert "江西省 赣州市 安远县" in county_html
+    assert f'href="{story.url}"' in county_html
+    assert f'data-product-id="{certified_product.pk}"' in county_html
+    assert f'href="{county_url}"' in story_html
+
+
+def test_seller_page_lists_its_stories_and_products(client, story_index, partner, certified_product):
+    other_seller = factories.PartnerFactory(name="别家合作社")
+    other_product = factories.ProductFactory(partner=other_seller, title="别家的蜂蜜")
+    story = cms_factories.add_story(story_index, title="合作社的故事", seller=partner)
+
+    html = client.get(f"{story_index.url}seller/{partner.pk}/").content.decode()
+
+    assert partner.name in html
+    assert f'href="{story.url}"' in html
+    assert f'data-product-id="{certified_product.pk}"' in html
+    assert f'data-product-id="{other_product.pk}"' not in html
+
+
+def test_unknown_county_or_seller_page_is_404(client, story_index, partner):
+    assert client.get(f"{story_index.url}county/999999/").status_code == 404
+    assert client.get(f"{story_index.url}seller/987654/").status_code == 404
+    assert client.get(f"{story_index.url}county/360700/").status_code == 404  # a city, not a county

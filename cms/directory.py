@@ -1,0 +1,46 @@
+"""County and seller pages: served under the brand-story index, listing the pages that feature them."""
+
+from oscar.core.loading import get_model
+
+from cms.products import listing_queryset, product_cards
+
+Partner = get_model("partner", "Partner")
+
+PRODUCTS_SHOWN = 24
+
+
+def directory_page():
+    """The live brand-story index that serves county and seller pages, if there is one."""
+    from cms.models import StoryIndexPage
+
+    return StoryIndexPage.objects.live().public().order_by("path").first()
+
+
+def county_url(county, *, request=None) -> str:
+    page = directory_page()
+    if page is None or county is None:
+        return ""
+    return page.get_url(request) + page.reverse_subpage("county", args=[county.code])
+
+
+def seller_url(seller, *, request=None) -> str:
+    page = directory_page()
+    if page is None or seller is None:
+        return ""
+    return page.get_url(request) + page.reverse_subpage("seller", args=[seller.pk])
+
+
+def county_products(county):
+    ids = list(
+        listing_queryset().filter(origin_county=county).order_by("-date_created", "-id")
+        .values_list("id", flat=True)[:PRODUCTS_SHOWN]
+    )
+    return product_cards(ids)
+
+
+def seller_products(seller):
+    ids = list(
+        listing_queryset().filter(stockrecords__partner=seller).order_by("-date_created", "-id")
+        .values_list("id", flat=True).distinct()[:PRODUCTS_SHOWN]
+    )
+    return product_cards(ids)
