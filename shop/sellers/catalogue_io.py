@@ -22,6 +22,7 @@ ProductClass = get_model("catalogue", "ProductClass")
 ProductCategory = get_model("catalogue", "ProductCategory")
 Category = get_model("catalogue", "Category")
 StockRecord = get_model("partner", "StockRecord")
+Partner = get_model("partner", "Partner")
 
 COLUMNS = [
     "sku", "title", "description", "product_class", "categories", "origin_county", "price",
@@ -208,8 +209,8 @@ def _compare(number, sku, values, record) -> RowChange:
 def apply(partner, rows: list[dict], *, user) -> Plan:
     """Re-validate and write the whole file in one transaction, or nothing if any row is bad."""
     with transaction.atomic():
-        # Lock the seller's stock so two imports of the same seller cannot interleave.
-        list(StockRecord.objects.select_for_update().filter(partner=partner).values_list("pk", flat=True))
+        # Two imports for the same seller queue here instead of racing to create the same SKUs.
+        Partner.objects.select_for_update().filter(pk=partner.pk).first()
         result = plan(partner, rows, user=user)
         if not result.is_valid:
             raise ImportRefused(_("The file has errors; nothing was imported."))
