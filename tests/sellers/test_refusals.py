@@ -139,3 +139,22 @@ def test_apply_needs_an_account(client):
     response = client.get(reverse("sellers:apply"))
 
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_second_seller_cannot_create_a_product_under_the_first_sellers_name(client, world, seller2_user, county):
+    from tests.factories import ProductClassFactory
+    from tests.sellers.test_onboarding import product_form_data
+
+    product_class = ProductClassFactory()
+    before = state(world)
+    client.force_login(seller2_user)
+
+    response = client.post(
+        reverse("dashboard:catalogue-product-create", kwargs={"product_class_slug": product_class.slug}),
+        product_form_data(world["partner"], county, title="冒名商品"),
+    )
+
+    assert response.status_code == 200  # Oscar offers only the user's own partners: a form error
+    assert response.context["stockrecord_formset"].errors[0]["partner"]
+    assert not Product.objects.filter(title="冒名商品").exists()
+    assert state(world) == before
