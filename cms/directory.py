@@ -9,22 +9,27 @@ Partner = get_model("partner", "Partner")
 PRODUCTS_SHOWN = 24
 
 
-def directory_page():
-    """The live brand-story index that serves county and seller pages, if there is one."""
+def directory_page(request=None):
+    """The live brand-story index that serves county and seller pages, if there is one (memoised per request)."""
     from cms.models import StoryIndexPage
 
-    return StoryIndexPage.objects.live().public().order_by("path").first()
+    if request is not None and hasattr(request, "_cms_directory_page"):
+        return request._cms_directory_page
+    page = StoryIndexPage.objects.live().public().order_by("path").first()
+    if request is not None:
+        request._cms_directory_page = page
+    return page
 
 
 def county_url(county, *, request=None) -> str:
-    page = directory_page()
+    page = directory_page(request)
     if page is None or county is None:
         return ""
     return page.get_url(request) + page.reverse_subpage("county", args=[county.code])
 
 
 def seller_url(seller, *, request=None) -> str:
-    page = directory_page()
+    page = directory_page(request)
     if page is None or seller is None:
         return ""
     return page.get_url(request) + page.reverse_subpage("seller", args=[seller.pk])
