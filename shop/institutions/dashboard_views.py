@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -29,6 +30,7 @@ class OverviewView(StaffView, TemplateView):
     """All organisations with target, counted and share reached; filter, sort, export."""
 
     template_name = "institutions/dashboard/overview.html"
+    paginate_by = 50
 
     def get(self, request, *args, **kwargs):
         form = OverviewFilterForm(request.GET or None)
@@ -39,8 +41,12 @@ class OverviewView(StaffView, TemplateView):
         if fmt:
             header, body = reports.overview_rows(rows)
             return export_response([(_("Organisations"), header, body)], fmt, f"organisations-{year}")
+        page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
         return self.render_to_response(
-            self.get_context_data(form=form, year=year, rows=rows, region_choices=Region.objects.provinces())
+            self.get_context_data(form=form, year=year, rows=page.object_list, page_obj=page, total=len(rows),
+                                  query=query.urlencode(), region_choices=Region.objects.provinces())
         )
 
     @staticmethod

@@ -276,18 +276,19 @@ def _paired_by_organisation(year: int, tree: Tree, organisation_ids: Iterable[in
         return {}
     county_ids = set().union(*pairs.values())
     lines = counted_lines(year=year, organisation_ids=organisation_ids).filter(origin_county_id__in=county_ids)
-    grouped = defaultdict(Decimal)
+    by_org = defaultdict(dict)
     for row in (
         lines.values(org=F("order__organisation_link__organisation_id"), county=F("origin_county_id"))
         .order_by()
         .annotate(total=_sum())
     ):
-        grouped[(row["org"], row["county"])] += row["total"]
+        by_org[row["org"]][row["county"]] = row["total"]
     result = {}
     for unit_id, counties in pairs.items():
         members = tree.unit_ids(unit_id) if unit_id in tree.nodes else [unit_id]
         result[unit_id] = sum(
-            (total for (org, county), total in grouped.items() if org in members and county in counties), ZERO
+            (total for member in members for county, total in by_org.get(member, {}).items() if county in counties),
+            ZERO,
         )
     return result
 
