@@ -23,7 +23,8 @@ class SellerApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = Region.objects.counties().select_related("parent", "province")
+        # Admission is for sellers in the 832 former national poverty counties (脱贫县).
+        self.fields["county"].queryset = Region.objects.poverty_counties().select_related("parent", "province")
         self.fields["county"].label_from_instance = lambda region: region.full_name
 
     def clean_credit_code(self):
