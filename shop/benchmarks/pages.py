@@ -19,6 +19,7 @@ from shop.loadgen import marks
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
 Partner = get_model("partner", "Partner")
+Basket = get_model("basket", "Basket")
 User = get_user_model()
 
 
@@ -133,7 +134,8 @@ def get_step(client, state):
 # -- signed-in pages -------------------------------------------------------------------------------
 
 def basket_add_setup(client):
-    _login(client, f"consumer1{marks.USER_DOMAIN}")
+    user = _login(client, f"consumer1{marks.USER_DOMAIN}")
+    Basket.objects.filter(owner=user).delete()  # start each run from an empty basket
     products = list(sample_products())
     return {"urls": itertools.cycle([reverse("basket:add", kwargs={"pk": p.pk}) for p in products]),
             "count": len(products)}
@@ -144,7 +146,8 @@ def basket_add_step(client, state):
 
 
 def checkout_setup(client):
-    _login(client, f"consumer2{marks.USER_DOMAIN}")
+    user = _login(client, f"consumer2{marks.USER_DOMAIN}")
+    Basket.objects.filter(owner=user).delete()
     products = list(sample_products())
     return {"add": itertools.cycle([reverse("basket:add", kwargs={"pk": p.pk}) for p in products]),
             "count": 1}
