@@ -13,6 +13,7 @@ from django.views import generic
 from oscar.core.loading import get_model
 
 from catalogue_ext import certification
+from shop.order import statuses
 from shop.sellers import catalogue_io, fulfilment, helpsell, listings, onboarding, reports
 from shop.sellers.access import (
     CountyOfficerRequiredMixin,
@@ -104,7 +105,7 @@ class SellerHomeView(SellerRequiredMixin, generic.TemplateView):
         return super().get_context_data(
             partners=self.partners,
             low_stock=[record for record in stock if record.is_low],
-            pending_lines=fulfilment.lines_for(self.request.user).filter(status="pending").count(),
+            pending_lines=fulfilment.lines_for(self.request.user).filter(status=statuses.LINE_PENDING).count(),
             **kwargs,
         )
 
@@ -223,7 +224,7 @@ class OrderLineListView(SellerRequiredMixin, generic.ListView):
 
     def get_queryset(self):
         lines = fulfilment.lines_for(self.request.user)
-        if self.request.GET.get("status") in ("pending", "shipped"):
+        if self.request.GET.get("status") in (statuses.LINE_PENDING, statuses.LINE_SHIPPED):
             lines = lines.filter(status=self.request.GET["status"])
         return lines
 
