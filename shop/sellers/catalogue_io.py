@@ -25,8 +25,16 @@ StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 
 COLUMNS = [
-    "sku", "title", "description", "product_class", "categories", "origin_county", "price",
-    "num_in_stock", "low_stock_threshold", "is_public",
+    "sku",
+    "title",
+    "description",
+    "product_class",
+    "categories",
+    "origin_county",
+    "price",
+    "num_in_stock",
+    "low_stock_threshold",
+    "is_public",
 ]
 REQUIRED = {"sku", "title", "product_class", "origin_county", "price", "num_in_stock"}
 MAX_ROWS = 5000
@@ -76,7 +84,9 @@ def read_rows(data: bytes, filename: str) -> list[dict]:
         except Exception:  # openpyxl raises many kinds for a file that is not a workbook
             raise ImportRefused(_("The file is not a readable XLSX workbook."))
         sheet = workbook.worksheets[0]
-        values = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        values = [
+            ["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)
+        ]
         workbook.close()
     elif filename.lower().endswith(".csv"):
         try:
@@ -108,7 +118,8 @@ def plan(partner, rows: list[dict], *, user) -> Plan:
         categories.setdefault(category.name, []).append(category)
     existing = {
         record.partner_sku: record
-        for record in StockRecord.objects.filter(partner=partner).select_related("product__product_class")
+        for record in StockRecord.objects.filter(partner=partner)
+        .select_related("product__product_class")
         .prefetch_related("product__categories")
     }
     seen = {}
@@ -140,14 +151,21 @@ def plan(partner, rows: list[dict], *, user) -> Plan:
         for name in filter(None, (part.strip() for part in row.get("categories", "").split(";"))):
             matches = categories.get(name, [])
             if len(matches) != 1:
-                message = _("Unknown category “%(name)s”.") if not matches else _("Category “%(name)s” is ambiguous.")
+                message = (
+                    _("Unknown category “%(name)s”.")
+                    if not matches
+                    else _("Category “%(name)s” is ambiguous.")
+                )
                 error("categories", message % {"name": name})
             else:
                 values["categories"].append(matches[0])
         code = row.get("origin_county", "")
         values["origin_county"] = counties.get(code)
         if values["origin_county"] is None:
-            error("origin_county", _("County %(code)s is not a county you may sell from.") % {"code": code or "—"})
+            error(
+                "origin_county",
+                _("County %(code)s is not a county you may sell from.") % {"code": code or "—"},
+            )
         try:
             values["price"] = Decimal(row.get("price", "")).quantize(Decimal("0.01"))
             if values["price"] < 0:
@@ -225,13 +243,21 @@ def apply(partner, rows: list[dict], *, user) -> Plan:
 def _create(partner, change):
     values = change.values
     product = Product.objects.create(
-        title=values["title"], description=values["description"], product_class=values["product_class"],
-        origin_county=values["origin_county"], is_public=values["is_public"],
+        title=values["title"],
+        description=values["description"],
+        product_class=values["product_class"],
+        origin_county=values["origin_county"],
+        is_public=values["is_public"],
     )
     _set_categories(product, values["categories"])
     StockRecord.objects.create(
-        product=product, partner=partner, partner_sku=change.sku, price=values["price"], price_currency="CNY",
-        num_in_stock=values["num_in_stock"], low_stock_threshold=values["low_stock_threshold"],
+        product=product,
+        partner=partner,
+        partner_sku=change.sku,
+        price=values["price"],
+        price_currency="CNY",
+        num_in_stock=values["num_in_stock"],
+        low_stock_threshold=values["low_stock_threshold"],
     )
 
 
@@ -264,18 +290,20 @@ def export_rows(partner) -> list[list[str]]:
     rows = [COLUMNS]
     for record in records:
         product = record.product
-        rows.append([
-            record.partner_sku,
-            product.title,
-            product.description,
-            product.product_class.name if product.product_class else "",
-            "; ".join(category.name for category in sorted(product.categories.all(), key=lambda c: c.pk)),
-            product.origin_county_id or "",
-            f"{record.price:.2f}" if record.price is not None else "",
-            str(record.num_in_stock or 0),
-            "" if record.low_stock_threshold is None else str(record.low_stock_threshold),
-            "1" if product.is_public else "0",
-        ])
+        rows.append(
+            [
+                record.partner_sku,
+                product.title,
+                product.description,
+                product.product_class.name if product.product_class else "",
+                "; ".join(category.name for category in sorted(product.categories.all(), key=lambda c: c.pk)),
+                product.origin_county_id or "",
+                f"{record.price:.2f}" if record.price is not None else "",
+                str(record.num_in_stock or 0),
+                "" if record.low_stock_threshold is None else str(record.low_stock_threshold),
+                "1" if product.is_public else "0",
+            ]
+        )
     return rows
 
 

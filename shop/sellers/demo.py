@@ -43,9 +43,14 @@ def load(stdout=None):
         from shop.demo_data import credit_code_for
 
         application = SellerApplication(
-            applicant=applicant, entity_name="安远县红土地红薯专业合作社", kind="cooperative",
-            credit_code=credit_code_for("安远县红土地红薯专业合作社", DEMO_COUNTY), county=county,
-            contact_name="赖春梅", contact_phone="13907970909", households_linked=64,
+            applicant=applicant,
+            entity_name="安远县红土地红薯专业合作社",
+            kind="cooperative",
+            credit_code=credit_code_for("安远县红土地红薯专业合作社", DEMO_COUNTY),
+            county=county,
+            contact_name="赖春梅",
+            contact_phone="13907970909",
+            households_linked=64,
             linkage_description="合作社按保底价收购脱贫户红薯，年底按交售量二次分红。",
         )
         application.licence_scan.save("licence.png", ContentFile(_licence_png()), save=False)
@@ -86,8 +91,12 @@ def _shipped_order(customer, seller):
         shipping_method = Free()
         shipping_charge = shipping_method.calculate(basket)
         order = OrderCreator().place_order(
-            basket=basket, user=customer, order_number=DEMO_ORDER_NUMBER, shipping_method=shipping_method,
-            shipping_charge=shipping_charge, total=OrderTotalCalculator().calculate(basket, shipping_charge),
+            basket=basket,
+            user=customer,
+            order_number=DEMO_ORDER_NUMBER,
+            shipping_method=shipping_method,
+            shipping_charge=shipping_charge,
+            total=OrderTotalCalculator().calculate(basket, shipping_charge),
             status=statuses.PAID,
         )
         basket.submit()

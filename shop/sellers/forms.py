@@ -17,14 +17,23 @@ class SellerApplicationForm(forms.ModelForm):
     class Meta:
         model = SellerApplication
         fields = [
-            "entity_name", "kind", "credit_code", "county", "contact_name", "contact_phone",
-            "licence_scan", "households_linked", "linkage_description",
+            "entity_name",
+            "kind",
+            "credit_code",
+            "county",
+            "contact_name",
+            "contact_phone",
+            "licence_scan",
+            "households_linked",
+            "linkage_description",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Admission is for sellers in the 832 former national poverty counties (脱贫县).
-        self.fields["county"].queryset = Region.objects.poverty_counties().select_related("parent", "province")
+        self.fields["county"].queryset = Region.objects.poverty_counties().select_related(
+            "parent", "province"
+        )
         self.fields["county"].label_from_instance = lambda region: region.full_name
 
     def clean_credit_code(self):
@@ -39,7 +48,9 @@ class SellerApplicationForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment / reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(
+        label=_("Comment / reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, choices, reason_required_for, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,21 +66,34 @@ class DecisionForm(forms.Form):
 
 def county_decision_form(*args, **kwargs):
     return DecisionForm(
-        *args, choices=[("recommend", _("Recommend")), ("decline", _("Do not recommend"))],
-        reason_required_for="decline", **kwargs,
+        *args,
+        choices=[("recommend", _("Recommend")), ("decline", _("Do not recommend"))],
+        reason_required_for="decline",
+        **kwargs,
     )
 
 
 def staff_decision_form(*args, **kwargs):
     return DecisionForm(
-        *args, choices=[("approve", _("Approve")), ("reject", _("Reject"))], reason_required_for="reject", **kwargs
+        *args,
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        reason_required_for="reject",
+        **kwargs,
     )
 
 
 class CertificateForm(forms.ModelForm):
     class Meta:
         model = ProductCertificate
-        fields = ["product", "number", "issuing_authority", "catalogue_batch", "issue_date", "expiry_date", "scan"]
+        fields = [
+            "product",
+            "number",
+            "issuing_authority",
+            "catalogue_batch",
+            "issue_date",
+            "expiry_date",
+            "scan",
+        ]
         widgets = {"issue_date": DateInput, "expiry_date": DateInput}
 
     def __init__(self, *args, products, **kwargs):
@@ -104,7 +128,9 @@ class ImportForm(forms.Form):
 
 
 class ShipForm(forms.Form):
-    lines = forms.ModelMultipleChoiceField(label=_("Lines"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    lines = forms.ModelMultipleChoiceField(
+        label=_("Lines"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
     carrier = forms.CharField(label=_("Carrier"), max_length=64)
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=64)
 

@@ -55,7 +55,10 @@ def mark_shipped(lines, *, by, carrier: str, tracking_number: str) -> list:
             raise NotAllowed("Only lines awaiting shipment can be shipped.")
         now = timezone.now()
         Line.objects.filter(pk__in=pks).update(
-            status=statuses.LINE_SHIPPED, shipping_carrier=carrier, tracking_number=tracking_number, shipped_at=now
+            status=statuses.LINE_SHIPPED,
+            shipping_carrier=carrier,
+            tracking_number=tracking_number,
+            shipped_at=now,
         )
         still_pending = order.lines.filter(status=statuses.LINE_PENDING).exists()
         if not still_pending and order.status == statuses.PAID:
@@ -64,7 +67,12 @@ def mark_shipped(lines, *, by, carrier: str, tracking_number: str) -> list:
     notifications.send(
         [order.email],
         "lines_shipped",
-        {"order": order, "lines": shipped, "carrier": carrier, "tracking_number": tracking_number,
-         "fully_shipped": not still_pending},
+        {
+            "order": order,
+            "lines": shipped,
+            "carrier": carrier,
+            "tracking_number": tracking_number,
+            "fully_shipped": not still_pending,
+        },
     )
     return shipped

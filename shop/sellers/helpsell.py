@@ -60,9 +60,8 @@ def end_lapsed(*, on: datetime.date | None = None) -> int:
     now = timezone.now()
     ended = open_flags.filter(until__lt=on).update(ended_at=now, end_reason=HelpSellFlag.EndReason.UNTIL_DATE)
     still_running = HelpSellFlag.objects.active(on=on).values("pk")
-    ended += (
-        open_flags.exclude(pk__in=still_running)
-        .update(ended_at=now, end_reason=HelpSellFlag.EndReason.SOLD_OUT)
+    ended += open_flags.exclude(pk__in=still_running).update(
+        ended_at=now, end_reason=HelpSellFlag.EndReason.SOLD_OUT
     )
     if ended:
         caching.catalogue_changed()

@@ -35,7 +35,9 @@ class SellerApplication(models.Model):
         REJECTED = "rejected", _("Rejected by the platform")
 
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seller_applications",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="seller_applications",
         verbose_name=_("Applicant"),
     )
     entity_name = models.CharField(_("Entity name"), max_length=128)
@@ -44,8 +46,11 @@ class SellerApplication(models.Model):
         _("Unified social credit code"), max_length=18, validators=[validate_credit_code]
     )
     county = models.ForeignKey(
-        "catalogue.Region", on_delete=models.PROTECT, related_name="seller_applications",
-        verbose_name=_("County"), limit_choices_to={"level": "county"},
+        "catalogue.Region",
+        on_delete=models.PROTECT,
+        related_name="seller_applications",
+        verbose_name=_("County"),
+        limit_choices_to={"level": "county"},
     )
     contact_name = models.CharField(_("Contact person"), max_length=64)
     contact_phone = models.CharField(_("Contact phone"), max_length=32, validators=[phone_validator])
@@ -86,10 +91,16 @@ class CountyOfficer(models.Model):
     """A county official (县级部门) who recommends applications and oversees the county's sellers."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="county_officer", verbose_name=_("User")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="county_officer",
+        verbose_name=_("User"),
     )
     county = models.ForeignKey(
-        "catalogue.Region", on_delete=models.PROTECT, related_name="officers", verbose_name=_("County"),
+        "catalogue.Region",
+        on_delete=models.PROTECT,
+        related_name="officers",
+        verbose_name=_("County"),
         limit_choices_to={"level": "county"},
     )
 
@@ -127,7 +138,10 @@ class HelpSellFlag(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn by the seller")
 
     product = models.ForeignKey(
-        "catalogue.Product", on_delete=models.CASCADE, related_name="help_sell_flags", verbose_name=_("Product")
+        "catalogue.Product",
+        on_delete=models.CASCADE,
+        related_name="help_sell_flags",
+        verbose_name=_("Product"),
     )
     quantity = models.PositiveIntegerField(_("Surplus quantity"))
     reason = models.CharField(_("Reason"), max_length=24, choices=Reason.choices)

@@ -27,6 +27,9 @@ def seller_addresses(partners) -> list[str]:
     from django.contrib.auth import get_user_model
 
     return list(
-        get_user_model().objects.filter(partners__in=partners, is_active=True)
-        .exclude(email="").values_list("email", flat=True).distinct()
+        get_user_model()
+        .objects.filter(partners__in=partners, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
     )

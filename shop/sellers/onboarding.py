@@ -50,7 +50,9 @@ def _county_decision(application, *, officer, status, comment):
         application.recommended_by = officer
         application.recommended_at = timezone.now()
         application.save()
-    notifications.send([application.applicant.email], "application_county_decision", {"application": application})
+    notifications.send(
+        [application.applicant.email], "application_county_decision", {"application": application}
+    )
     return application
 
 
@@ -100,7 +102,9 @@ def reject(application: SellerApplication, *, reviewer, reason: str) -> SellerAp
 def link_user(partner: Partner, user) -> None:
     """Give a user seller rights on a partner (a user may work for several sellers)."""
     partner.users.add(user)
-    user.user_permissions.add(Permission.objects.get(content_type__app_label="partner", codename="dashboard_access"))
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="partner", codename="dashboard_access")
+    )
 
 
 def _check_reviewable(application, reviewer):

@@ -26,7 +26,9 @@ def monthly_sales(partners, *, year: int | None = None):
     return (
         lines.annotate(month=TruncMonth("order__date_placed", tzinfo=SHANGHAI))
         .values("month", "product_id", "title")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("line_price_incl_tax"), orders=Count("order", distinct=True))
+        .annotate(
+            quantity=Sum("quantity"), revenue=Sum("line_price_incl_tax"), orders=Count("order", distinct=True)
+        )
         .order_by("-month", "-revenue", "title")
     )
 
@@ -61,8 +63,14 @@ def export_csv(rows) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(["month", "product_id", "title", "quantity", "revenue", "orders"])
     for row in rows:
-        writer.writerow([
-            row["month"].astimezone(SHANGHAI).strftime("%Y-%m"), row["product_id"], row["title"],
-            row["quantity"], f"{row['revenue']:.2f}", row["orders"],
-        ])
+        writer.writerow(
+            [
+                row["month"].astimezone(SHANGHAI).strftime("%Y-%m"),
+                row["product_id"],
+                row["title"],
+                row["quantity"],
+                f"{row['revenue']:.2f}",
+                row["orders"],
+            ]
+        )
     return buffer.getvalue().encode("utf-8-sig")

@@ -25,13 +25,21 @@ urlpatterns = [
     path("seller/reports/sales/", views.SalesReportView.as_view(), name="sales-report"),
     # County officers
     path("county/applications/", views.CountyApplicationListView.as_view(), name="county-applications"),
-    path("county/applications/<int:pk>/", views.CountyApplicationDetailView.as_view(), name="county-application"),
+    path(
+        "county/applications/<int:pk>/",
+        views.CountyApplicationDetailView.as_view(),
+        name="county-application",
+    ),
     path("county/sellers/", views.CountySellerListView.as_view(), name="county-sellers"),
     path("county/certificates/", views.CountyCertificateListView.as_view(), name="county-certificates"),
     path("county/sales/", views.CountySalesView.as_view(), name="county-sales"),
     # Platform staff
     path("review/applications/", views.StaffApplicationListView.as_view(), name="staff-applications"),
-    path("review/applications/<int:pk>/", views.StaffApplicationDetailView.as_view(), name="staff-application"),
+    path(
+        "review/applications/<int:pk>/", views.StaffApplicationDetailView.as_view(), name="staff-application"
+    ),
     path("review/certificates/", views.StaffCertificateQueueView.as_view(), name="staff-certificates"),
-    path("review/certificates/<int:pk>/", views.StaffCertificateReviewView.as_view(), name="staff-certificate"),
+    path(
+        "review/certificates/<int:pk>/", views.StaffCertificateReviewView.as_view(), name="staff-certificate"
+    ),
 ]

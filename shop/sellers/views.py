@@ -87,8 +87,12 @@ class HelpSellListView(generic.ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        running = {flag.product_id: flag for flag in HelpSellFlag.objects.active().filter(
-            product__in=[product.pk for product in context["products"]])}
+        running = {
+            flag.product_id: flag
+            for flag in HelpSellFlag.objects.active().filter(
+                product__in=[product.pk for product in context["products"]]
+            )
+        }
         for product in context["products"]:
             product.help_sell_flag = running.get(product.pk)
         return context
@@ -105,7 +109,9 @@ class SellerHomeView(SellerRequiredMixin, generic.TemplateView):
         return super().get_context_data(
             partners=self.partners,
             low_stock=[record for record in stock if record.is_low],
-            pending_lines=fulfilment.lines_for(self.request.user).filter(status=statuses.LINE_PENDING).count(),
+            pending_lines=fulfilment.lines_for(self.request.user)
+            .filter(status=statuses.LINE_PENDING)
+            .count(),
             **kwargs,
         )
 
@@ -143,13 +149,21 @@ class ImportView(SellerRequiredMixin, generic.FormView):
         result = catalogue_io.plan(partner, rows, user=self.request.user)
         digest = hashlib.sha256(data).hexdigest()
         self.request.session[IMPORT_SESSION_KEY] = {
-            "partner": partner.pk, "name": upload.name, "digest": digest,
+            "partner": partner.pk,
+            "name": upload.name,
+            "digest": digest,
             "data": base64.b64encode(data).decode("ascii"),
         }
-        return self.render_to_response(self.get_context_data(
-            form=form, plan=result, digest=digest, creates=result.count("create"),
-            updates=result.count("update"), unchanged=result.count("unchanged"),
-        ))
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                plan=result,
+                digest=digest,
+                creates=result.count("create"),
+                updates=result.count("update"),
+                unchanged=result.count("unchanged"),
+            )
+        )
 
 
 class ImportApplyView(SellerRequiredMixin, generic.View):
@@ -161,7 +175,9 @@ class ImportApplyView(SellerRequiredMixin, generic.View):
         partner = get_object_or_404(self.partners, pk=stored["partner"])
         data = base64.b64decode(stored["data"])
         try:
-            result = catalogue_io.apply(partner, catalogue_io.read_rows(data, stored["name"]), user=request.user)
+            result = catalogue_io.apply(
+                partner, catalogue_io.read_rows(data, stored["name"]), user=request.user
+            )
         except catalogue_io.ImportRefused as refusal:
             messages.error(request, str(refusal))
             return HttpResponseRedirect(reverse("sellers:import"))
@@ -169,8 +185,11 @@ class ImportApplyView(SellerRequiredMixin, generic.View):
         messages.success(
             request,
             _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-            % {"created": result.count("create"), "updated": result.count("update"),
-               "unchanged": result.count("unchanged")},
+            % {
+                "created": result.count("create"),
+                "updated": result.count("update"),
+                "unchanged": result.count("unchanged"),
+            },
         )
         return HttpResponseRedirect(reverse("sellers:stock"))
 
@@ -193,9 +212,9 @@ class SellerCertificateListView(SellerRequiredMixin, generic.ListView):
     context_object_name = "certificates"
 
     def get_queryset(self):
-        return ProductCertificate.objects.filter(product__in=listings.products_of(self.request.user)).select_related(
-            "product"
-        )
+        return ProductCertificate.objects.filter(
+            product__in=listings.products_of(self.request.user)
+        ).select_related("product")
 
 
 class CertificateSubmitView(SellerRequiredMixin, generic.CreateView):
@@ -253,7 +272,9 @@ class ShipView(SellerRequiredMixin, generic.FormView):
     def form_valid(self, form):
         try:
             fulfilment.mark_shipped(
-                form.cleaned_data["lines"], by=self.request.user, carrier=form.cleaned_data["carrier"],
+                form.cleaned_data["lines"],
+                by=self.request.user,
+                carrier=form.cleaned_data["carrier"],
                 tracking_number=form.cleaned_data["tracking_number"],
             )
         except fulfilment.NotAllowed as refusal:
@@ -268,9 +289,11 @@ class HelpSellFlagListView(SellerRequiredMixin, generic.ListView):
     context_object_name = "flags"
 
     def get_queryset(self):
-        return HelpSellFlag.objects.filter(product__in=listings.products_of(self.request.user)).select_related(
-            "product"
-        ).order_by("-created_at")
+        return (
+            HelpSellFlag.objects.filter(product__in=listings.products_of(self.request.user))
+            .select_related("product")
+            .order_by("-created_at")
+        )
 
     def get_context_data(self, **kwargs):
         running = set(HelpSellFlag.objects.active().values_list("pk", flat=True))
@@ -291,8 +314,12 @@ class HelpSellFlagCreateView(SellerRequiredMixin, generic.CreateView):
     def form_valid(self, form):
         data = form.cleaned_data
         helpsell.flag(
-            data["product"], by=self.request.user, quantity=data["quantity"], reason=data["reason"],
-            until=data["until"], note=data["note"],
+            data["product"],
+            by=self.request.user,
+            quantity=data["quantity"],
+            reason=data["reason"],
+            until=data["until"],
+            note=data["note"],
         )
         messages.success(self.request, _("Your product is now listed for help-selling."))
         return HttpResponseRedirect(reverse("sellers:help-sell-flags"))
@@ -317,7 +344,9 @@ class SalesReportMixin:
             response["Content-Disposition"] = 'attachment; filename="sales.csv"'
             return response
         bars = reports.chart_bars(reports.monthly_totals(self.get_partners()))
-        return self.render_to_response(self.get_context_data(rows=rows, bars=bars, chart_width=len(bars) * 48 + 16))
+        return self.render_to_response(
+            self.get_context_data(rows=rows, bars=bars, chart_width=len(bars) * 48 + 16)
+        )
 
 
 class SalesReportView(SellerRequiredMixin, SalesReportMixin, generic.TemplateView):
@@ -420,7 +449,9 @@ class StaffApplicationDetailView(StaffRequiredMixin, generic.FormView):
             if form.cleaned_data["decision"] == "approve":
                 onboarding.approve(application, reviewer=self.request.user)
             else:
-                onboarding.reject(application, reviewer=self.request.user, reason=form.cleaned_data["comment"])
+                onboarding.reject(
+                    application, reviewer=self.request.user, reason=form.cleaned_data["comment"]
+                )
         except onboarding.NotAllowed as refusal:
             form.add_error(None, str(refusal))
             return self.form_invalid(form)
@@ -457,7 +488,9 @@ class StaffCertificateReviewView(StaffRequiredMixin, generic.FormView):
             if form.cleaned_data["decision"] == "approve":
                 certification.approve(certificate, reviewer=self.request.user)
             else:
-                certification.reject(certificate, reviewer=self.request.user, reason=form.cleaned_data["comment"])
+                certification.reject(
+                    certificate, reviewer=self.request.user, reason=form.cleaned_data["comment"]
+                )
         except certification.ReviewNotAllowed as refusal:
             raise PermissionDenied(str(refusal))
         return HttpResponseRedirect(reverse("sellers:staff-certificates"))

@@ -79,7 +79,9 @@ def own_product(db, partner):
 
 @pytest.fixture
 def other_product(db, partner2, other_county):
-    return factories.ProductFactory(partner=partner2, title="于都红薯", origin_county=other_county, num_in_stock=50)
+    return factories.ProductFactory(
+        partner=partner2, title="于都红薯", origin_county=other_county, num_in_stock=50
+    )
 
 
 def place_order(user, products, *, status=statuses.PAID, quantity=1):

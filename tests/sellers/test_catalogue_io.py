@@ -47,7 +47,12 @@ def good_rows(county):
 def snapshot(partner):
     return sorted(
         StockRecord.objects.filter(partner=partner).values_list(
-            "partner_sku", "price", "num_in_stock", "low_stock_threshold", "product__title", "product__origin_county"
+            "partner_sku",
+            "price",
+            "num_in_stock",
+            "low_stock_threshold",
+            "product__title",
+            "product__origin_county",
         )
     )
 
@@ -56,8 +61,9 @@ def dry_run(client, partner, upload):
     return client.post(reverse("sellers:import"), {"partner": partner.pk, "file": upload})
 
 
-def test_dry_run_names_every_bad_row_and_writes_nothing(client, seller_user, partner, county, far_county, fruit,
-                                                         product_class):
+def test_dry_run_names_every_bad_row_and_writes_nothing(
+    client, seller_user, partner, county, far_county, fruit, product_class
+):
     rows = good_rows(county) + [
         ["AY-003", "", "", "农产品", "水果", county.code, "10", "5", "", "1"],  # no title
         ["AY-004", "三都米酒", "", "农产品", "水果", far_county.code, "abc", "5", "", "1"],  # county + price
@@ -70,8 +76,13 @@ def test_dry_run_names_every_bad_row_and_writes_nothing(client, seller_user, par
     plan = response.context["plan"]
     problems = {(error.row, error.column) for error in plan.errors}
     assert problems == {
-        (4, "title"), (5, "origin_county"), (5, "price"),
-        (6, "sku"), (6, "categories"), (6, "num_in_stock"), (6, "is_public"),
+        (4, "title"),
+        (5, "origin_county"),
+        (5, "price"),
+        (6, "sku"),
+        (6, "categories"),
+        (6, "num_in_stock"),
+        (6, "is_public"),
     }
     assert [row.action for row in plan.rows] == ["create", "create"]
     assert StockRecord.objects.filter(partner=partner).count() == 0
@@ -82,8 +93,9 @@ def test_dry_run_names_every_bad_row_and_writes_nothing(client, seller_user, par
     assert not Product.objects.exists()
 
 
-def test_apply_then_reimport_changes_nothing_and_export_round_trips(client, seller_user, partner, county, fruit,
-                                                                    product_class):
+def test_apply_then_reimport_changes_nothing_and_export_round_trips(
+    client, seller_user, partner, county, fruit, product_class
+):
     client.force_login(seller_user)
     response = dry_run(client, partner, csv_file(good_rows(county)))
     assert response.context["plan"].is_valid
@@ -93,7 +105,8 @@ def test_apply_then_reimport_changes_nothing_and_export_round_trips(client, sell
     assert applied.status_code == 302
     before = snapshot(partner)
     assert [(sku, price, stock) for sku, price, stock, *_ in before] == [
-        ("AY-001", Decimal("39.90"), 200), ("AY-002", Decimal("69.90"), 100)
+        ("AY-001", Decimal("39.90"), 200),
+        ("AY-002", Decimal("69.90"), 100),
     ]
     product = Product.objects.get(title="安远脐橙 5斤")
     assert list(product.categories.all()) == [fruit]
@@ -109,7 +122,9 @@ def test_apply_then_reimport_changes_nothing_and_export_round_trips(client, sell
 
     # Export in both formats re-imports unchanged.
     for file_format in ("csv", "xlsx"):
-        exported = client.get(reverse("sellers:export", kwargs={"partner_pk": partner.pk, "file_format": file_format}))
+        exported = client.get(
+            reverse("sellers:export", kwargs={"partner_pk": partner.pk, "file_format": file_format})
+        )
         assert exported.status_code == 200
         upload = SimpleUploadedFile(f"export.{file_format}", exported.content)
         report = dry_run(client, partner, upload).context["plan"]

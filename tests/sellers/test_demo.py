@@ -34,4 +34,7 @@ def test_demo_loader_is_idempotent(core_demo_data):
     assert SellerApplication.objects.filter(status=SellerApplication.Status.SUBMITTED).count() == 1
     assert HelpSellFlag.objects.active().count() == 2
     order = Order.objects.get(number=demo.DEMO_ORDER_NUMBER)
-    assert sorted(order.lines.values_list("status", flat=True)) == [statuses.LINE_PENDING, statuses.LINE_SHIPPED]
+    assert sorted(order.lines.values_list("status", flat=True)) == [
+        statuses.LINE_PENDING,
+        statuses.LINE_SHIPPED,
+    ]

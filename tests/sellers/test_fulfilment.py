@@ -41,7 +41,9 @@ def test_partial_then_full_shipment_across_two_sellers(
     other_line.refresh_from_db()
     order.refresh_from_db()
     assert (own_line.status, own_line.shipping_carrier, own_line.tracking_number) == (
-        statuses.LINE_SHIPPED, "顺丰速运", "SF100200300"
+        statuses.LINE_SHIPPED,
+        "顺丰速运",
+        "SF100200300",
     )
     assert other_line.status == statuses.LINE_PENDING
     assert order.status == statuses.PAID  # partially shipped

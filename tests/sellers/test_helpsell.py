@@ -13,13 +13,21 @@ pytestmark = pytest.mark.django_db
 
 
 def flag_through_the_page(client, product, *, until):
-    return client.post(reverse("sellers:help-sell-flag-create"), {
-        "product": product.pk, "quantity": 500, "reason": HelpSellFlag.Reason.HARVEST_GLUT,
-        "until": until.isoformat(), "note": "丰收滞销",
-    })
+    return client.post(
+        reverse("sellers:help-sell-flag-create"),
+        {
+            "product": product.pk,
+            "quantity": 500,
+            "reason": HelpSellFlag.Reason.HARVEST_GLUT,
+            "until": until.isoformat(),
+            "note": "丰收滞销",
+        },
+    )
 
 
-def test_flagged_product_appears_in_the_public_help_sell_listing(client, seller_user, own_product, other_product):
+def test_flagged_product_appears_in_the_public_help_sell_listing(
+    client, seller_user, own_product, other_product
+):
     client.force_login(seller_user)
 
     response = flag_through_the_page(client, own_product, until=days(10))
@@ -49,7 +57,9 @@ def test_flag_ends_when_stock_runs_out(seller_user, own_product):
     assert not helpsell.products_needing_help().exists()
 
 
-def test_daily_command_records_the_end_of_lapsed_flags_and_is_idempotent(seller_user, own_product, monkeypatch):
+def test_daily_command_records_the_end_of_lapsed_flags_and_is_idempotent(
+    seller_user, own_product, monkeypatch
+):
     running = helpsell.flag(own_product, by=seller_user, quantity=50, reason="harvest_glut", until=days(30))
     lapsed = helpsell.flag(own_product, by=seller_user, quantity=50, reason="other", until=days(1))
     tomorrow_but_one = timezone.now() + datetime.timedelta(days=2)

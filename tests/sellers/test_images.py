@@ -36,7 +36,11 @@ def decompression_bomb():
 
 @pytest.mark.parametrize(
     "upload, code",
-    [(fake_image, "image_unreadable"), (truncated_image, "image_corrupt"), (decompression_bomb, "image_bomb")],
+    [
+        (fake_image, "image_unreadable"),
+        (truncated_image, "image_corrupt"),
+        (decompression_bomb, "image_bomb"),
+    ],
 )
 def test_validator_refuses_bad_images_with_a_specific_error(upload, code):
     with pytest.raises(ValidationError) as refusal:
@@ -47,12 +51,16 @@ def test_validator_refuses_bad_images_with_a_specific_error(upload, code):
 
 def test_validator_accepts_a_real_png_and_webp():
     validate_image_upload(SimpleUploadedFile("ok.png", png_bytes(), content_type="image/png"))
-    validate_image_upload(SimpleUploadedFile("ok.webp", png_bytes(image_format="WEBP"), content_type="image/webp"))
+    validate_image_upload(
+        SimpleUploadedFile("ok.webp", png_bytes(image_format="WEBP"), content_type="image/webp")
+    )
 
 
 def test_validator_refuses_a_decodable_gif():
     with pytest.raises(ValidationError) as refusal:
-        validate_image_upload(SimpleUploadedFile("x.gif", png_bytes(image_format="GIF"), content_type="image/gif"))
+        validate_image_upload(
+            SimpleUploadedFile("x.gif", png_bytes(image_format="GIF"), content_type="image/gif")
+        )
 
     assert refusal.value.code == "image_format"
 
@@ -61,13 +69,21 @@ def image_post(product, upload):
     from tests.sellers.test_onboarding import product_form_data
 
     record = product.stockrecords.get()
-    data = product_form_data(record.partner, product.origin_county, title=product.title, sku=record.partner_sku)
-    data.update({
-        "stockrecords-INITIAL_FORMS": "1", "stockrecords-0-id": record.pk,
-        "images-TOTAL_FORMS": "1", "images-0-original": upload, "images-0-caption": "",
-        "images-0-display_order": "0", "images-0-product": product.pk,
-        "title": "改过的标题",
-    })
+    data = product_form_data(
+        record.partner, product.origin_county, title=product.title, sku=record.partner_sku
+    )
+    data.update(
+        {
+            "stockrecords-INITIAL_FORMS": "1",
+            "stockrecords-0-id": record.pk,
+            "images-TOTAL_FORMS": "1",
+            "images-0-original": upload,
+            "images-0-caption": "",
+            "images-0-display_order": "0",
+            "images-0-product": product.pk,
+            "title": "改过的标题",
+        }
+    )
     return data
 
 
@@ -76,7 +92,8 @@ def test_dashboard_image_upload_refuses_bad_files_and_saves_nothing(client, sell
     client.force_login(seller_user)
 
     response = client.post(
-        reverse("dashboard:catalogue-product", kwargs={"pk": own_product.pk}), image_post(own_product, upload())
+        reverse("dashboard:catalogue-product", kwargs={"pk": own_product.pk}),
+        image_post(own_product, upload()),
     )
 
     assert response.status_code == 200
@@ -91,7 +108,9 @@ def test_dashboard_image_upload_accepts_a_real_image(client, seller_user, own_pr
 
     response = client.post(
         reverse("dashboard:catalogue-product", kwargs={"pk": own_product.pk}),
-        image_post(own_product, SimpleUploadedFile("orange.png", png_bytes((64, 64)), content_type="image/png")),
+        image_post(
+            own_product, SimpleUploadedFile("orange.png", png_bytes((64, 64)), content_type="image/png")
+        ),
     )
 
     assert response.status_code == 302

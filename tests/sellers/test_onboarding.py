@@ -15,7 +15,6 @@ Product = get_model("catalogue", "Product")
 ProductCertificate = get_model("catalogue", "ProductCertificate")
 
 
-
 def valid_credit_code():
     from catalogue_ext.credit_codes import check_character
 
@@ -26,9 +25,14 @@ def valid_credit_code():
 def apply(client, applicant, county, **overrides):
     client.force_login(applicant)
     data = {
-        "entity_name": "安远县果农专业合作社", "kind": "cooperative", "credit_code": valid_credit_code(),
-        "county": county.code, "contact_name": "李明", "contact_phone": "13912345678",
-        "licence_scan": png_upload(), "households_linked": 35,
+        "entity_name": "安远县果农专业合作社",
+        "kind": "cooperative",
+        "credit_code": valid_credit_code(),
+        "county": county.code,
+        "contact_name": "李明",
+        "contact_phone": "13912345678",
+        "licence_scan": png_upload(),
+        "households_linked": 35,
         "linkage_description": "订单收购，保底价收购脱贫户脐橙。",
         **overrides,
     }
@@ -49,7 +53,8 @@ def test_application_recommendation_approval_listing_certificate_and_badge(
     client.force_login(officer)
     assert application.entity_name in client.get(reverse("sellers:county-applications")).content.decode()
     response = client.post(
-        reverse("sellers:county-application", args=[application.pk]), {"decision": "recommend", "comment": "属实"}
+        reverse("sellers:county-application", args=[application.pk]),
+        {"decision": "recommend", "comment": "属实"},
     )
     assert response.status_code == 302
     application.refresh_from_db()
@@ -59,7 +64,9 @@ def test_application_recommendation_approval_listing_certificate_and_badge(
     # Staff approve it: the seller exists and the applicant works for it.
     client.force_login(staff_user)
     assert application.entity_name in client.get(reverse("sellers:staff-applications")).content.decode()
-    response = client.post(reverse("sellers:staff-application", args=[application.pk]), {"decision": "approve"})
+    response = client.post(
+        reverse("sellers:staff-application", args=[application.pk]), {"decision": "approve"}
+    )
     assert response.status_code == 302
     partner = Partner.objects.get(credit_code=valid_credit_code())
     assert partner.county == county
@@ -78,10 +85,17 @@ def test_application_recommendation_approval_listing_certificate_and_badge(
     assert product.stockrecords.get().partner == partner
 
     # ...submits a certificate...
-    response = client.post(reverse("sellers:certificate-submit"), {
-        "product": product.pk, "number": "GN-2026-001", "issuing_authority": "安远县乡村振兴局",
-        "issue_date": days(-10).isoformat(), "expiry_date": days(300).isoformat(), "scan": png_upload("cert.png"),
-    })
+    response = client.post(
+        reverse("sellers:certificate-submit"),
+        {
+            "product": product.pk,
+            "number": "GN-2026-001",
+            "issuing_authority": "安远县乡村振兴局",
+            "issue_date": days(-10).isoformat(),
+            "expiry_date": days(300).isoformat(),
+            "scan": png_upload("cert.png"),
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     certificate = ProductCertificate.objects.get(number="GN-2026-001")
     assert certificate.status == ProductCertificate.Status.PENDING
@@ -92,7 +106,9 @@ def test_application_recommendation_approval_listing_certificate_and_badge(
     client.force_login(staff_user)
     assert "GN-2026-001" in client.get(reverse("sellers:staff-certificates")).content.decode()
     mail.outbox.clear()
-    response = client.post(reverse("sellers:staff-certificate", args=[certificate.pk]), {"decision": "approve"})
+    response = client.post(
+        reverse("sellers:staff-certificate", args=[certificate.pk]), {"decision": "approve"}
+    )
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.status == ProductCertificate.Status.APPROVED
@@ -104,23 +120,43 @@ def test_application_recommendation_approval_listing_certificate_and_badge(
 def product_form_data(partner, county, *, title, sku="SKU-NEW-1", category=None):
     category = category or Category.objects.first() or CategoryFactory(name="水果")
     return {
-        "title": title, "upc": "", "description": "赣南脐橙", "is_public": "on", "is_discountable": "on",
-        "structure": "standalone", "slug": "", "meta_title": "", "meta_description": "",
+        "title": title,
+        "upc": "",
+        "description": "赣南脐橙",
+        "is_public": "on",
+        "is_discountable": "on",
+        "structure": "standalone",
+        "slug": "",
+        "meta_title": "",
+        "meta_description": "",
         "origin_county": county.code,
-        "stockrecords-TOTAL_FORMS": "1", "stockrecords-INITIAL_FORMS": "0",
-        "stockrecords-MIN_NUM_FORMS": "0", "stockrecords-MAX_NUM_FORMS": "1000",
-        "stockrecords-0-partner": partner.pk, "stockrecords-0-partner_sku": sku,
-        "stockrecords-0-price": "59.00", "stockrecords-0-price_currency": "CNY", "stockrecords-0-num_in_stock": "100",
+        "stockrecords-TOTAL_FORMS": "1",
+        "stockrecords-INITIAL_FORMS": "0",
+        "stockrecords-MIN_NUM_FORMS": "0",
+        "stockrecords-MAX_NUM_FORMS": "1000",
+        "stockrecords-0-partner": partner.pk,
+        "stockrecords-0-partner_sku": sku,
+        "stockrecords-0-price": "59.00",
+        "stockrecords-0-price_currency": "CNY",
+        "stockrecords-0-num_in_stock": "100",
         "stockrecords-0-low_stock_threshold": "10",
-        "productcategory_set-TOTAL_FORMS": "1", "productcategory_set-INITIAL_FORMS": "0",
-        "productcategory_set-MIN_NUM_FORMS": "0", "productcategory_set-MAX_NUM_FORMS": "1000",
+        "productcategory_set-TOTAL_FORMS": "1",
+        "productcategory_set-INITIAL_FORMS": "0",
+        "productcategory_set-MIN_NUM_FORMS": "0",
+        "productcategory_set-MAX_NUM_FORMS": "1000",
         "productcategory_set-0-category": category.pk,
-        "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0",
-        "images-MIN_NUM_FORMS": "0", "images-MAX_NUM_FORMS": "1000",
-        "primary_recommendations-TOTAL_FORMS": "0", "primary_recommendations-INITIAL_FORMS": "0",
-        "primary_recommendations-MIN_NUM_FORMS": "0", "primary_recommendations-MAX_NUM_FORMS": "1000",
-        "attributes-TOTAL_FORMS": "0", "attributes-INITIAL_FORMS": "0",
-        "attributes-MIN_NUM_FORMS": "0", "attributes-MAX_NUM_FORMS": "1000",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        "images-MIN_NUM_FORMS": "0",
+        "images-MAX_NUM_FORMS": "1000",
+        "primary_recommendations-TOTAL_FORMS": "0",
+        "primary_recommendations-INITIAL_FORMS": "0",
+        "primary_recommendations-MIN_NUM_FORMS": "0",
+        "primary_recommendations-MAX_NUM_FORMS": "1000",
+        "attributes-TOTAL_FORMS": "0",
+        "attributes-INITIAL_FORMS": "0",
+        "attributes-MIN_NUM_FORMS": "0",
+        "attributes-MAX_NUM_FORMS": "1000",
     }
 
 
@@ -143,14 +179,19 @@ def form_errors(response):
     return errors
 
 
-def test_county_decline_stops_the_application_and_tells_the_applicant(client, consumer, county, officer, staff_user):
+def test_county_decline_stops_the_application_and_tells_the_applicant(
+    client, consumer, county, officer, staff_user
+):
     apply(client, consumer, county)
     application = SellerApplication.objects.get()
     client.force_login(officer)
 
-    no_comment = client.post(reverse("sellers:county-application", args=[application.pk]), {"decision": "decline"})
+    no_comment = client.post(
+        reverse("sellers:county-application", args=[application.pk]), {"decision": "decline"}
+    )
     response = client.post(
-        reverse("sellers:county-application", args=[application.pk]), {"decision": "decline", "comment": "材料不实"}
+        reverse("sellers:county-application", args=[application.pk]),
+        {"decision": "decline", "comment": "材料不实"},
     )
 
     assert no_comment.status_code == 200  # a comment is required to decline
@@ -171,9 +212,12 @@ def test_staff_rejection_needs_a_reason_and_creates_no_seller(client, consumer, 
     client.post(reverse("sellers:county-application", args=[application.pk]), {"decision": "recommend"})
     client.force_login(staff_user)
 
-    without_reason = client.post(reverse("sellers:staff-application", args=[application.pk]), {"decision": "reject"})
+    without_reason = client.post(
+        reverse("sellers:staff-application", args=[application.pk]), {"decision": "reject"}
+    )
     response = client.post(
-        reverse("sellers:staff-application", args=[application.pk]), {"decision": "reject", "comment": "带农机制不清"}
+        reverse("sellers:staff-application", args=[application.pk]),
+        {"decision": "reject", "comment": "带农机制不清"},
     )
 
     assert without_reason.status_code == 200
@@ -204,7 +248,9 @@ def test_officer_of_another_county_neither_sees_nor_decides_the_application(
     assert application.status == SellerApplication.Status.SUBMITTED
 
 
-def test_certificate_rejection_is_reasoned_and_reported_to_the_seller(client, seller_user, own_product, staff_user):
+def test_certificate_rejection_is_reasoned_and_reported_to_the_seller(
+    client, seller_user, own_product, staff_user
+):
     from tests.factories import CertificateFactory
 
     certificate = CertificateFactory(product=own_product, status=ProductCertificate.Status.PENDING)
@@ -214,7 +260,8 @@ def test_certificate_rejection_is_reasoned_and_reported_to_the_seller(client, se
     certificate.refresh_from_db()
     assert certificate.status == ProductCertificate.Status.PENDING
     client.post(
-        reverse("sellers:staff-certificate", args=[certificate.pk]), {"decision": "reject", "comment": "扫描件不清晰"}
+        reverse("sellers:staff-certificate", args=[certificate.pk]),
+        {"decision": "reject", "comment": "扫描件不清晰"},
     )
 
     certificate.refresh_from_db()
@@ -234,14 +281,18 @@ def test_staff_member_who_sells_the_product_cannot_approve_its_certificate(clien
     certificate = CertificateFactory(product=own_product, status=ProductCertificate.Status.PENDING)
     client.force_login(staff_seller)
 
-    response = client.post(reverse("sellers:staff-certificate", args=[certificate.pk]), {"decision": "approve"})
+    response = client.post(
+        reverse("sellers:staff-certificate", args=[certificate.pk]), {"decision": "approve"}
+    )
 
     assert response.status_code == 403
     certificate.refresh_from_db()
     assert certificate.status == ProductCertificate.Status.PENDING
 
 
-def test_seller_may_not_set_an_origin_county_outside_its_province(client, seller_user, partner, far_county, county):
+def test_seller_may_not_set_an_origin_county_outside_its_province(
+    client, seller_user, partner, far_county, county
+):
     client.force_login(seller_user)
     from tests.factories import ProductClassFactory
 
@@ -261,15 +312,29 @@ def test_certificate_submission_validates_the_scan_and_dates(client, seller_user
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(seller_user)
-    base = {"product": own_product.pk, "number": "GN-BAD", "issuing_authority": "安远县乡村振兴局",
-            "issue_date": days(-10).isoformat(), "expiry_date": days(100).isoformat()}
+    base = {
+        "product": own_product.pk,
+        "number": "GN-BAD",
+        "issuing_authority": "安远县乡村振兴局",
+        "issue_date": days(-10).isoformat(),
+        "expiry_date": days(100).isoformat(),
+    }
 
-    fake_scan = client.post(reverse("sellers:certificate-submit"), {
-        **base, "scan": SimpleUploadedFile("scan.pdf", b"not really a pdf", content_type="application/pdf")})
-    expired = client.post(reverse("sellers:certificate-submit"), {
-        **base, "expiry_date": days(-1).isoformat(), "scan": png_upload("c.png")})
-    pdf = client.post(reverse("sellers:certificate-submit"), {
-        **base, "scan": SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")})
+    fake_scan = client.post(
+        reverse("sellers:certificate-submit"),
+        {**base, "scan": SimpleUploadedFile("scan.pdf", b"not really a pdf", content_type="application/pdf")},
+    )
+    expired = client.post(
+        reverse("sellers:certificate-submit"),
+        {**base, "expiry_date": days(-1).isoformat(), "scan": png_upload("c.png")},
+    )
+    pdf = client.post(
+        reverse("sellers:certificate-submit"),
+        {
+            **base,
+            "scan": SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        },
+    )
 
     assert "scan" in fake_scan.context["form"].errors
     assert "expiry_date" in expired.context["form"].errors

@@ -37,7 +37,8 @@ def test_seller_sales_are_summed_by_product_and_month_without_other_sellers(part
     rows = list(reports.monthly_sales([partner]))
 
     assert [(row["month"].month, row["product_id"], row["quantity"]) for row in rows] == [
-        (2, own_product.pk, 3), (1, own_product.pk, 2)
+        (2, own_product.pk, 3),
+        (1, own_product.pk, 2),
     ]
 
 

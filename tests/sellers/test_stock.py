@@ -19,12 +19,16 @@ def test_low_stock_is_flagged_from_what_is_left_after_allocations(seller_user, o
     set_stock(own_product, in_stock=30, allocated=25, threshold=10)
     set_stock(plenty, in_stock=30, allocated=0, threshold=10)
 
-    flags = {record.product_id: (record.available, record.is_low) for record in listings.stock_of(seller_user)}
+    flags = {
+        record.product_id: (record.available, record.is_low) for record in listings.stock_of(seller_user)
+    }
 
     assert flags == {own_product.pk: (5, True), plenty.pk: (30, False)}
 
 
-def test_seller_overview_and_stock_page_show_the_low_stock_alert(client, seller_user, own_product, other_product):
+def test_seller_overview_and_stock_page_show_the_low_stock_alert(
+    client, seller_user, own_product, other_product
+):
     set_stock(own_product, in_stock=3, threshold=5)
     set_stock(other_product, in_stock=1, threshold=5)  # another seller's: never shown
     client.force_login(seller_user)
@@ -44,3 +48,18 @@ def test_applicant_sees_the_state_of_their_applications(client, consumer, county
     page = client.get(reverse("sellers:my-applications")).content.decode()
 
     assert "安远县果农专业合作社" in page
+
+
+def test_a_user_working_for_two_sellers_manages_both(
+    client, seller_user, partner2, own_product, other_product
+):
+    from shop.sellers import onboarding
+
+    onboarding.link_user(partner2, seller_user)
+    client.force_login(seller_user)
+
+    stock = client.get(reverse("sellers:stock")).content.decode()
+    export = client.get(reverse("sellers:export", kwargs={"partner_pk": partner2.pk, "file_format": "csv"}))
+
+    assert own_product.title in stock and other_product.title in stock
+    assert other_product.title.encode() in export.content
