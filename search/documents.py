@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.module_loading import import_string
 from oscar.core.loading import get_model
@@ -102,25 +102,35 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
     ids = list(product_ids)
     if not ids:
         return []
-    stock = StockRecord.objects.filter(Q(product=OuterRef("pk")) | Q(product__parent=OuterRef("pk")))
-    in_stock = stock.filter(num_in_stock__gt=Coalesce(F("num_allocated"), Value(0)))
+    # A standalone product's own stock records, or a parent's children's: two indexed lookups (an OR
+    # across both would scan every stock record per product).
+    own = StockRecord.objects.filter(product=OuterRef("pk"))
+    of_children = StockRecord.objects.filter(product__parent=OuterRef("pk"))
     valid_certificates = ProductCertificate.objects.valid().filter(product=OuterRef("pk"))
-    sold = (
-        Line.objects.filter(product=OuterRef("pk"), order__in=get_model("order", "Order").objects.paid())
+    # Sales per product for the batch in one grouped query (a correlated subquery would rescan every
+    # paid order per product).
+    sold = dict(
+        Line.objects.filter(product_id__in=ids, order__in=get_model("order", "Order").objects.paid())
         .order_by()
-        .values("product")
+        .values("product_id")
         .annotate(total=Sum("quantity"))
-        .values("total")
+        .values_list("product_id", "total")
     )
+
+    def cheapest(records, field):
+        return Subquery(records.order_by("price", "id").values(field)[:1])
+
+    def stocked(records):
+        return Exists(records.filter(num_in_stock__gt=Coalesce(F("num_allocated"), Value(0))))
+
     products = (
         Product.objects.filter(id__in=ids)
         .with_certified_flag()
         .annotate(
-            min_price=Subquery(stock.order_by("price").values("price")[:1]),
-            seller=Subquery(stock.order_by("price", "id").values("partner_id")[:1]),
-            has_stock=Exists(in_stock),
+            min_price=Coalesce(cheapest(own, "price"), cheapest(of_children, "price")),
+            seller=Coalesce(cheapest(own, "partner_id"), cheapest(of_children, "partner_id")),
+            has_stock=stocked(own) | stocked(of_children),
             certified_until=Subquery(valid_certificates.order_by("-expiry_date").values("expiry_date")[:1]),
-            sold=Coalesce(Subquery(sold), 0),
         )
         .select_related("product_class", "origin_county", "origin_county__parent", "origin_province")
         .only(
@@ -192,7 +202,7 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
                 certified=bool(product.is_certified_now),
                 certified_until=product.certified_until,
                 help_sell=product.id in flagged,
-                num_sold=product.sold or 0,
+                num_sold=sold.get(product.id) or 0,
                 pinyin=text.pinyin_keys(product.title or ""),
             )
         )

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from oscar.core.loading import get_model
 
@@ -125,41 +125,95 @@ def process_queue(*, limit: int = 5000) -> int:
     return sent
 
 
-def product_id_batches(batch_size: int) -> Iterable[list[int]]:
-    """All product ids in ascending batches, by keyset pagination (constant memory at any size)."""
-    last = 0
+def product_id_batches(batch_size: int, *, first: int = 0, last: int | None = None) -> Iterable[list[int]]:
+    """Product ids in (first, last] in ascending batches, by keyset pagination (constant memory)."""
+    products = Product.objects.all() if last is None else Product.objects.filter(pk__lte=last)
     while True:
-        batch = list(
-            Product.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size]
-        )
+        batch = list(products.filter(pk__gt=first).order_by("pk").values_list("pk", flat=True)[:batch_size])
         if not batch:
             return
         yield batch
-        last = batch[-1]
+        first = batch[-1]
+
+
+@contextlib.contextmanager
+def _without_jit():
+    """PostgreSQL's JIT compiles each batch query afresh (~0.4 s) for no gain on 1,000 rows."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit")
+
+
+def _index_range(first: int, last: int | None, batch_size: int, new_index: str | None, progress) -> int:
+    es = engine.elasticsearch_backend() if new_index else None
+    database = DatabaseBackend()
+    count = 0
+    with _without_jit():
+        for batch in product_id_batches(batch_size, first=first, last=last):
+            docs = documents.build(batch)
+            database.index(docs, deleted_ids=sorted(set(batch) - {doc.id for doc in docs}))
+            if es:
+                es.bulk_into(new_index, docs)
+            count += len(batch)
+            progress(len(batch))
+    return count
+
+
+def _worker(first, last, batch_size, new_index, updates):
+    # A forked child: fresh database and Elasticsearch connections of its own.
+    from django.db import connections
+
+    from search.backends import elasticsearch as es_backend
+
+    connections.close_all()
+    es_backend._client.cache_clear()
+    try:
+        _index_range(first, last, batch_size, new_index, updates.put)
+    finally:
+        connections.close_all()
+
+
+def _id_ranges(workers: int) -> list[tuple[int, int | None]]:
+    """Split the ids into `workers` ranges of about equal product counts."""
+    total = Product.objects.count()
+    bounds, first = [], 0
+    for part in range(1, workers):
+        offset = total * part // workers
+        boundary = Product.objects.order_by("pk").values_list("pk", flat=True)[offset : offset + 1].first()
+        if boundary is None:
+            break
+        bounds.append((first, boundary - 1))
+        first = boundary - 1
+    bounds.append((first, None))
+    return bounds
 
 
 def rebuild(
     *,
     batch_size: int = 1000,
     elasticsearch: bool | None = None,
+    workers: int = 1,
     progress: Callable[[int], None] = lambda n: None,
 ) -> dict:
     """Rebuild both indexes from the catalogue. Elasticsearch gets a fresh index that replaces the old
-    one by an alias swap, so searches keep answering throughout."""
+    one by an alias swap, so searches keep answering throughout. `workers` > 1 splits the ids into
+    ranges indexed by forked processes (PostgreSQL only)."""
     if elasticsearch is None:
         elasticsearch = engine.elasticsearch_enabled()
     es = engine.elasticsearch_backend() if elasticsearch else None
     new_index = es.start_rebuild() if es else None
-    database = DatabaseBackend()
     started_max = Product.objects.aggregate(top=Max("pk"))["top"] or 0
-    count = 0
-    for batch in product_id_batches(batch_size):
-        docs = documents.build(batch)
-        database.index(docs, deleted_ids=sorted(set(batch) - {doc.id for doc in docs}))
-        if es:
-            es.bulk_into(new_index, docs)
-        count += len(batch)
-        progress(len(batch))
+    if workers > 1 and connection.vendor == "postgresql":
+        count = _rebuild_in_processes(workers, batch_size, new_index, progress)
+    else:
+        count = _index_range(0, None, batch_size, new_index, progress)
     # Rows whose product vanished are removed by the foreign key cascade; nothing else to sweep.
     replaced = es.finish_rebuild(new_index) if es else []
     return {
@@ -169,3 +223,33 @@ def rebuild(
         "replaced": replaced,
         "max_id": started_max,
     }
+
+
+def _rebuild_in_processes(workers, batch_size, new_index, progress) -> int:
+    import multiprocessing
+    import queue
+
+    from django.db import connections
+
+    ranges = _id_ranges(workers)
+    context = multiprocessing.get_context("fork")
+    updates = context.Queue()
+    connections.close_all()
+    processes = [
+        context.Process(target=_worker, args=(first, last, batch_size, new_index, updates))
+        for first, last in ranges
+    ]
+    for process in processes:
+        process.start()
+    count = 0
+    while any(process.is_alive() for process in processes) or not updates.empty():
+        try:
+            done = updates.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        count += done
+        progress(done)
+    failed = [process.exitcode for process in processes if process.exitcode]
+    if failed:
+        raise RuntimeError(f"{len(failed)} indexing worker(s) failed; the alias was not swapped")
+    return count

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
@@ -126,14 +126,22 @@ def pinyin_keys(text: str) -> list[str]:
     from any syllable."""
     keys = []
     for run in CJK_RUN.findall(normalise(text))[:8]:
-        run = run[:24]
-        syllables = lazy_pinyin(run, errors="ignore")
-        initials = lazy_pinyin(run, style=Style.FIRST_LETTER, errors="ignore")
-        for start in range(len(syllables)):
-            keys.append("".join(syllables[start:]))
-            if len(initials) - start >= 2:
-                keys.append("".join(initials[start:]))
+        keys.extend(_run_pinyin_keys(run[:24]))
     return [key for key in dict.fromkeys(keys) if key]
+
+
+@functools.lru_cache(maxsize=50_000)
+def _run_pinyin_keys(run: str) -> tuple[str, ...]:
+    # One conversion per run (phrases pick the right reading of polyphonic characters); initials are
+    # the syllables' first letters.
+    syllables = [syllable for syllable in lazy_pinyin(run, errors="ignore") if syllable]
+    initials = [syllable[0] for syllable in syllables]
+    keys = []
+    for start in range(len(syllables)):
+        keys.append("".join(syllables[start:]))
+        if len(initials) - start >= 2:
+            keys.append("".join(initials[start:]))
+    return tuple(keys)
 
 
 def pinyin_query(query: str) -> str | None:

@@ -13,14 +13,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument("--workers", type=int, default=1, help="parallel processes (PostgreSQL)")
         parser.add_argument("--no-progress", action="store_true", help="Do not show a progress bar.")
 
-    def handle(self, *args, batch_size, no_progress, **options):
+    def handle(self, *args, batch_size, workers, no_progress, **options):
         total = Product.objects.count()
         target = "database and Elasticsearch" if engine.elasticsearch_enabled() else "database"
         self.stdout.write(f"Indexing {total} products into the {target} index…")
         with tqdm(total=total, unit="products", disable=no_progress, file=self.stderr._out) as bar:
-            summary = indexing.rebuild(batch_size=batch_size, progress=bar.update)
+            summary = indexing.rebuild(batch_size=batch_size, workers=workers, progress=bar.update)
         self.stdout.write(self.style.SUCCESS(f"Indexed {summary['products']} products."))
         if summary["index"]:
             replaced = ", ".join(summary["replaced"]) or "none"
