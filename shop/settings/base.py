@@ -356,6 +356,18 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
 AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.institutions.demo"]  # noqa: F405
 # --- end of institutional buyers ---
 
+# --- Search (issue 6) ---
+ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=3.0)  # seconds; then fall back to the database
+# On: index changes when the transaction commits. Off: index at once (the test suite, one-off scripts).
+SEARCH_INDEX_ON_COMMIT = env.bool("SEARCH_INDEX_ON_COMMIT", default=True)
+# On (production): push Elasticsearch updates through a queue drained by `manage.py process_search_queue`.
+SEARCH_INDEX_QUEUE = env.bool("SEARCH_INDEX_QUEUE", default=False)
+SEARCH_REFRESH_ON_INDEX = env.bool("SEARCH_REFRESH_ON_INDEX", default=False)  # tests: make writes visible at once
+SEARCH_SYNONYMS_FILE = env("SEARCH_SYNONYMS_FILE", default=str(BASE_DIR / "search" / "synonyms.txt"))
+# Dotted path to f(product_queryset) -> the products flagged help-sell; "" = shop.sellers flags if installed.
+SEARCH_HELP_SELL_FILTER = env("SEARCH_HELP_SELL_FILTER", default="")
+# --- end of search ---
+
 # --- CMS (issue 5) ---
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.ImageForm"  # alt text (description) is required
 WAGTAILEMBEDS_FINDERS = [{"class": "cms.embeds.ChineseVideoFinder"}, {"class": "wagtail.embeds.finders.oembed"}]
@@ -384,15 +396,3 @@ AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.sellers.demo"]  # noqa:
 # Search's help-sell facet asks the sellers' app which products are flagged.
 SEARCH_HELP_SELL_FILTER = SEARCH_HELP_SELL_FILTER or "shop.sellers.helpsell.flagged"  # noqa: F405
 # --- end of county sellers ---
-
-# --- Search (issue 6) ---
-ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=3.0)  # seconds; then fall back to the database
-# On: index changes when the transaction commits. Off: index at once (the test suite, one-off scripts).
-SEARCH_INDEX_ON_COMMIT = env.bool("SEARCH_INDEX_ON_COMMIT", default=True)
-# On (production): push Elasticsearch updates through a queue drained by `manage.py process_search_queue`.
-SEARCH_INDEX_QUEUE = env.bool("SEARCH_INDEX_QUEUE", default=False)
-SEARCH_REFRESH_ON_INDEX = env.bool("SEARCH_REFRESH_ON_INDEX", default=False)  # tests: make writes visible at once
-SEARCH_SYNONYMS_FILE = env("SEARCH_SYNONYMS_FILE", default=str(BASE_DIR / "search" / "synonyms.txt"))
-# Dotted path to f(product_queryset) -> the products flagged help-sell; "" = shop.sellers flags if installed.
-SEARCH_HELP_SELL_FILTER = env("SEARCH_HELP_SELL_FILTER", default="")
-# --- end of search ---
