@@ -396,3 +396,6 @@ AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.sellers.demo"]  # noqa:
 # Search's help-sell facet asks the sellers' app which products are flagged.
 SEARCH_HELP_SELL_FILTER = SEARCH_HELP_SELL_FILTER or "shop.sellers.helpsell.flagged"  # noqa: F405
 # --- end of county sellers ---
+
+# --- Search demo loader (issue 6): last, so that it indexes what every loader before it created ---
+AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["search.demo"]  # noqa: F405
