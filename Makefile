@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aidmarket_bench
 
-.PHONY: demo test install install-dev migrate serve bench lint lock e2e backup restore clean
+.PHONY: demo test install install-dev migrate serve bench bench-search lint lock e2e backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,21 @@ bench: install-dev
 		$(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python manage.py run_benchmarks --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+	# Search (issue 6): search and autocomplete latency on both backends at the largest size.
+	DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(BIN)/python manage.py bench_search --start-noida $(BENCH_SEARCH_ARGS)
+
+## make bench-search: search and autocomplete latency, database and Elasticsearch (noida-db, or
+## BENCH_SEARCH_ARGS=--elasticsearch-url=...), at each size in BENCH_SEARCH_SIZES; results in var/bench/search-*.json
+BENCH_SEARCH_SIZES ?= 10000,100000
+BENCH_SEARCH_ARGS ?=
+bench-search: install-dev
+	DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(BIN)/python manage.py migrate --noinput
+	for size in $(subst $(comma), ,$(BENCH_SEARCH_SIZES)); do \
+		DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+			$(BIN)/python manage.py generate_load_data --products $$size --orders $$((size / 5)) || exit 1; \
+		DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+			$(BIN)/python manage.py bench_search --start-noida $(BENCH_SEARCH_ARGS) || exit 1; \
+	done
+comma := ,
