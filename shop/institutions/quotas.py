@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from oscar.core.loading import get_model
 
@@ -81,17 +81,49 @@ def counted_orders(*, year: int, organisation_ids: Iterable[int] | None = None):
     return orders
 
 
+def qualifying_lines(*, year: int, organisation_ids: Iterable[int] | None = None):
+    """THE rule: lines that count toward the quota (certified, from a poverty county, on a counted order)."""
+    return Line.objects.filter(
+        order__in=counted_orders(year=year, organisation_ids=organisation_ids),
+        was_certified=True,
+        was_poverty_county=True,
+    )
+
+
 def counted_lines(*, year: int, organisation_ids: Iterable[int] | None = None):
-    """THE rule: lines that count toward the quota, each annotated with its counted amount."""
+    """The qualifying lines, each annotated with its refunded and counted (line total − refunds) amounts."""
     return (
-        Line.objects.filter(
-            order__in=counted_orders(year=year, organisation_ids=organisation_ids),
-            was_certified=True,
-            was_poverty_county=True,
-        )
+        qualifying_lines(year=year, organisation_ids=organisation_ids)
         .annotate(refunded=refunded_amount())
         .annotate(counted=F("line_price_incl_tax") - F("refunded"))
     )
+
+
+def _has_refund():
+    condition = Exists(LineRefund.objects.filter(line=OuterRef("pk")))
+    online = _online_refund_lines()
+    if online is not None:
+        condition = condition | Exists(online.filter(line=OuterRef("pk")))
+    return condition
+
+
+def totals(lines, group) -> list[dict]:
+    """Counted value of `lines` grouped by `group(queryset)` (a .values(...) call), as SQL aggregates.
+
+    The line totals are summed in one query and the refunds of the few refunded lines in a second
+    one, so the per-line refund lookup never runs over every line.
+    """
+    rows = {}
+    for row in group(lines.order_by()).annotate(total=_sum("line_price_incl_tax")):
+        rows[_group_key(row)] = row
+    refunded = lines.order_by().filter(_has_refund()).annotate(refunded=refunded_amount())
+    for row in group(refunded).annotate(total=_sum("refunded")):
+        rows[_group_key(row)]["total"] -= row["total"]
+    return list(rows.values())
+
+
+def _group_key(row) -> tuple:
+    return tuple((name, value) for name, value in row.items() if name != "total")
 
 
 def _sum(expression="counted"):
@@ -100,34 +132,38 @@ def _sum(expression="counted"):
 
 def counted_by_organisation(*, year: int, organisation_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
     """Each organisation's own orders' counted value (no roll-up), one SQL aggregate for all."""
-    rows = (
-        counted_lines(year=year, organisation_ids=organisation_ids)
-        .values(org=F("order__organisation_link__organisation_id"))
-        .order_by()
-        .annotate(total=_sum())
+    rows = totals(
+        qualifying_lines(year=year, organisation_ids=organisation_ids),
+        lambda lines: lines.values(org=F("order__organisation_link__organisation_id")),
     )
     return {row["org"]: row["total"] for row in rows}
 
 
 def breakdown(*, year: int, organisation_ids: Iterable[int] | None, by: str) -> list[tuple[str, Decimal]]:
     """Counted value grouped by purpose, province, county, category or month, largest first (months in order)."""
-    lines = counted_lines(year=year, organisation_ids=organisation_ids).order_by()
     if by == "purpose":
-        rows = lines.values(key=F("order__organisation_link__purpose"))
+        def group(lines):
+            return lines.values(key=F("order__organisation_link__purpose"))
     elif by == "province":
-        rows = lines.values(key=F("origin_province__name"))
+        def group(lines):
+            return lines.values(key=F("origin_province__name"))
     elif by == "county":
-        rows = lines.values(key=F("origin_county__name"))
+        def group(lines):
+            return lines.values(key=F("origin_county__name"))
     elif by == "category":
         first_category = (
             ProductCategory.objects.filter(product=OuterRef("product_id")).order_by("pk").values("category__name")[:1]
         )
-        rows = lines.annotate(key=Subquery(first_category)).values("key")
+
+        def group(lines):
+            return lines.annotate(key=Subquery(first_category)).values("key")
     elif by == "month":
-        rows = lines.annotate(key=TruncMonth("order__date_placed", tzinfo=certification.SHANGHAI)).values("key")
+        def group(lines):
+            return lines.annotate(key=TruncMonth("order__date_placed", tzinfo=certification.SHANGHAI)).values("key")
     else:
         raise ValueError(f"Unknown breakdown {by!r}")
-    result = [(row["key"], row["total"]) for row in rows.annotate(total=_sum())]
+    rows = totals(qualifying_lines(year=year, organisation_ids=organisation_ids), group)
+    result = [(row["key"], row["total"]) for row in rows]
     if by == "month":
         return sorted(((key.strftime("%Y-%m"), total) for key, total in result), key=lambda item: item[0])
     if by == "purpose":
@@ -275,12 +311,10 @@ def _paired_by_organisation(year: int, tree: Tree, organisation_ids: Iterable[in
     if not pairs:
         return {}
     county_ids = set().union(*pairs.values())
-    lines = counted_lines(year=year, organisation_ids=organisation_ids).filter(origin_county_id__in=county_ids)
+    lines = qualifying_lines(year=year, organisation_ids=organisation_ids).filter(origin_county_id__in=county_ids)
     by_org = defaultdict(dict)
-    for row in (
-        lines.values(org=F("order__organisation_link__organisation_id"), county=F("origin_county_id"))
-        .order_by()
-        .annotate(total=_sum())
+    for row in totals(
+        lines, lambda qs: qs.values(org=F("order__organisation_link__organisation_id"), county=F("origin_county_id"))
     ):
         by_org[row["org"]][row["county"]] = row["total"]
     result = {}
@@ -296,18 +330,20 @@ def _paired_by_organisation(year: int, tree: Tree, organisation_ids: Iterable[in
 def progress_for_all(*, year: int, today: datetime.date | None = None) -> dict[int, Progress]:
     """Every organisation's progress for the year, in a constant number of queries."""
     tree = Tree()
-    direct = counted_by_organisation(year=year)
     paired = _paired_by_organisation(year, tree, None)
     targets = _targets(year)
     snapshots = {snap.organisation_id: snap for snap in YearSnapshot.objects.filter(year=year)}
     by_purpose = defaultdict(dict)
-    for row in (
-        counted_lines(year=year)
-        .values(org=F("order__organisation_link__organisation_id"), purpose=F("order__organisation_link__purpose"))
-        .order_by()
-        .annotate(total=_sum())
+    direct = defaultdict(lambda: ZERO)
+    # One aggregate by (organisation, purpose) gives both the purposes and each organisation's total.
+    for row in totals(
+        qualifying_lines(year=year),
+        lambda lines: lines.values(
+            org=F("order__organisation_link__organisation_id"), purpose=F("order__organisation_link__purpose")
+        ),
     ):
         by_purpose[row["org"]][row["purpose"]] = row["total"]
+        direct[row["org"]] += row["total"]
     organisations = {org.pk: org for org in Organisation.objects.select_related("region", "parent")}
     return {
         pk: _compose(organisations[pk], year, tree, direct, paired, targets, snapshots, by_purpose, today)
@@ -327,11 +363,9 @@ def progress(organisation: Organisation, *, year: int, today: datetime.date | No
     }
     snapshots = {snap.organisation_id: snap for snap in YearSnapshot.objects.filter(year=year, organisation=organisation)}
     by_purpose = defaultdict(dict)
-    for row in (
-        counted_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk))
-        .values(purpose=F("order__organisation_link__purpose"))
-        .order_by()
-        .annotate(total=_sum())
+    for row in totals(
+        qualifying_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk)),
+        lambda lines: lines.values(purpose=F("order__organisation_link__purpose")),
     ):
         by_purpose[organisation.pk][row["purpose"]] = row["total"]
     return _compose(organisation, year, tree, direct, paired, targets, snapshots, by_purpose, today)
@@ -390,18 +424,17 @@ def report_lines(organisation: Organisation, *, year: int):
 def counted_orders_summary(organisation: Organisation, *, year: int):
     """One row per counted order: number, date, purpose, organisation and its counted total."""
     tree = Tree()
-    return (
-        counted_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk))
-        .values(
+    rows = totals(
+        qualifying_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk)),
+        lambda lines: lines.values(
             "order_id",
             number=F("order__number"),
             placed=F("order__date_placed"),
             purpose=F("order__organisation_link__purpose"),
             organisation_name=F("order__organisation_link__organisation__name"),
-        )
-        .order_by("placed", "order_id")
-        .annotate(total=_sum())
+        ),
     )
+    return sorted(rows, key=lambda row: (row["placed"], row["order_id"]))
 
 
 def all_breakdowns(organisation: Organisation, *, year: int) -> dict[str, list[tuple[str, Decimal]]]:
