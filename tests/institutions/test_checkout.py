@@ -143,3 +143,31 @@ def test_consumers_without_organisation_skip_the_tagging_step(client, consumer, 
     response = start_checkout(client, [(products[0], 1)])
 
     assert response.redirect_chain[-1][0].endswith(reverse("checkout:preview"))
+
+
+def test_basket_quota_preview_tag_shows_what_counts_for_each_organisation(client, buyer, organisation, products, rf):
+    from django.template import Context, Template
+
+    client.force_login(buyer)
+    client.post(reverse("basket:add", kwargs={"pk": products[0].pk}), {"quantity": 2})
+    client.post(reverse("basket:add", kwargs={"pk": products[1].pk}), {"quantity": 1})
+    request = client.get(reverse("basket:summary")).wsgi_request
+
+    html = Template("{% load institutions_tags %}{% organisation_quota_previews %}").render(
+        Context({"request": request})
+    )
+
+    assert organisation.name in html
+    assert "79.80" in html
+    assert html.count("✓") == 1 and html.count("✗") == 1
+
+
+def test_staff_dashboard_index_shows_the_institutions_menu(client, staff_user):
+    staff_user.is_staff = True
+    staff_user.save()
+    client.force_login(staff_user)
+
+    response = client.get(reverse("dashboard:index"))
+
+    assert response.status_code == 200
+    assert reverse("institutions-dashboard:overview") in response.content.decode()
