@@ -184,3 +184,31 @@ def test_buyer_cannot_manage_members(client, buyer, organisation, outsider):
 
     assert response.status_code == 403
     assert not Membership.objects.filter(user=outsider).exists()
+
+
+def test_member_pages_render(client, org_admin, organisation):
+    MembershipFactory(organisation=OrganisationFactory(name="第二个单位"), user=org_admin, is_administrator=True)
+    client.force_login(org_admin)
+
+    listing = client.get(reverse("institutions:list"))
+    members = client.get(reverse("institutions:members", kwargs={"pk": organisation.pk}))
+    declaration = client.get(reverse("institutions:declaration", kwargs={"pk": organisation.pk}))
+
+    assert listing.status_code == members.status_code == declaration.status_code == 200
+    assert organisation.name in listing.content.decode() and "第二个单位" in listing.content.decode()
+    assert org_admin.email in members.content.decode()
+
+
+def test_staff_pages_render(client, staff_user, organisation, buyer, partner):
+    order = place_order(buyer, [(factories.ProductFactory(partner=partner), 1)], organisation=organisation,
+                        status="pending_payment")
+    client.force_login(staff_user)
+
+    pages = [
+        reverse("institutions-dashboard:organisation", kwargs={"pk": organisation.pk}),
+        reverse("institutions-dashboard:organisation-create"),
+        reverse("institutions-dashboard:payment-record", kwargs={"number": order.number}),
+        reverse("institutions-dashboard:impact"),
+    ]
+
+    assert [client.get(url).status_code for url in pages] == [200, 200, 200, 200]
