@@ -178,3 +178,22 @@ def test_autocomplete_with_nothing_searchable_returns_empty_lists(client, catalo
 
     assert data["products"] == [] or q.startswith("x")
     assert isinstance(data["categories"], list)
+
+
+def test_results_page_renders_highlights_facets_and_stories(client, catalogue):
+    from wagtail.models import Page
+
+    Page.get_first_root_node().add_child(instance=Page(title="安远脐橙丰收记", slug="navel-story"))
+
+    html = search_page(client, q="脐橙", province="360000").content.decode()
+
+    assert "赣南<mark>脐橙</mark>" in html
+    assert 'id="province-360000" name="province" value="360000" checked' in html
+    assert 'class="search-stories' in html and "安远脐橙丰收记" in html
+
+
+def test_empty_results_page_offers_a_spelling_and_categories(client, catalogue):
+    html = search_page(client, q="脐橙苹果").content.decode()
+
+    assert 'class="did-you-mean"' in html and "?q=%E8%B5%A3%E5%8D%97%E8%84%90%E6%A9%99" in html
+    assert 'class="list-inline popular-categories"' in html
