@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 from catalogue_ext import certification
 from catalogue_ext.credit_codes import validate_credit_code
 from shop.partner.models import Partner, phone_validator
+from shop.sellers.storage import PrivateStorage
 from shop.uploads import validate_scan
 
 
@@ -55,7 +56,10 @@ class SellerApplication(models.Model):
     contact_name = models.CharField(_("Contact person"), max_length=64)
     contact_phone = models.CharField(_("Contact phone"), max_length=32, validators=[phone_validator])
     licence_scan = models.FileField(
-        _("Business licence scan"), upload_to="seller-applications/%Y/%m/", validators=[validate_scan]
+        _("Business licence scan"),
+        upload_to="seller-applications/%Y/%m/",
+        validators=[validate_scan],
+        storage=PrivateStorage(),
     )
     households_linked = models.PositiveIntegerField(_("Households linked (带农户数)"), default=0)
     linkage_description = models.TextField(_("How you link farmers to income"))

@@ -33,6 +33,9 @@ urlpatterns = [
     path("county/sellers/", views.CountySellerListView.as_view(), name="county-sellers"),
     path("county/certificates/", views.CountyCertificateListView.as_view(), name="county-certificates"),
     path("county/sales/", views.CountySalesView.as_view(), name="county-sales"),
+    path(
+        "applications/<int:pk>/licence/", views.ApplicationLicenceView.as_view(), name="application-licence"
+    ),
     # Platform staff
     path("review/applications/", views.StaffApplicationListView.as_view(), name="staff-applications"),
     path(

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from shop.sellers.access import (
     CountyOfficerRequiredMixin,
     SellerRequiredMixin,
     StaffRequiredMixin,
+    officer_county,
 )
 from shop.sellers.forms import (
     CertificateForm,
@@ -415,6 +416,26 @@ class CountyCertificateListView(CountyOfficerRequiredMixin, generic.ListView):
 class CountySalesView(CountyOfficerRequiredMixin, SalesReportMixin, generic.TemplateView):
     def get_partners(self):
         return Partner.objects.filter(county=self.county)
+
+
+# --- Private documents ---
+
+
+class ApplicationLicenceView(LoginRequiredMixin, generic.View):
+    """The licence scan, for staff, the applicant and the county's officer only (others: 404)."""
+
+    def get(self, request, pk):
+        application = get_object_or_404(SellerApplication, pk=pk)
+        allowed = (
+            request.user.is_staff
+            or application.applicant_id == request.user.pk
+            or officer_county(request.user) == application.county
+        )
+        if not allowed or not application.licence_scan:
+            raise Http404
+        return FileResponse(
+            application.licence_scan.open("rb"), filename=application.licence_scan.name.split("/")[-1]
+        )
 
 
 # --- Platform staff --------------------------------------------------------------------------------------

@@ -395,6 +395,8 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + _SELLERS_NAVIGATION  #
 AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.sellers.demo"]  # noqa: F405
 # Search's help-sell facet asks the sellers' app which products are flagged.
 SEARCH_HELP_SELL_FILTER = SEARCH_HELP_SELL_FILTER or "shop.sellers.helpsell.flagged"  # noqa: F405
+# Business licence scans live here, never under MEDIA_ROOT; "" = a private-media folder next to MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="")  # noqa: F405
 # --- end of county sellers ---
 
 # --- Search demo loader (issue 6): last, so that it indexes what every loader before it created ---

@@ -349,3 +349,36 @@ def test_licence_scan_must_be_a_real_image_or_pdf(client, consumer, county):
 
     assert "licence_scan" in response.context["form"].errors
     assert not SellerApplication.objects.exists()
+
+
+def test_licence_scan_is_private_and_served_only_to_those_who_review_it(
+    client, consumer, county, officer, other_officer, staff_user, seller_user, settings
+):
+    import os
+
+    apply(client, consumer, county)
+    application = SellerApplication.objects.get()
+    url = reverse("sellers:application-licence", args=[application.pk])
+
+    assert not application.licence_scan.path.startswith(os.path.abspath(settings.MEDIA_ROOT))
+    answers = {}
+    for name, user in [
+        ("applicant", consumer),
+        ("officer", officer),
+        ("staff", staff_user),
+        ("other officer", other_officer),
+        ("seller", seller_user),
+    ]:
+        client.force_login(user)
+        answers[name] = client.get(url).status_code
+    client.logout()
+    answers["anonymous"] = client.get(url).status_code
+
+    assert answers == {
+        "applicant": 200,
+        "officer": 200,
+        "staff": 200,
+        "other officer": 404,
+        "seller": 404,
+        "anonymous": 302,
+    }
