@@ -75,3 +75,18 @@ bench-search: install-dev
 			$(BIN)/python manage.py bench_search --start-noida $(BENCH_SEARCH_ARGS) || exit 1; \
 	done
 comma := ,
+
+
+# --- Hardening (issue 9): backups and browser journeys ---
+## make backup: database (pg_dump, or SQLite's backup API) and media into var/backups/<timestamp>/
+backup: install
+	$(BIN)/python manage.py backup_site $(if $(TO),--to $(TO))
+
+## make restore [BACKUP=var/backups/<timestamp>]: replace database and media with a backup (default: latest)
+restore: install
+	$(BIN)/python manage.py restore_site $(BACKUP) $(if $(NOINPUT),--noinput)
+
+## make e2e: the browser journeys (Playwright driving /usr/bin/chromium); screenshots in var/e2e/
+e2e: install-dev
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+# --- end of hardening ---
