@@ -126,3 +126,27 @@ def test_chinese_is_the_default_even_for_an_english_browser(demo_shop, client):
 
     assert "全部商品" in html
     assert 'lang="zh-hans"' in html
+
+
+def test_basket_of_an_organisation_buyer_shows_what_counts_toward_the_quota(demo_shop, client):
+    from django.contrib.auth import get_user_model
+
+    from shop.institutions import demo as institutions_demo
+
+    institutions_demo.load()
+    buyer = get_user_model().objects.get(email="buyer@example.com")
+    client.force_login(buyer)
+    certified = Product.objects.certified().get(upc="AM00001")
+    uncertified = Product.objects.uncertified().order_by("upc").first()
+    client.post(reverse("basket:add", kwargs={"pk": certified.pk}), {"quantity": 1})
+    client.post(reverse("basket:add", kwargs={"pk": uncertified.pk}), {"quantity": 1})
+
+    html = client.get(reverse("basket:summary")).content.decode()
+
+    from shop.institutions.models import Organisation
+
+    organisation = Organisation.objects.buying_for(buyer).first()
+    preview = html[html.index("quota-preview") :]
+    assert organisation.name in preview
+    assert certified.title in preview and uncertified.title in preview
+    assert "¥39.90" in preview  # what this order adds: only the certified line
