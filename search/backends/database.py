@@ -6,8 +6,21 @@ Elasticsearch; facet counts are GROUP BY queries, one per facet group.
 
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
 
 from catalogue_ext import certification
 from search import text
@@ -74,6 +87,32 @@ def _tokens_q(field: str, tokens) -> Q:
     return q
 
 
+class TokenArray(Func):
+    """Title and body tokens as one array: on PostgreSQL a GIN index on this expression (migration
+    0002) answers `@> ARRAY[tokens]` without scanning every row."""
+
+    template = "string_to_array(%(expressions)s, ' ')"
+    arg_joiner = " || "
+
+    def __init__(self):
+        from django.contrib.postgres.fields import ArrayField
+
+        super().__init__(F("title_tokens"), F("body_tokens"), output_field=ArrayField(TextField()))
+
+
+def every_token_q(tokens) -> Q:
+    """Every token appears in the title or the body."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.fields import ArrayField
+        from django.contrib.postgres.lookups import DataContains
+
+        return Q(DataContains(TokenArray(), Value(list(tokens), output_field=ArrayField(TextField()))))
+    every = Q()
+    for token in tokens:
+        every &= Q(title_tokens__contains=f" {token} ") | Q(body_tokens__contains=f" {token} ")
+    return every
+
+
 def match_q(query: str) -> tuple[Q, Q]:
     """(matches anywhere, matches in the title) for the query, its synonym variants and its pinyin."""
     anywhere, in_title = Q(), Q()
@@ -81,15 +120,21 @@ def match_q(query: str) -> tuple[Q, Q]:
         tokens = text.query_tokens(variant)
         if not tokens:
             continue
-        every_token = Q()
-        for token in tokens:
-            every_token &= Q(title_tokens__contains=f" {token} ") | Q(body_tokens__contains=f" {token} ")
-        anywhere |= every_token
+        anywhere |= every_token_q(tokens)
         in_title |= _tokens_q("title_tokens", tokens)
     pinyin = text.pinyin_query(query)
     if pinyin:
-        anywhere |= Q(pinyin__contains=f" {pinyin}")
-        in_title |= Q(pinyin__contains=f" {pinyin}")
+        by_pinyin = Q(pinyin__contains=f" {pinyin}")
+        if connection.vendor == "postgresql" and anywhere:
+            # An OR of the indexed token match and a LIKE would make PostgreSQL rebuild the token array
+            # of every row; two id sets, each found its own way, keep the index in use.
+            documents = ProductDocument.objects.all()
+            anywhere = Q(pk__in=documents.filter(anywhere).values("pk")) | Q(
+                pk__in=documents.filter(by_pinyin).values("pk")
+            )
+        else:
+            anywhere |= by_pinyin
+        in_title |= by_pinyin
     return anywhere, in_title
 
 

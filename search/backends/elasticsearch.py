@@ -139,7 +139,8 @@ class ElasticsearchBackend(SearchBackend):
             {"_op_type": "index", "_index": name, "_id": doc.id, "_source": doc.as_elasticsearch()}
             for doc in docs
         )
-        helpers.bulk(self.es, actions, chunk_size=1000, raise_on_error=True)
+        # Bulk loads take longer than a shopper's search may: their own, longer timeout.
+        helpers.bulk(self.es.options(request_timeout=120), actions, chunk_size=1000, raise_on_error=True)
 
     def finish_rebuild(self, name: str) -> list[str]:
         """Point the alias at the new index in one atomic call, then drop the indices it replaced."""

@@ -7,10 +7,8 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import urllib3
@@ -25,8 +23,17 @@ def _free_port() -> int:
 
 
 def _noida_binary() -> str | None:
-    found = shutil.which("noida-db") or str(Path(sys.executable).with_name("noida-db"))
-    return found if Path(found).exists() else None
+    """The server binary itself, not the `noida-db` console script: terminating the script would
+    leave the server running as an orphan."""
+    try:
+        from importlib.resources import files
+
+        binary = files("noida_db").joinpath("noida-db")
+        if binary.is_file():
+            return str(binary)
+    except ModuleNotFoundError:
+        pass
+    return shutil.which("noida-db")
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +75,10 @@ def elasticsearch_url(tmp_path_factory):
         pytest.fail("noida-db did not start")
     yield url
     process.terminate()
-    process.wait(timeout=10)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def is_noida(url: str) -> bool:

@@ -9,11 +9,9 @@ written to var/bench/search-<products>.json.
 """
 
 import json
-import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -107,7 +105,10 @@ class Command(BaseCommand):
         return measured
 
     def start_noida(self):
-        binary = shutil.which("noida-db") or str(Path(sys.executable).with_name("noida-db"))
+        from importlib.resources import files
+
+        # The server binary itself: terminating the `noida-db` console script would orphan the server.
+        binary = str(files("noida_db").joinpath("noida-db"))
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
