@@ -83,6 +83,17 @@ def page_cache_seconds() -> int:
     return int(getattr(settings, "AIDMARKET_PAGE_CACHE_SECONDS", 600))
 
 
+def fragment_versions(request):
+    """Context processor: `catalogue_cache_version` for `{% cache %}` fragments of catalogue data.
+
+    Empty when the page cache is switched off, so templates render uncached (see product.html).
+    """
+    if not page_cache_seconds():
+        return {"catalogue_cache_version": ""}
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return {"catalogue_cache_version": f"{catalogue_version()}.{certification.today():%Y%m%d}.{language}"}
+
+
 def cached_views():
     return tuple(getattr(settings, "AIDMARKET_PAGE_CACHE_VIEWS", DEFAULT_CACHED_VIEWS))
 

@@ -386,6 +386,8 @@ MIDDLEWARE.insert(  # noqa: F405
     MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,  # noqa: F405
     "shop.caching.AnonymousPageCacheMiddleware",
 )
+# `catalogue_cache_version` for {% cache %} fragments of catalogue data (the product card).
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("shop.caching.fragment_versions")  # noqa: F405
 # --- end of scale and speed ---
 
 # --- County sellers (issue 4) ---

@@ -182,3 +182,20 @@ def test_page_cache_is_off_when_its_setting_is_zero(certified_product, settings)
     visit(url)
 
     assert "X-Page-Cache" not in visit(url)
+
+
+def test_signed_in_users_get_cached_product_cards_that_a_price_change_replaces(client, certified_product, consumer):
+    client.force_login(consumer)
+    url = reverse("catalogue:index")
+    assert b"39.90" in get(client, url).content
+    record = certified_product.stockrecords.get()
+    type(record).objects.filter(pk=record.pk).update(price=Decimal("41.00"))  # bypasses invalidation
+
+    stale = get(client, url)  # the card comes from the fragment cache
+    record.refresh_from_db()
+    record.price = Decimal("52.80")
+    record.save()  # an ordinary save invalidates
+    fresh = get(client, url)
+
+    assert b"39.90" in stale.content
+    assert b"52.80" in fresh.content
