@@ -1,11 +1,13 @@
 """Browser journeys: Playwright driving Debian's Chromium against a real server loaded with demo data.
 
-The server runs in its own process on 127.0.0.1 with its own database (the test database's name
-+ "_e2e", or a SQLite file under var/e2e/), migrated and loaded with `load_demo_data` (idempotent).
+The server runs in its own process on 127.0.0.1 with its own database (DATABASE_URL's name + "_e2e",
+or a SQLite file under var/e2e/), created afresh, migrated and loaded with `load_demo_data`, and
+its own media folder (var/e2e/media). E2E_REUSE_DATA=1 reuses both as they are (local reruns).
 Every page must load without a console error or a failed request; screenshots go to var/e2e/.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -58,15 +60,16 @@ def _e2e_database_url() -> str:
     return f"sqlite:///{SCREENSHOTS / 'db.sqlite3'}"
 
 
-def _create_postgres_database(url: str) -> None:
+def _fresh_postgres_database(url: str) -> None:
+    """An empty database, so the demo data always matches the media folder created with it."""
     import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def _free_port() -> int:
@@ -79,8 +82,14 @@ def _free_port() -> int:
 def e2e_server():
     """URL of a server with the demo shop (dev settings: static and media served, Chinese UI)."""
     database_url = _e2e_database_url()
-    if database_url.startswith("postgres"):
-        _create_postgres_database(database_url)
+    reuse = bool(os.environ.get("E2E_REUSE_DATA"))  # skip the fresh database, migrations and demo data
+    media_root = os.environ.get("E2E_MEDIA_ROOT", str(SCREENSHOTS / "media"))
+    if not reuse:
+        shutil.rmtree(media_root, ignore_errors=True)
+        if database_url.startswith("postgres"):
+            _fresh_postgres_database(database_url)
+        else:
+            (SCREENSHOTS / "db.sqlite3").unlink(missing_ok=True)
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -89,11 +98,10 @@ def e2e_server():
         "AXES_ENABLED": "false",
         "PYTHONUNBUFFERED": "1",
     }
-    env["MEDIA_ROOT"] = os.environ.get("E2E_MEDIA_ROOT", str(SCREENSHOTS / "media"))  # paired with the e2e database
+    env["MEDIA_ROOT"] = media_root  # paired with the e2e database
     env.pop("REDIS_URL", None)
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-    # E2E_REUSE_DATA=1 skips migrating and loading when the e2e database is known to be ready.
-    commands = [] if os.environ.get("E2E_REUSE_DATA") else [["migrate", "--noinput"], ["load_demo_data"]]
+    commands = [] if reuse else [["migrate", "--noinput"], ["load_demo_data"]]
     for command in commands:
         subprocess.run(
             [*manage, *command],
