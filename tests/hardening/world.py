@@ -66,7 +66,6 @@ def build() -> World:
                 "wagtailembeds",
                 "wagtailsearch",
                 "cms",
-                "auth",
                 "contenttypes",
                 "sessions",
                 "admin",
