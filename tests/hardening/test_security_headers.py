@@ -76,8 +76,11 @@ def test_csp_lets_stripe_js_load_call_its_api_and_frame_its_pages_and_nothing_el
     assert directives["base-uri"] == ["'self'"]
     assert directives["form-action"] == ["'self'"]
     assert "'unsafe-eval'" not in directives["script-src"]
-    assert all(source.startswith(("'", "https://", "data:", "blob:")) for values in directives.values()
-               for source in values), "no plain-http or wildcard source"
+    assert all(
+        source.startswith(("'", "https://", "data:", "blob:"))
+        for values in directives.values()
+        for source in values
+    ), "no plain-http or wildcard source"
 
 
 @pytest.mark.django_db
