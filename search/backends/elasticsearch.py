@@ -144,18 +144,19 @@ class ElasticsearchBackend(SearchBackend):
 
     def finish_rebuild(self, name: str) -> list[str]:
         """Point the alias at the new index in one atomic call, then drop the indices it replaced."""
-        self.es.indices.put_settings(index=name, settings={"index": {"refresh_interval": "1s"}})
-        self.es.indices.refresh(index=name)
+        es = self.es.options(request_timeout=300)  # refreshing a freshly loaded index takes a while
+        es.indices.put_settings(index=name, settings={"index": {"refresh_interval": "1s"}})
+        es.indices.refresh(index=name)
         try:
-            old = list(self.es.indices.get_alias(name=alias_name()).keys())
+            old = list(es.indices.get_alias(name=alias_name()).keys())
         except NotFoundError:
             old = []
         actions = [{"remove": {"index": index, "alias": alias_name()}} for index in old]
         actions.append({"add": {"index": name, "alias": alias_name()}})
-        self.es.indices.update_aliases(actions=actions)
+        es.indices.update_aliases(actions=actions)
         for index in old:
             if index != name:
-                self.es.indices.delete(index=index, ignore_unavailable=True)
+                es.indices.delete(index=index, ignore_unavailable=True)
         return old
 
     def drop_all(self) -> None:
