@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aidmarket_bench
 
-.PHONY: demo test install install-dev migrate serve bench bench-search lint lock e2e backup restore clean
+.PHONY: demo test install install-dev migrate serve bench bench-search lint lock e2e permission-matrix backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,7 +76,6 @@ bench-search: install-dev
 	done
 comma := ,
 
-
 # --- Hardening (issue 9): backups and browser journeys ---
 ## make backup: database (pg_dump, or SQLite's backup API) and media into var/backups/<timestamp>/
 backup: install
@@ -88,5 +87,9 @@ restore: install
 
 ## make e2e: the browser journeys (Playwright driving /usr/bin/chromium); screenshots in var/e2e/
 e2e: install-dev
-	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+	AIDMARKET_E2E=1 $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+## make permission-matrix: walk every URL of the site as each of the nine roles
+permission-matrix: install-dev
+	AIDMARKET_PERMISSION_MATRIX=1 $(BIN)/python -m pytest tests/hardening/test_permission_matrix.py $(PYTEST_ARGS)
 # --- end of hardening ---

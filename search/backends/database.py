@@ -241,15 +241,26 @@ class DatabaseBackend(SearchBackend):
     def index(self, docs, *, deleted_ids=()) -> None:
         """Replace the rows of these documents (and drop rows of deleted products), in one transaction."""
         ids = [doc.id for doc in docs]
+        # An upsert rather than delete + insert: two transactions re-indexing the same product
+        # (two orders of it placed at once) must not collide on the primary key.
+        columns = [f.name for f in ProductDocument._meta.concrete_fields if not f.primary_key]
         with transaction.atomic():
-            ProductDocument.objects.filter(product_id__in=[*ids, *deleted_ids]).delete()
-            ProductDocument.objects.bulk_create([_row(doc) for doc in docs])
+            if deleted_ids:
+                ProductDocument.objects.filter(product_id__in=list(deleted_ids)).delete()
+            ProductDocument.objects.bulk_create(
+                [_row(doc) for doc in docs],
+                update_conflicts=True,
+                unique_fields=[ProductDocument._meta.pk.name],
+                update_fields=columns,
+            )
+            ProductDocumentCategory.objects.filter(document_id__in=ids).delete()
             ProductDocumentCategory.objects.bulk_create(
                 [
                     ProductDocumentCategory(document_id=doc.id, category_id=category_id)
                     for doc in docs
                     for category_id in doc.category_ids
-                ]
+                ],
+                ignore_conflicts=True,
             )
 
 

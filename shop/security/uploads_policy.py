@@ -30,5 +30,6 @@ def guard_all_file_fields() -> None:
     for _model, field in file_fields():
         if has_upload_validator(field):
             continue
-        field._validators.append(validator_for(field))
-        field.__dict__.pop("validators", None)  # Field.validators is cached: recompute it
+        # Append to the computed (cached) validator list, not to field._validators, so the
+        # field's deconstruct() and therefore its migrations are unchanged.
+        field.validators.append(validator_for(field))

@@ -82,12 +82,6 @@ def test_two_organisation_orders_placed_concurrently_both_count():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(
-    reason="search.backends.database index(): concurrent delete+bulk_create of the same product's "
-    "ProductDocument raises a unique violation in the post-commit reindex, so one buyer sees an error page "
-    "although the order was placed (search engineer, issue 5)",
-    strict=False,
-)
 def test_two_organisation_orders_of_the_same_product_placed_concurrently_both_succeed():
     organisation, codes, (product, _same) = _place_two_at_once(same_product=True)
 
