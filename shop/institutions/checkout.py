@@ -171,3 +171,12 @@ class OrganisationCheckoutMixin:
             order = super().place_order(*args, **kwargs)
             tag_order(order, tagging, buyer=order.user or self.request.user)
         return order
+
+
+def help_your_quota_suggestions(*, limit: int = 8):
+    """Certified products that sellers flagged as surplus: buying them helps and counts toward quotas."""
+    from search.views import listing_queryset
+    from shop.sellers import helpsell
+
+    flagged = helpsell.products_needing_help().certified().values("id")
+    return list(listing_queryset().filter(id__in=flagged).order_by("-date_created")[:limit])

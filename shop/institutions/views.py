@@ -74,6 +74,7 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
             OrganisationOrder.objects.filter(organisation_id__in=quotas.unit_ids(self.organisation))
             .select_related("order", "buyer", "organisation")[:100]
         )
+        ctx["help_your_quota"] = checkout.help_your_quota_suggestions()
         return ctx
 
 
