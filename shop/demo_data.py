@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.db import transaction
 from oscar.core.loading import get_model
@@ -84,9 +84,25 @@ def ensure_country():
     return country
 
 
+# Apps whose models platform staff manage in Oscar's dashboard (Oscar 4 checks model permissions).
+PLATFORM_STAFF_APPS = (
+    "catalogue", "partner", "order", "offer", "voucher", "payment", "shipping", "reviews",
+    "communication", "flatpages", "institutions", "sellers", "address", "basket", "customer",
+)
+
+
+def platform_staff_group():
+    group, _ = Group.objects.get_or_create(name="Platform staff")
+    permissions = Permission.objects.filter(content_type__app_label__in=PLATFORM_STAFF_APPS)
+    permissions = permissions | Permission.objects.filter(content_type__app_label="auth", codename="view_user")
+    group.permissions.set(permissions)
+    return group
+
+
 def load_users():
     User = get_user_model()
     users = {}
+    staff_group = platform_staff_group()
     for email, name, is_staff, is_superuser, _role in DEMO_USERS:
         user, created = User.objects.get_or_create(
             email=email, defaults={"username": email.split("@")[0], "first_name": name}
@@ -97,6 +113,8 @@ def load_users():
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
         user.save()
+        if is_staff and not is_superuser:
+            user.groups.add(staff_group)
         users[email] = user
     return users
 

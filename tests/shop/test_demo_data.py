@@ -68,3 +68,22 @@ def test_every_demo_role_can_sign_in():
     seller = User.objects.get(email="seller@example.com")
     assert seller.partners.filter(name="安远县橙乡脐橙专业合作社").exists()
     assert seller.has_perm("partner.dashboard_access")
+
+
+@pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/catalogue/", "/dashboard/orders/", "/dashboard/partners/"])
+def test_demo_platform_staff_can_work_in_the_dashboard(client, url):
+    demo_data.load()
+    client.force_login(get_user_model().objects.get(email="staff@example.com"))
+
+    response = client.get(url)
+
+    assert response.status_code == 200, (url, response.status_code)
+
+
+def test_demo_consumer_is_refused_by_the_dashboard(client):
+    demo_data.load()
+    client.force_login(get_user_model().objects.get(email="consumer@example.com"))
+
+    response = client.get("/dashboard/catalogue/")
+
+    assert response.status_code in (302, 403)
