@@ -139,19 +139,6 @@ class FooterColumnBlock(blocks.StructBlock):
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
 
 
-def story_blocks():
-    return [
-        ("rich_text", blocks.RichTextBlock(label=_("Rich text"), features=RICH_TEXT_FEATURES)),
-        ("image", ImageWithCaptionBlock()),
-        ("gallery", GalleryBlock()),
-        ("quote", QuoteBlock()),
-        ("video", VideoBlock()),
-        ("product_carousel", ProductCarouselBlock()),
-        ("origin", OriginBlock()),
-        ("seller", SellerBlock()),
-    ]
-
-
 def article_blocks():
     return [
         ("rich_text", blocks.RichTextBlock(label=_("Rich text"), features=RICH_TEXT_FEATURES)),
@@ -161,6 +148,11 @@ def article_blocks():
         ("video", VideoBlock()),
         ("product_carousel", ProductCarouselBlock()),
     ]
+
+
+def story_blocks():
+    """A brand story: an article's blocks plus the county it comes from and its seller."""
+    return [*article_blocks(), ("origin", OriginBlock()), ("seller", SellerBlock())]
 
 
 def training_blocks():
