@@ -9,6 +9,7 @@ from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySe
 from oscar.core.loading import is_model_registered
 
 from catalogue_ext import certification
+from shop.sellers.storage import PrivateStorage
 from shop.uploads import validate_scan
 
 
@@ -160,8 +161,13 @@ class ProductCertificate(models.Model):
     expiry_date = models.DateField(_("Expiry date"))
     status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     status_reason = models.TextField(_("Reason"), blank=True)
+    # Private like sellers' licence scans: served only by sellers:certificate-scan, never from MEDIA_URL.
     scan = models.FileField(
-        _("Certificate scan"), upload_to="certificates/%Y/%m/", blank=True, validators=[validate_scan]
+        _("Certificate scan"),
+        upload_to="certificates/%Y/%m/",
+        blank=True,
+        validators=[validate_scan],
+        storage=PrivateStorage(),
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

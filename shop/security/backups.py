@@ -1,7 +1,8 @@
 """Backups of the database and media that restore exactly: pg_dump/pg_restore or SQLite's backup API.
 
-A backup is a folder: database.dump (PostgreSQL custom format) or database.sqlite3, media.tar.gz and
-manifest.json (when, which engine, which migrations, row counts of the tables that matter).
+A backup is a folder: database.dump (PostgreSQL custom format) or database.sqlite3, media.tar.gz,
+private-media.tar.gz (licence and certificate scans, shop.sellers.storage) and manifest.json (when,
+which engine, which migrations, row counts of the tables that matter).
 """
 
 import datetime
@@ -19,6 +20,8 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from oscar.core.loading import get_model
+
+from shop.sellers.storage import private_root
 
 COUNTED_MODELS = (
     ("order", "Order"),
@@ -74,10 +77,10 @@ def backup(destination: Path | str | None = None) -> Path:
             connection.connection.backup(target)
     else:
         raise BackupError(f"Backups of {vendor} databases are not supported.")
-    media = Path(settings.MEDIA_ROOT)
-    with tarfile.open(folder / "media.tar.gz", "w:gz") as archive:
-        if media.exists():
-            archive.add(media, arcname=".")
+    for archive_name, root in _media_folders():
+        with tarfile.open(folder / archive_name, "w:gz") as archive:
+            if root.exists():
+                archive.add(root, arcname=".")
     manifest = {
         "created_at": timezone.now().isoformat(),
         "engine": vendor,
@@ -89,6 +92,10 @@ def backup(destination: Path | str | None = None) -> Path:
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
     return folder
+
+
+def _media_folders() -> list[tuple[str, Path]]:
+    return [("media.tar.gz", Path(settings.MEDIA_ROOT)), ("private-media.tar.gz", Path(private_root()))]
 
 
 def latest(root: Path | str | None = None) -> Path:
@@ -134,14 +141,15 @@ def restore(folder: Path | str) -> dict:
         connection.ensure_connection()
         with sqlite3.connect(folder / "database.sqlite3") as source:
             source.backup(connection.connection)
-    _restore_media(folder / "media.tar.gz")
+    for archive_name, root in _media_folders():
+        if (folder / archive_name).exists():  # backups made before scans were private have no private part
+            _restore_media(folder / archive_name, root)
     if _row_counts() != manifest["row_counts"]:
         raise BackupError("The restored database does not hold the rows the backup recorded.")
     return manifest
 
 
-def _restore_media(archive_path: Path) -> None:
-    media = Path(settings.MEDIA_ROOT)
+def _restore_media(archive_path: Path, media: Path) -> None:
     media.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=media.parent))
     with tarfile.open(archive_path, "r:gz") as archive:

@@ -28,6 +28,21 @@ def officer_county(user):
     return officer.county if officer else None
 
 
+def may_see_certificate(user, certificate) -> bool:
+    """Staff, the product's own sellers, and the officer of its origin or seller county."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    product = certificate.product
+    if product.stockrecords.filter(partner__in=partners_of(user)).exists():
+        return True
+    county = officer_county(user)
+    return county is not None and (
+        product.origin_county_id == county.pk or product.stockrecords.filter(partner__county=county).exists()
+    )
+
+
 class SellerRequiredMixin(AccessMixin):
     """Logged-in users linked to at least one seller; everyone else is refused."""
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path(
         "applications/<int:pk>/licence/", views.ApplicationLicenceView.as_view(), name="application-licence"
     ),
+    path("certificates/<int:pk>/scan/", views.CertificateScanView.as_view(), name="certificate-scan"),
     # Platform staff
     path("review/applications/", views.StaffApplicationListView.as_view(), name="staff-applications"),
     path(

@@ -19,6 +19,7 @@ from shop.sellers.access import (
     CountyOfficerRequiredMixin,
     SellerRequiredMixin,
     StaffRequiredMixin,
+    may_see_certificate,
     officer_county,
 )
 from shop.sellers.forms import (
@@ -418,7 +419,14 @@ class CountySalesView(CountyOfficerRequiredMixin, SalesReportMixin, generic.Temp
         return Partner.objects.filter(county=self.county)
 
 
-# --- Private documents ---
+# --- Private documents (stored by storage.PrivateStorage, never under MEDIA_URL) ---
+
+
+def private_file_response(field_file) -> FileResponse:
+    """Send a privately stored file as a download; 404 when there is none (or it is gone from disk)."""
+    if not field_file or not field_file.storage.exists(field_file.name):
+        raise Http404
+    return FileResponse(field_file.open("rb"), filename=field_file.name.split("/")[-1])
 
 
 class ApplicationLicenceView(LoginRequiredMixin, generic.View):
@@ -431,11 +439,19 @@ class ApplicationLicenceView(LoginRequiredMixin, generic.View):
             or application.applicant_id == request.user.pk
             or officer_county(request.user) == application.county
         )
-        if not allowed or not application.licence_scan:
+        if not allowed:
             raise Http404
-        return FileResponse(
-            application.licence_scan.open("rb"), filename=application.licence_scan.name.split("/")[-1]
-        )
+        return private_file_response(application.licence_scan)
+
+
+class CertificateScanView(LoginRequiredMixin, generic.View):
+    """A certificate's scan, for staff, the product's sellers and the county's officer only (others: 404)."""
+
+    def get(self, request, pk):
+        certificate = get_object_or_404(ProductCertificate.objects.select_related("product"), pk=pk)
+        if not may_see_certificate(request.user, certificate):
+            raise Http404
+        return private_file_response(certificate.scan)
 
 
 # --- Platform staff --------------------------------------------------------------------------------------

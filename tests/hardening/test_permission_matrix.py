@@ -148,6 +148,7 @@ RULES = [
         "sellers:application-licence",
         only("consumer", "staff"),
     ),  # the applicant, staff (and the county's officer)
+    ("sellers:certificate-scan", only("seller", "staff")),  # the product's sellers, staff, the county's officer
     ("sellers:county-*", only()),  # county officers only; none of the nine roles is one
     ("sellers:staff-*", only("staff")),
     # --- Oscar's dashboard: staff; sellers only where Oscar lets partners in ---
@@ -278,6 +279,7 @@ def kwargs_for(route: Route, w) -> dict | tuple:
         "sellers:staff-certificate": lambda: {"pk": w.certificate.pk},
         "sellers:county-application": lambda: {"pk": w.application.pk},
         "sellers:application-licence": lambda: {"pk": w.application.pk},
+        "sellers:certificate-scan": lambda: {"pk": w.certificate.pk},
         "dashboard:catalogue-product": lambda: {"pk": w.product.pk},
         "dashboard:catalogue-product-create": lambda: {"product_class_slug": w.product.product_class.slug},
         "dashboard:catalogue-product-delete": lambda: {"pk": w.product.pk},
