@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aidmarket_bench
 
-.PHONY: demo test install install-dev migrate serve bench bench-search lint lock e2e permission-matrix backup restore clean
+.PHONY: demo test install install-dev migrate serve bench bench-search lint lock e2e permission-matrix backup restore clean load-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -93,3 +93,13 @@ e2e: install-dev
 permission-matrix: install-dev
 	AIDMARKET_PERMISSION_MATRIX=1 $(BIN)/python -m pytest tests/hardening/test_permission_matrix.py $(PYTEST_ARGS)
 # --- end of hardening ---
+
+# --- Concurrency and load (issue 9) ---
+## make load-test: 20 simultaneous checkouts, the full 2-minute locust run (20 users) and the killed-worker
+## test, against gunicorn on 127.0.0.1 with its own PostgreSQL database (<DATABASE_URL name>_load);
+## prints the figures and keeps them in var/load/figures.json. `make test` runs the same with a 30 s load run.
+LOAD_TEST_SECONDS ?= 120
+load-test: install-dev
+	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aidmarket}" LOAD_TEST_SECONDS=$(LOAD_TEST_SECONDS) \
+		$(BIN)/python -m pytest tests/load -s -rs $(PYTEST_ARGS)
+# --- end of concurrency and load ---

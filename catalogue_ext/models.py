@@ -1,10 +1,12 @@
 import datetime
+import os
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.catalogue.abstract_models import AbstractProduct
+from oscar.apps.catalogue.abstract_models import AbstractProduct, MissingProductImage
 from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
 from oscar.core.loading import is_model_registered
 
@@ -126,6 +128,16 @@ class Product(AbstractProduct):
     def save(self, *args, **kwargs):
         self.origin_province_id = self.origin_county.province_id if self.origin_county_id else None
         super().save(*args, **kwargs)
+
+    def get_missing_image(self):
+        """Oscar's placeholder image, whose symlink concurrent first requests may both try to create."""
+        try:
+            return super().get_missing_image()
+        except ImproperlyConfigured:
+            # Oscar checks, then symlinks: the request that lost the race finds the link made for it.
+            if os.path.exists(os.path.join(settings.MEDIA_ROOT, settings.OSCAR_MISSING_IMAGE_URL)):
+                return MissingProductImage()
+            raise
 
     def current_certificate(self, on: datetime.date | None = None):
         return ProductCertificate.objects.valid(on=on).filter(product=self).order_by("-expiry_date").first()
