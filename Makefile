@@ -85,9 +85,9 @@ backup: install
 restore: install
 	$(BIN)/python manage.py restore_site $(BACKUP) $(if $(NOINPUT),--noinput)
 
-## make e2e: the browser journeys (Playwright driving /usr/bin/chromium); screenshots in var/e2e/
+## make e2e: only the four browser journeys (also part of make test); screenshots in var/e2e/
 e2e: install-dev
-	AIDMARKET_E2E=1 $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 ## make permission-matrix: walk every URL of the site as each of the nine roles
 permission-matrix: install-dev
