@@ -31,17 +31,22 @@ def products_of(user):
     return Product.objects.filter(stockrecords__partner__in=partners_of(user)).distinct()
 
 
+def with_stock_level(records):
+    """Stock records annotated with what is free to sell (`available`) and the low-stock flag (`is_low`)."""
+    return records.annotate(
+        available=Coalesce(F("num_in_stock"), 0) - Coalesce(F("num_allocated"), 0)
+    ).annotate(
+        is_low=ExpressionWrapper(
+            Q(low_stock_threshold__isnull=False) & Q(available__lte=F("low_stock_threshold")),
+            output_field=BooleanField(),
+        )
+    )
+
+
 def stock_of(user):
     """The user's sellers' stock records, each annotated with what is free to sell and a low-stock flag."""
     return (
-        StockRecord.objects.filter(partner__in=partners_of(user))
+        with_stock_level(StockRecord.objects.filter(partner__in=partners_of(user)))
         .select_related("product", "partner")
-        .annotate(available=Coalesce(F("num_in_stock"), 0) - Coalesce(F("num_allocated"), 0))
-        .annotate(
-            is_low=ExpressionWrapper(
-                Q(low_stock_threshold__isnull=False) & Q(available__lte=F("low_stock_threshold")),
-                output_field=BooleanField(),
-            )
-        )
         .order_by("-is_low", "available", "product__title")
     )

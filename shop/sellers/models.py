@@ -168,3 +168,20 @@ class HelpSellFlag(models.Model):
 
     def __str__(self):
         return f"{self.product} ({self.get_reason_display()})"
+
+
+class LowStockNotice(models.Model):
+    """A low-stock e-mail sent for a stock record: one per crossing of its threshold (lowstock.py)."""
+
+    stockrecord = models.OneToOneField(
+        "partner.StockRecord", on_delete=models.CASCADE, related_name="low_stock_notice"
+    )
+    available = models.IntegerField(_("Available when notified"))
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Low-stock notice")
+        verbose_name_plural = _("Low-stock notices")
+
+    def __str__(self):
+        return f"{self.stockrecord} ({self.available})"
