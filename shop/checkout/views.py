@@ -1,4 +1,4 @@
-from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from oscar.apps.checkout import views
@@ -48,7 +48,9 @@ class PaymentDetailsView(OrganisationCheckoutMixin, views.PaymentDetailsView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["payment_method"] = payment_methods.get(self.checkout_session.payment_method() or "", self.request)
+        ctx["payment_method"] = payment_methods.get(
+            self.checkout_session.payment_method() or "", self.request
+        )
         return ctx
 
     def build_submission(self, **kwargs):
@@ -72,6 +74,44 @@ class PaymentDetailsView(OrganisationCheckoutMixin, views.PaymentDetailsView):
         self.add_payment_source(
             Source(source_type=source_type, currency=total.currency, amount_allocated=total.incl_tax)
         )
+
+    def freeze_basket(self, basket):
+        """Not frozen apart: handle_order_placement submits the basket in the order's transaction.
+
+        Oscar freezes the basket before taking payment on another site. No payment here comes before
+        the order (offline methods; Stripe once the order exists), and a basket frozen on its own is
+        stranded, neither open nor ordered, if the worker dies before the order is written.
+        """
+
+    def handle_order_placement(
+        self,
+        order_number,
+        user,
+        basket,
+        shipping_address,
+        shipping_method,
+        shipping_charge,
+        billing_address,
+        order_total,
+        surcharges=None,
+        **kwargs,
+    ):
+        """Write the order and submit its basket in one transaction: a crash leaves both or neither."""
+        with transaction.atomic():
+            order = self.place_order(
+                order_number=order_number,
+                user=user,
+                basket=basket,
+                shipping_address=shipping_address,
+                shipping_method=shipping_method,
+                shipping_charge=shipping_charge,
+                order_total=order_total,
+                billing_address=billing_address,
+                surcharges=surcharges,
+                **kwargs,
+            )
+            basket.submit()
+        return self.handle_successful_order(order)
 
     def handle_successful_order(self, order):
         """Online payments continue on the payment page once the order exists (shop.payment)."""
