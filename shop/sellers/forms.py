@@ -47,7 +47,7 @@ class SellerApplicationForm(forms.ModelForm):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Comment / reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
