@@ -166,7 +166,7 @@ def e2e_server():
         "--worker-class", "gthread",
         "--threads", "4",
         "--timeout", "180",  # a checkout on the loaded CI box can take tens of seconds
-        "--graceful-timeout", "10",
+        "--graceful-timeout", "5",
         "--access-logfile", "-",
     ]  # fmt: skip
     server = subprocess.Popen(gunicorn, env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
@@ -198,7 +198,7 @@ def e2e_server():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(e2e_server):  # closed before the server stops, so no keep-alive connection delays its exit
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=ACTION_TIMEOUT_MS)
