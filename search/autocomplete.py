@@ -9,8 +9,6 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from search import engine, text
-from search.backends.base import SearchRequest
-from search.filters import CatalogueFilters
 from search.models import ProductDocument
 
 Product = get_model("catalogue", "Product")
@@ -57,14 +55,8 @@ def suggest(raw_query: str, *, limit: int = 6) -> dict:
     if not query:
         return result
     pinyin = text.pinyin_query(query)
-    found = engine.backend().search(
-        SearchRequest(
-            query=query, filters=CatalogueFilters(sort="relevance"), per_page=limit, with_facets=False
-        )
-    )
-    products = {
-        row["id"]: row for row in Product.objects.filter(id__in=found.ids).values("id", "title", "slug")
-    }
+    found = engine.backend().suggest(query, limit=limit)
+    products = {row["id"]: row for row in Product.objects.filter(id__in=found).values("id", "title", "slug")}
     result["products"] = [
         {
             "id": pk,
@@ -73,7 +65,7 @@ def suggest(raw_query: str, *, limit: int = 6) -> dict:
                 "catalogue:detail", kwargs={"product_slug": products[pk]["slug"] or "p", "pk": pk}
             ),
         }
-        for pk in found.ids
+        for pk in found
         if pk in products
     ]
     result["categories"] = [

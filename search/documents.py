@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Subquery, Sum, Value
+from django.db.models import F, Max, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.module_loading import import_string
 from oscar.core.loading import get_model
@@ -102,11 +102,24 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
     ids = list(product_ids)
     if not ids:
         return []
-    # A standalone product's own stock records, or a parent's children's: two indexed lookups (an OR
-    # across both would scan every stock record per product).
+    # Everything per product that needs another table is read for the batch's ids alone, by index:
+    # correlated EXISTS subqueries here made PostgreSQL hash every stock record and every valid
+    # certificate once per batch (0.5 s a batch at 100,000 products).
     own = StockRecord.objects.filter(product=OuterRef("pk"))
     of_children = StockRecord.objects.filter(product__parent=OuterRef("pk"))
-    valid_certificates = ProductCertificate.objects.valid().filter(product=OuterRef("pk"))
+    certified_until = dict(
+        ProductCertificate.objects.valid()
+        .filter(product_id__in=ids)
+        .order_by()
+        .values("product_id")
+        .annotate(until=Max("expiry_date"))
+        .values_list("product_id", "until")
+    )
+    in_stock = StockRecord.objects.filter(num_in_stock__gt=Coalesce(F("num_allocated"), Value(0)))
+    # A standalone product's own stock records, or a parent's children's: two indexed lookups (an OR
+    # across both would scan every stock record).
+    stocked = set(in_stock.filter(product_id__in=ids).values_list("product_id", flat=True))
+    stocked |= set(in_stock.filter(product__parent_id__in=ids).values_list("product__parent_id", flat=True))
     # Sales per product for the batch in one grouped query (a correlated subquery would rescan every
     # paid order per product).
     sold = dict(
@@ -120,17 +133,11 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
     def cheapest(records, field):
         return Subquery(records.order_by("price", "id").values(field)[:1])
 
-    def stocked(records):
-        return Exists(records.filter(num_in_stock__gt=Coalesce(F("num_allocated"), Value(0))))
-
     products = (
         Product.objects.filter(id__in=ids)
-        .with_certified_flag()
         .annotate(
             min_price=Coalesce(cheapest(own, "price"), cheapest(of_children, "price")),
             seller=Coalesce(cheapest(own, "partner_id"), cheapest(of_children, "partner_id")),
-            has_stock=stocked(own) | stocked(of_children),
-            certified_until=Subquery(valid_certificates.order_by("-expiry_date").values("expiry_date")[:1]),
         )
         .select_related("product_class", "origin_county", "origin_county__parent", "origin_province")
         .only(
@@ -198,9 +205,9 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
                 seller_id=product.seller,
                 seller_name=seller_names.get(product.seller, ""),
                 price=product.min_price,
-                in_stock=bool(product.has_stock or (not track_stock and product.min_price is not None)),
-                certified=bool(product.is_certified_now),
-                certified_until=product.certified_until,
+                in_stock=bool(product.id in stocked or (not track_stock and product.min_price is not None)),
+                certified=product.id in certified_until,
+                certified_until=certified_until.get(product.id),
                 help_sell=product.id in flagged,
                 num_sold=sold.get(product.id) or 0,
                 pinyin=text.pinyin_keys(product.title or ""),

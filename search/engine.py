@@ -47,6 +47,9 @@ class FallbackBackend(SearchBackend):
     def closest_title(self, query: str) -> str | None:
         return self._call("closest_title", query)
 
+    def suggest(self, query: str, *, limit: int) -> list[int]:
+        return self._call("suggest", query, limit=limit)
+
 
 def backend() -> SearchBackend:
     """The backend views use."""

@@ -19,7 +19,7 @@ from oscar.core.loading import get_model
 
 from search import documents, engine
 from search.backends.database import DatabaseBackend
-from search.models import PendingIndexUpdate, ProductDocument
+from search.models import PendingIndexUpdate, ProductDocument, ProductDocumentCategory
 
 logger = logging.getLogger("aidmarket.search")
 Product = get_model("catalogue", "Product")
@@ -215,6 +215,7 @@ def rebuild(
     else:
         count = _index_range(0, None, batch_size, new_index, progress)
     # Rows whose product vanished are removed by the foreign key cascade; nothing else to sweep.
+    tidy_database_index()
     replaced = es.finish_rebuild(new_index) if es else []
     return {
         "products": count,
@@ -223,6 +224,28 @@ def rebuild(
         "replaced": replaced,
         "max_id": started_max,
     }
+
+
+def tidy_database_index() -> None:
+    """After a bulk load on PostgreSQL, merge the GIN indexes' pending lists and refresh the statistics.
+
+    Bulk writes leave new GIN entries in a pending list that every search must scan; with a long list
+    the planner rightly prefers reading every row, and a search takes 100 times longer (0.7 ms → 270 ms
+    at 10,000 products) until autovacuum gets round to the table."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [ProductDocument._meta.db_table, ProductDocumentCategory._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT index.indexrelid::regclass::text FROM pg_index AS index "
+            "JOIN pg_class AS class ON class.oid = index.indexrelid "
+            "JOIN pg_am AS method ON method.oid = class.relam "
+            "WHERE index.indrelid = %s::regclass AND method.amname = 'gin'",
+            [tables[0]],
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
 
 
 def _rebuild_in_processes(workers, batch_size, new_index, progress) -> int:

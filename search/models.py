@@ -46,6 +46,13 @@ class ProductDocument(models.Model):
             models.Index(fields=["available", "price"], name="search_doc_price"),
             models.Index(fields=["available", "-num_sold"], name="search_doc_sold"),
             models.Index(fields=["available", "seller_id"], name="search_doc_seller"),
+            # Relevance order after the match and certification (search.backends.database.RANK_INDEX):
+            # autocomplete walks it and stops at the first few matches of a common prefix.
+            models.Index(
+                fields=["-in_stock", "-num_sold", "-date_created", "-product"],
+                condition=models.Q(available=True),
+                name="search_doc_rank",
+            ),
         ]
 
     def __str__(self):

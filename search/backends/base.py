@@ -38,5 +38,12 @@ class SearchBackend:
         """The title of the product sharing most tokens with a query that found nothing (did-you-mean)."""
         raise NotImplementedError
 
+    def suggest(self, query: str, *, limit: int) -> list[int]:
+        """Ids of the products a relevance search ranks first: the search box's product suggestions."""
+        request = SearchRequest(
+            query=query, filters=CatalogueFilters(sort="relevance"), per_page=limit, with_facets=False
+        )
+        return self.search(request).ids
+
     def index(self, docs, *, deleted_ids=()) -> None:
         raise NotImplementedError

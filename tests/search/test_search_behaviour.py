@@ -295,6 +295,21 @@ def test_sort_by_best_selling_counts_paid_orders(catalogue):
     assert search(sort="best_selling").ids[:2] == [catalogue.potato.id, catalogue.puer.id]
 
 
+# Search-box suggestions --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", ["脐橙", "安远", "普洱", "茶", "大米", "qc", "ning", "帮扶", "ＡＢＣ", "橙南"]
+)
+def test_product_suggestions_are_the_first_results_of_a_relevance_search(catalogue, query):
+    # The database backend finds them its own faster way (title and pinyin matches first, the rest
+    # only when those are too few); the order must still be the search's.
+    ranked = search(query).ids
+
+    for limit in (1, 2, 6):
+        assert engine.backend().suggest(query, limit=limit) == ranked[:limit]
+
+
 # Did you mean ------------------------------------------------------------------------------------
 
 
