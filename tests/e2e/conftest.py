@@ -115,11 +115,13 @@ def e2e_server():
     database_url = _e2e_database_url()
     reuse = bool(os.environ.get("E2E_REUSE_DATA"))  # skip the fresh database, migrations and demo data
     media_root = os.environ.get("E2E_MEDIA_ROOT", str(SCREENSHOTS / "media"))
+    private_media_root = str(Path(media_root).parent / "private-media")  # licence and certificate scans
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old_screenshot in SCREENSHOTS.glob("*.png"):
         old_screenshot.unlink()
     if not reuse:
         shutil.rmtree(media_root, ignore_errors=True)
+        shutil.rmtree(private_media_root, ignore_errors=True)
         if database_url.startswith("postgres"):
             _fresh_postgres_database(database_url)
         else:
@@ -132,6 +134,7 @@ def e2e_server():
         "AXES_ENABLED": "false",
         "PYTHONUNBUFFERED": "1",
         "MEDIA_ROOT": media_root,  # paired with the e2e database
+        "PRIVATE_MEDIA_ROOT": private_media_root,
         # Outside services off whatever the environment or a developer's .env says: Stripe.js and
         # Elasticsearch are not reachable from CI, and the journeys test the shop, not them.
         "STRIPE_SECRET_KEY": "",
