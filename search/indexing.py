@@ -210,10 +210,11 @@ def rebuild(
     es = engine.elasticsearch_backend() if elasticsearch else None
     new_index = es.start_rebuild() if es else None
     started_max = Product.objects.aggregate(top=Max("pk"))["top"] or 0
-    if workers > 1 and connection.vendor == "postgresql":
-        count = _rebuild_in_processes(workers, batch_size, new_index, progress)
-    else:
-        count = _index_range(0, None, batch_size, new_index, progress)
+    with _bulk_loading():
+        if workers > 1 and connection.vendor == "postgresql":
+            count = _rebuild_in_processes(workers, batch_size, new_index, progress)
+        else:
+            count = _index_range(0, None, batch_size, new_index, progress)
     # Rows whose product vanished are removed by the foreign key cascade; nothing else to sweep.
     tidy_database_index()
     replaced = es.finish_rebuild(new_index) if es else []
@@ -226,6 +227,43 @@ def rebuild(
     }
 
 
+# kB: a GIN index's pending list between merges, normally (migration 0004) and during a rebuild.
+GIN_PENDING_LIST_LIMIT = 64
+GIN_PENDING_LIST_LIMIT_BULK = 4096
+
+
+def _gin_indexes(cursor) -> list[str]:
+    cursor.execute(
+        "SELECT index.indexrelid::regclass::text FROM pg_index AS index "
+        "JOIN pg_class AS class ON class.oid = index.indexrelid "
+        "JOIN pg_am AS method ON method.oid = class.relam "
+        "WHERE index.indrelid = %s::regclass AND method.amname = 'gin'",
+        [ProductDocument._meta.db_table],
+    )
+    return [name for (name,) in cursor.fetchall()]
+
+
+@contextlib.contextmanager
+def _bulk_loading():
+    """On PostgreSQL, let the GIN indexes collect a rebuild's new entries in long pending lists and
+    merge them in large steps (a rebuild writing every row ran up to twice as fast); searches scan
+    those lists meanwhile, so the small limit comes back, and the lists are merged, at the end."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+
+    def limit(kilobytes):
+        with connection.cursor() as cursor:
+            for name in _gin_indexes(cursor):
+                cursor.execute(f"ALTER INDEX {name} SET (gin_pending_list_limit = {kilobytes})")
+
+    limit(GIN_PENDING_LIST_LIMIT_BULK)
+    try:
+        yield
+    finally:
+        limit(GIN_PENDING_LIST_LIMIT)
+
+
 def tidy_database_index() -> None:
     """After a bulk load on PostgreSQL, merge the GIN indexes' pending lists and refresh the statistics.
 
@@ -236,14 +274,7 @@ def tidy_database_index() -> None:
         return
     tables = [ProductDocument._meta.db_table, ProductDocumentCategory._meta.db_table]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT index.indexrelid::regclass::text FROM pg_index AS index "
-            "JOIN pg_class AS class ON class.oid = index.indexrelid "
-            "JOIN pg_am AS method ON method.oid = class.relam "
-            "WHERE index.indrelid = %s::regclass AND method.amname = 'gin'",
-            [tables[0]],
-        )
-        for (name,) in cursor.fetchall():
+        for name in _gin_indexes(cursor):
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
         cursor.execute(f"ANALYZE {', '.join(tables)}")
 

@@ -120,3 +120,20 @@ def test_queue_mode_sends_changes_to_elasticsearch_off_the_request_path(search_b
 
     assert search_ids("蜂蜜") == [product.id]
     assert not PendingIndexUpdate.objects.exists()
+
+
+def test_reindexing_rewrites_only_the_rows_that_changed(db):
+    product = factories.ProductFactory(title="秦岭土蜂蜜")
+    unchanged = ProductDocument.objects.get(product=product).indexed_at
+
+    indexing.index_products([product.id])
+
+    assert ProductDocument.objects.get(product=product).indexed_at == unchanged
+
+    product.title = "秦岭野生土蜂蜜"
+    product.save()
+    indexing.index_products([product.id])
+
+    document = ProductDocument.objects.get(product=product)
+    assert document.title == "秦岭野生土蜂蜜" and document.indexed_at > unchanged
+    assert " 野生 " in document.title_tokens
