@@ -268,7 +268,11 @@ class OrganisationOrder(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("Organisation order")
         verbose_name_plural = _("Organisation orders")
-        indexes = [models.Index(fields=["organisation", "approval"], name="orgorder_org_approval")]
+        indexes = [
+            models.Index(fields=["organisation", "approval"], name="orgorder_org_approval"),
+            # Quota aggregates: an organisation's orders and their purpose, index-only.
+            models.Index(fields=["organisation", "order"], include=["purpose"], name="orgorder_org_order"),
+        ]
 
     def __str__(self):
         return f"{self.order.number} ({self.organisation})"

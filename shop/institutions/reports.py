@@ -5,6 +5,8 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -20,16 +22,51 @@ BREAKDOWN_LABELS = {
 }
 
 
+ORDERS_PER_PAGE = 50
+
+
+class CountedOrders:
+    """The counted orders of an organisation's year as a lazy sequence: len() and slices run in SQL.
+
+    Paginator(CountedOrders(...), n) thus fetches one page of rows, whatever the number of orders.
+    """
+
+    def __init__(self, organisation: Organisation, year: int):
+        self.organisation = organisation
+        self.year = year
+        self._count = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = quotas.counted_orders_count(self.organisation, year=self.year)
+        return self._count
+
+    def count(self) -> int:
+        return len(self)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("CountedOrders supports plain slices only")
+        start = index.start or 0
+        limit = None if index.stop is None else max(index.stop - start, 0)
+        return _with_purpose_labels(
+            quotas.counted_orders_summary(self.organisation, year=self.year, offset=start, limit=limit)
+        )
+
+
+def _with_purpose_labels(rows):
+    purposes = dict(Purpose.choices)
+    return [{**row, "purpose_label": str(purposes.get(row["purpose"], row["purpose"]))} for row in rows]
+
+
 @dataclass
 class Report:
     progress: quotas.Progress
     breakdowns: dict
-    orders: list
+    orders: list  # all counted orders (exports), or the page shown on screen
+    orders_total: Decimal  # the counted value of all of the unit's counted orders, live
     units: list = field(default_factory=list)
-
-    @property
-    def orders_total(self) -> Decimal:
-        return sum((row["total"] for row in self.orders), quotas.ZERO)
+    orders_page: Page | None = None
 
     @property
     def chart(self) -> list[dict]:
@@ -42,8 +79,12 @@ class Report:
         ]
 
 
-def organisation_report(organisation: Organisation, *, year: int) -> Report:
-    """The organisation's year: progress, breakdowns, counted orders and its units' figures."""
+def organisation_report(organisation: Organisation, *, year: int, page: int | str | None = None) -> Report:
+    """The organisation's year: progress, breakdowns, counted orders and its units' figures.
+
+    With `page` (the screen), `orders` holds that page of the counted orders; without it (exports and
+    the printable statement), all of them.
+    """
     progress = quotas.progress(organisation, year=year)
     if progress.frozen is not None and progress.frozen.breakdowns:
         breakdowns = {
@@ -51,16 +92,21 @@ def organisation_report(organisation: Organisation, *, year: int) -> Report:
         }
     else:
         breakdowns = quotas.all_breakdowns(organisation, year=year)
-    purposes = dict(Purpose.choices)
-    orders = [
-        {**row, "purpose_label": str(purposes.get(row["purpose"], row["purpose"]))}
-        for row in quotas.counted_orders_summary(organisation, year=year)
-    ]
+    counted_orders = CountedOrders(organisation, year)
+    orders_page = None
+    if page is None:
+        orders = counted_orders[:]
+    else:
+        orders_page = Paginator(counted_orders, ORDERS_PER_PAGE).get_page(page)
+        orders = list(orders_page.object_list)
+    # The live counted value of the unit: the frozen figures, when there are any, are shown apart.
+    orders_total = progress.live_counted if progress.live_counted is not None else progress.counted
     units = []
     if organisation.children.exists():
         everyone = quotas.progress_for_all(year=year)
         units = [everyone[child.pk] for child in organisation.children.order_by("name")]
-    return Report(progress=progress, breakdowns=breakdowns, orders=orders, units=units)
+    return Report(progress=progress, breakdowns=breakdowns, orders=orders, orders_total=orders_total,
+                  units=units, orders_page=orders_page)
 
 
 def _percent(value):

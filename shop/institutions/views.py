@@ -106,7 +106,10 @@ class ReportView(OrganisationMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         year = requested_year(self.request)
         ctx["year"] = year
-        ctx["report"] = reports.organisation_report(self.organisation, year=year)
+        ctx["report"] = report = reports.organisation_report(
+            self.organisation, year=year, page=self.request.GET.get("page") or 1
+        )
+        ctx["page_obj"], ctx["paginator"] = report.orders_page, report.orders_page.paginator
         ctx["years"] = range(certification.today().year, certification.today().year - 5, -1)
         return ctx
 

@@ -19,7 +19,14 @@ class Order(AbstractOrder):
 
     class Meta(AbstractOrder.Meta):
         app_label = "order"
-        indexes = [models.Index(fields=["status", "date_placed"], name="order_status_placed")]
+        indexes = [
+            models.Index(fields=["status", "date_placed"], name="order_status_placed"),
+            # Quota aggregates: the paid orders of a year, read from the index alone.
+            models.Index(
+                fields=["date_placed"], include=["id"], name="order_paid_placed",
+                condition=models.Q(status__in=statuses.PAID_STATUSES),
+            ),
+        ]
 
     @property
     def status_label(self):
@@ -46,6 +53,13 @@ class Line(AbstractLine):
 
     class Meta(AbstractLine.Meta):
         app_label = "order"
+        indexes = [
+            # Quota aggregates: an order's counting lines and their amounts and origins, index-only.
+            models.Index(
+                fields=["order"], include=["line_price_incl_tax", "origin_county", "origin_province", "product"],
+                name="line_counted_by_order", condition=models.Q(was_certified=True, was_poverty_county=True),
+            ),
+        ]
 
     @property
     def status_label(self):

@@ -173,3 +173,33 @@ def test_impact_dashboard_sums_paid_sales_from_poverty_counties(client, staff_us
     assert exported.status_code == 200
     workbook = load_workbook(io.BytesIO(exported.content))
     assert len(workbook.worksheets) >= 5
+
+
+def test_report_screen_pages_the_counted_orders_in_sql(
+    client, org_admin, organisation, counted_orders, buyer, partner, monkeypatch, django_assert_max_num_queries
+):
+    """The screen shows one page of counted orders; the total is the unit's, whatever page is shown."""
+    from shop.institutions import reports
+
+    extra = factories.ProductFactory(partner=partner, certified=True, price=Decimal("10.00"))
+    third = place_order(buyer, [(extra, 2)], organisation=organisation)
+    monkeypatch.setattr(reports, "ORDERS_PER_PAGE", 2)
+    client.force_login(org_admin)
+    url = reverse("institutions:report", kwargs={"pk": organisation.pk})
+    expected = quotas.counted_value(organisation, year=YEAR)
+
+    first_page = client.get(url)
+    second_page = client.get(url, {"page": 2})
+
+    assert first_page.context["report"].orders_total == expected == Decimal("184.10")
+    assert second_page.context["report"].orders_total == expected
+    first_numbers = [row["number"] for row in first_page.context["report"].orders]
+    second_numbers = [row["number"] for row in second_page.context["report"].orders]
+    assert len(first_numbers) == 2 and second_numbers == [third.number]  # oldest first
+    assert counted_orders.number in first_numbers
+    assert first_page.context["paginator"].count == 3
+    assert "page=2" in first_page.content.decode()
+    # The page's rows carry the counted value after refunds: the first order's refund of 5.00.
+    totals = {row["number"]: row["total"] for row in first_page.context["report"].orders}
+    assert totals[counted_orders.number] == Decimal("114.70")  # 3 × 39.90 − 5.00
+    assert client.get(url, {"page": "x"}).status_code == 200  # a bad page number shows page 1
