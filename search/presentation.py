@@ -113,7 +113,11 @@ def build_facets(results, filters: CatalogueFilters, params: QueryDict, *, scope
         facets["city"] = region_options(city_counts, filters.cities, params, "city")
         facets["county"] = region_options(county_counts, filters.counties, params, "county")
     sellers = counts.get("seller", {})
-    names = dict(Partner.objects.filter(id__in=set(sellers) | set(filters.sellers)).values_list("id", "name"))
+    # The 20 sellers with most results (and any selected): links and names only for those, not for
+    # every seller in the results (thousands at national scale).
+    shown = sorted(sellers, key=lambda pk: -sellers[pk])[:20]
+    shown += [pk for pk in filters.sellers if pk not in shown]
+    names = dict(Partner.objects.filter(id__in=shown).values_list("id", "name"))
     facets["seller"] = sorted(
         (
             FacetOption(
@@ -123,7 +127,8 @@ def build_facets(results, filters: CatalogueFilters, params: QueryDict, *, scope
                 pk in filters.sellers,
                 toggle_url(params, "seller", str(pk)),
             )
-            for pk in names
+            for pk in shown
+            if pk in names
         ),
         key=lambda option: (-option.count, option.label),
     )[:20]

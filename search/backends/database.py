@@ -271,14 +271,26 @@ class DatabaseBackend(SearchBackend):
             return within(filters.without(group))
 
         facets = {}
-        for group, field in (
-            ("province", "province"),
-            ("city", "city"),
-            ("county", "county"),
-            ("seller", "seller_id"),
-        ):
-            rows = narrowed(group).exclude(**{f"{field}__isnull": True}).values(field).annotate(n=Count("pk"))
-            facets[group] = {row[field]: row["n"] for row in rows if row[field] not in ("", None)}
+        # Groups whose own filter is not set count the same rows: on PostgreSQL they are counted
+        # together in one GROUPING SETS pass over those rows instead of one pass each.
+        fields = {"province": "province", "city": "city", "county": "county", "seller": "seller_id"}
+        shared: list[tuple[CatalogueFilters, list[str]]] = []
+        for group in fields:
+            scope = filters.without(group)
+            for known, groups in shared:
+                if known == scope:
+                    groups.append(group)
+                    break
+            else:
+                shared.append((scope, [group]))
+        for scope, groups in shared:
+            if len(groups) > 1 and connection.vendor == "postgresql":
+                facets.update(_grouped_counts(within(scope), {group: fields[group] for group in groups}))
+                continue
+            for group in groups:
+                field = fields[group]
+                rows = within(scope).exclude(**{f"{field}__isnull": True}).values(field).annotate(n=Count("pk"))
+                facets[group] = {row[field]: row["n"] for row in rows if row[field] not in ("", None)}
         rows = (
             ProductDocumentCategory.objects.filter(document__in=narrowed("category").values("pk"))
             .values("category_id")
@@ -406,3 +418,24 @@ def _row(doc) -> ProductDocument:
         date_created=doc.date_created,
         available=doc.available,
     )
+
+
+def _grouped_counts(rows, fields: dict[str, str]) -> dict[str, dict]:
+    """{group: {value: count}} for each (group → column) over `rows`, in one GROUPING SETS query."""
+    query, params = rows.values("pk", *fields.values()).query.sql_with_params()
+    columns = list(fields.values())
+    quoted = [connection.ops.quote_name(column) for column in columns]
+    sql = (
+        f"SELECT {', '.join(quoted)}, {', '.join(f'GROUPING({name})' for name in quoted)}, COUNT(*) "
+        f"FROM ({query}) AS matched GROUP BY GROUPING SETS ({', '.join(f'({name})' for name in quoted)})"
+    )
+    counts = {group: {} for group in fields}
+    groups = list(fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            values, grouping, n = row[:len(columns)], row[len(columns):-1], row[-1]
+            index = grouping.index(0)  # GROUPING(x) is 0 for the one column this row is grouped by
+            if values[index] not in ("", None):
+                counts[groups[index]][values[index]] = n
+    return counts
