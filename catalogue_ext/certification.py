@@ -39,11 +39,14 @@ class ReviewNotAllowed(Exception):
 def _review(certificate, *, reviewer, status, reason):
     if not reviewer.is_staff:
         raise ReviewNotAllowed("Only platform staff review certificates.")
-    if certificate.submitted_by_id == reviewer.pk or certificate.product.stockrecords.filter(
-        partner__users=reviewer
-    ).exists():
+    if (
+        certificate.submitted_by_id == reviewer.pk
+        or certificate.product.stockrecords.filter(partner__users=reviewer).exists()
+    ):
         raise ReviewNotAllowed("A seller cannot review its own certificate.")
-    expected = certificate.Status.APPROVED if status == certificate.Status.REVOKED else certificate.Status.PENDING
+    expected = (
+        certificate.Status.APPROVED if status == certificate.Status.REVOKED else certificate.Status.PENDING
+    )
     if certificate.status != expected:
         raise ReviewNotAllowed("This certificate is not awaiting that decision.")
     if status != certificate.Status.APPROVED and not reason.strip():
@@ -54,8 +57,6 @@ def _review(certificate, *, reviewer, status, reason):
     certificate.reviewed_at = timezone.now()
     certificate.save(update_fields=["status", "status_reason", "reviewed_by", "reviewed_at", "updated_at"])
     notify_review(certificate)
-
-
 
 
 # --- Seller submissions, review notices and the daily expiry run (issue 4) ---
@@ -116,7 +117,9 @@ def send_expiry_notices(*, on: datetime.date | None = None) -> int:
             )
             if certificate is None:
                 continue
-            _notify_sellers(certificate, "certificate_expiring", days_left=(certificate.expiry_date - on).days)
+            _notify_sellers(
+                certificate, "certificate_expiring", days_left=(certificate.expiry_date - on).days
+            )
             certificate.expiry_notice_sent_at = timezone.now()
             certificate.save(update_fields=["expiry_notice_sent_at", "updated_at"])
             sent += 1

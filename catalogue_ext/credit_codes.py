@@ -10,7 +10,7 @@ WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 def check_character(first_17: str) -> str:
     """The 18th character that GB 32100-2015 prescribes for the first 17."""
-    total = sum(ALPHABET.index(char) * weight for char, weight in zip(first_17, WEIGHTS))
+    total = sum(ALPHABET.index(char) * weight for char, weight in zip(first_17, WEIGHTS, strict=False))
     return ALPHABET[(31 - total % 31) % 31]
 
 
@@ -42,7 +42,9 @@ def validate_credit_code(value: str) -> None:
     expected = check_character(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _("The check digit is wrong: the last character should be %(expected)s, not %(got)s. Please check the code for typos."),
+            _(
+                "The check digit is wrong: the last character should be %(expected)s, not %(got)s. Please check the code for typos."
+            ),
             code="credit_code_check_digit",
             params={"expected": expected, "got": code[17]},
         )

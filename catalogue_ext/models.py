@@ -8,7 +8,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct, MissingProductImage
 from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
-from oscar.core.loading import is_model_registered
 
 from catalogue_ext import certification
 from shop.sellers.storage import PrivateStorage
@@ -41,13 +40,19 @@ class Region(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     province = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Denormalised: the province this division belongs to (itself for a province)."),
     )
     is_poverty_county = models.BooleanField(
         _("Former national poverty county (脱贫县)"), default=False, db_index=True
     )
-    poverty_exit_year = models.PositiveSmallIntegerField(_("Year lifted out of poverty"), null=True, blank=True)
+    poverty_exit_year = models.PositiveSmallIntegerField(
+        _("Year lifted out of poverty"), null=True, blank=True
+    )
 
     objects = RegionQuerySet.as_manager()
 
@@ -225,4 +230,3 @@ class ProductCertificate(models.Model):
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F401,F403
-

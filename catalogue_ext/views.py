@@ -17,7 +17,9 @@ class ProductDetailView(views.ProductDetailView):
             "origin_county", "origin_province", "origin_county__parent", "product_class", "parent"
         ).prefetch_related(
             "images",
-            Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner", "partner__county")),
+            Prefetch(
+                "stockrecords", queryset=StockRecord.objects.select_related("partner", "partner__county")
+            ),
         )
 
     def get_context_data(self, **kwargs):

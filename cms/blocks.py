@@ -11,8 +11,12 @@ from cms.choosers import county_chooser_viewset, product_chooser_viewset, seller
 ProductChooserBlock = product_chooser_viewset.get_block_class(
     name="ProductChooserBlock", module_path="cms.blocks"
 )
-CountyChooserBlock = county_chooser_viewset.get_block_class(name="CountyChooserBlock", module_path="cms.blocks")
-SellerChooserBlock = seller_chooser_viewset.get_block_class(name="SellerChooserBlock", module_path="cms.blocks")
+CountyChooserBlock = county_chooser_viewset.get_block_class(
+    name="CountyChooserBlock", module_path="cms.blocks"
+)
+SellerChooserBlock = seller_chooser_viewset.get_block_class(
+    name="SellerChooserBlock", module_path="cms.blocks"
+)
 
 
 class ImageWithCaptionBlock(blocks.StructBlock):
@@ -46,7 +50,9 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class VideoBlock(blocks.StructBlock):
-    video = EmbedBlock(label=_("Video URL"), help_text=_("A link to the video page, e.g. on Bilibili or Youku."))
+    video = EmbedBlock(
+        label=_("Video URL"), help_text=_("A link to the video page, e.g. on Bilibili or Youku.")
+    )
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=255)
 
     class Meta:

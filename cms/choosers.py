@@ -53,7 +53,12 @@ class ProductSearchForm(SearchForm):
 
 
 class CountySearchForm(SearchForm):
-    search_lookups = ("name__icontains", "code__startswith", "parent__name__icontains", "province__name__icontains")
+    search_lookups = (
+        "name__icontains",
+        "code__startswith",
+        "parent__name__icontains",
+        "province__name__icontains",
+    )
 
 
 class SellerSearchForm(SearchForm):
@@ -88,7 +93,9 @@ class ProductChooseMixin:
                 accessor=lambda product: _("Yes") if product.is_certified_now else _("No"),
             ),
             Column(
-                "public", label=_("Public"), accessor=lambda product: _("Yes") if product.is_public else _("No")
+                "public",
+                label=_("Public"),
+                accessor=lambda product: _("Yes") if product.is_public else _("No"),
             ),
         ]
 

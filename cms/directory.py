@@ -37,7 +37,9 @@ def seller_url(seller, *, request=None) -> str:
 
 def county_products(county):
     ids = list(
-        listing_queryset().filter(origin_county=county).order_by("-date_created", "-id")
+        listing_queryset()
+        .filter(origin_county=county)
+        .order_by("-date_created", "-id")
         .values_list("id", flat=True)[:PRODUCTS_SHOWN]
     )
     return product_cards(ids)
@@ -45,7 +47,10 @@ def county_products(county):
 
 def seller_products(seller):
     ids = list(
-        listing_queryset().filter(stockrecords__partner=seller).order_by("-date_created", "-id")
-        .values_list("id", flat=True).distinct()[:PRODUCTS_SHOWN]
+        listing_queryset()
+        .filter(stockrecords__partner=seller)
+        .order_by("-date_created", "-id")
+        .values_list("id", flat=True)
+        .distinct()[:PRODUCTS_SHOWN]
     )
     return product_cards(ids)

@@ -34,7 +34,9 @@ class ChineseVideoFinder(EmbedFinder):
                 html = format_html(
                     '<iframe src="{}" width="{}" height="{}" frameborder="0" allowfullscreen '
                     'sandbox="allow-scripts allow-same-origin allow-popups allow-presentation"></iframe>',
-                    player.format(id=match["id"]), width, height,
+                    player.format(id=match["id"]),
+                    width,
+                    height,
                 )
                 return {
                     "title": "",

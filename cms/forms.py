@@ -7,8 +7,14 @@ class CampaignPageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if cleaned_data.get("discount_percent") and not cleaned_data.get("category") and not self._has_products():
-            self.add_error("discount_percent", _("Choose products or a category for the discount to apply to."))
+        if (
+            cleaned_data.get("discount_percent")
+            and not cleaned_data.get("category")
+            and not self._has_products()
+        ):
+            self.add_error(
+                "discount_percent", _("Choose products or a category for the discount to apply to.")
+            )
         return cleaned_data
 
     def _has_products(self):

@@ -13,4 +13,6 @@ class ImageForm(BaseImageForm):
             field = self.fields["description"]
             field.required = True
             field.label = _("Alt text (description)")
-            field.help_text = _("Describe the image for people who cannot see it, e.g. 赣南脐橙果园里采摘的农户.")
+            field.help_text = _(
+                "Describe the image for people who cannot see it, e.g. 赣南脐橙果园里采摘的农户."
+            )

@@ -98,14 +98,20 @@ class HomePage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
     )
     intro = RichTextField(_("Introduction"), blank=True)
     show_help_sell_rail = models.BooleanField(
-        _("Show the help-sell rail"), default=True,
+        _("Show the help-sell rail"),
+        default=True,
         help_text=_("Products whose sellers asked for help selling a surplus."),
     )
 
     content_panels = Page.content_panels + [
         FeaturedProductWarningsPanel(),
         MultiFieldPanel(
-            [FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_image"), FieldPanel("hero_slides")],
+            [
+                FieldPanel("hero_title"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_slides"),
+            ],
             heading=_("Hero"),
         ),
         FieldPanel("intro"),
@@ -140,7 +146,9 @@ class HomePage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
         ]
         context["help_sell_products"] = help_sell_products() if self.show_help_sell_rail else []
         context["latest_stories"] = (
-            BrandStoryPage.objects.live().public().select_related("cover_image", "county")
+            BrandStoryPage.objects.live()
+            .public()
+            .select_related("cover_image", "county")
             .order_by("-first_published_at")[:3]
         )
         context["latest_news"] = NewsArticlePage.objects.live().public().order_by("-date", "-pk")[:5]
@@ -179,8 +187,11 @@ class StoryIndexPage(RoutablePageMixin, SeoMixin, Page):  # noqa: DJ008 - Page s
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         stories = (
-            BrandStoryPage.objects.child_of(self).live().public()
-            .select_related("cover_image", "county", "seller").order_by("-first_published_at")
+            BrandStoryPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("cover_image", "county", "seller")
+            .order_by("-first_published_at")
         )
         context["stories"] = _paginate(request, stories, STORIES_PER_PAGE)
         return context
@@ -190,22 +201,30 @@ class StoryIndexPage(RoutablePageMixin, SeoMixin, Page):  # noqa: DJ008 - Page s
         from cms import directory, related
 
         county = get_object_or_404(Region.objects.counties().select_related("parent", "province"), code=code)
-        return self.render(request, template="cms/county_page.html", context_overrides={
-            "county": county,
-            "featuring_pages": related.pages_featuring(county=county, limit=24),
-            "products": directory.county_products(county),
-        })
+        return self.render(
+            request,
+            template="cms/county_page.html",
+            context_overrides={
+                "county": county,
+                "featuring_pages": related.pages_featuring(county=county, limit=24),
+                "products": directory.county_products(county),
+            },
+        )
 
     @path("seller/<int:pk>/", name="seller")
     def seller_page(self, request, pk):
         from cms import directory, related
 
         seller = get_object_or_404(Partner.objects.select_related("county"), pk=pk)
-        return self.render(request, template="cms/seller_page.html", context_overrides={
-            "seller": seller,
-            "featuring_pages": related.pages_featuring(seller=seller, limit=24),
-            "products": directory.seller_products(seller),
-        })
+        return self.render(
+            request,
+            template="cms/seller_page.html",
+            context_overrides={
+                "seller": seller,
+                "featuring_pages": related.pages_featuring(seller=seller, limit=24),
+                "products": directory.seller_products(seller),
+            },
+        )
 
 
 class BrandStoryPage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
@@ -213,15 +232,28 @@ class BrandStoryPage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
 
     intro_text = models.CharField(_("Summary"), max_length=255, blank=True)
     cover_image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("Cover image"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("Cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     county = models.ForeignKey(
-        "catalogue.Region", verbose_name=_("County"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", limit_choices_to={"level": "county"},
+        "catalogue.Region",
+        verbose_name=_("County"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"level": "county"},
     )
     seller = models.ForeignKey(
-        "partner.Partner", verbose_name=_("Seller"), null=True, blank=True, on_delete=models.SET_NULL,
+        "partner.Partner",
+        verbose_name=_("Seller"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     body = StreamField(blocks.story_blocks(), verbose_name=_("Body"), blank=True)
@@ -274,8 +306,12 @@ class CampaignIndexPage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         campaigns = (
-            CampaignPage.objects.child_of(self).live().public().not_ended()
-            .select_related("banner").order_by("starts_at")
+            CampaignPage.objects.child_of(self)
+            .live()
+            .public()
+            .not_ended()
+            .select_related("banner")
+            .order_by("starts_at")
         )
         context["campaigns"] = campaigns
         return context
@@ -287,17 +323,29 @@ class CampaignPage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
     starts_at = models.DateTimeField(_("Starts at"))
     ends_at = models.DateTimeField(_("Ends at"))
     banner = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("Banner"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("Banner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     intro = RichTextField(_("Introduction"), blank=True)
     category = models.ForeignKey(
-        "catalogue.Category", verbose_name=_("Product category"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "catalogue.Category",
+        verbose_name=_("Product category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("All products of this category take part, in addition to the chosen products."),
     )
     discount_percent = models.DecimalField(
-        _("Discount (%)"), max_digits=4, decimal_places=1, null=True, blank=True,
+        _("Discount (%)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
         help_text=_("Optional. Applied in the basket to the campaign's products while the campaign runs."),
     )
@@ -406,8 +454,12 @@ class NewsArticlePage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
     date = models.DateField(_("Date"), default=timezone.localdate)
     intro_text = models.CharField(_("Summary"), max_length=255, blank=True)
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("Image"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("Image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     tags = ClusterTaggableManager(through=NewsArticleTag, blank=True, verbose_name=_("Tags"))
     body = StreamField(blocks.article_blocks(), verbose_name=_("Body"), blank=True)
@@ -445,7 +497,9 @@ class TrainingIndexPage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["trainings"] = TrainingPage.objects.child_of(self).live().public().order_by("-first_published_at")
+        context["trainings"] = (
+            TrainingPage.objects.child_of(self).live().public().order_by("-first_published_at")
+        )
         return context
 
 
@@ -471,7 +525,9 @@ class TrainingPage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
 class TrainingAttachment(Orderable):
     page = ParentalKey(TrainingPage, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey("wagtaildocs.Document", on_delete=models.CASCADE, related_name="+")
-    title = models.CharField(_("Title"), max_length=255, blank=True, help_text=_("Defaults to the document's title."))
+    title = models.CharField(
+        _("Title"), max_length=255, blank=True, help_text=_("Defaults to the document's title.")
+    )
 
     panels = [FieldPanel("document"), FieldPanel("title")]
 
@@ -495,7 +551,12 @@ class SiteNavigation(ClusterableModel, BaseGenericSetting):
     footer_text = RichTextField(_("Footer text"), blank=True, features=["bold", "italic", "link"])
     icp_number = models.CharField(_("ICP licence number"), max_length=64, blank=True)
 
-    panels = [FieldPanel("menu"), FieldPanel("footer_columns"), FieldPanel("footer_text"), FieldPanel("icp_number")]
+    panels = [
+        FieldPanel("menu"),
+        FieldPanel("footer_columns"),
+        FieldPanel("footer_text"),
+        FieldPanel("icp_number"),
+    ]
 
     class Meta:
         verbose_name = _("Navigation and footer")

@@ -42,7 +42,9 @@ def product_cards(ids, *, certified_only=False):
 
 def featured_products(home_page, *, limit=12):
     """Featured products that are still public and certified today, in the editor's order."""
-    ids = list(home_page.featured_products.order_by("sort_order").values_list("product_id", flat=True)[:limit])
+    ids = list(
+        home_page.featured_products.order_by("sort_order").values_list("product_id", flat=True)[:limit]
+    )
     return product_cards(ids, certified_only=True)
 
 
@@ -55,7 +57,9 @@ def help_sell_products(*, limit=8):
         return []
     HelpSellFlag = apps.get_model("sellers", "HelpSellFlag")
     ids = list(
-        HelpSellFlag.objects.active().order_by("until", "-created_at").values_list("product_id", flat=True)[: limit * 2]
+        HelpSellFlag.objects.active()
+        .order_by("until", "-created_at")
+        .values_list("product_id", flat=True)[: limit * 2]
     )
     return product_cards(ids)[:limit]
 

@@ -19,5 +19,7 @@ def connect():
 
     page_published.connect(_sync_campaign_offer, sender=CampaignPage, dispatch_uid="cms_campaign_published")
     # Wagtail also sends page_unpublished, without saving, just before deleting a live page.
-    page_unpublished.connect(_withdraw_campaign_offer, sender=CampaignPage, dispatch_uid="cms_campaign_unpublished")
+    page_unpublished.connect(
+        _withdraw_campaign_offer, sender=CampaignPage, dispatch_uid="cms_campaign_unpublished"
+    )
     pre_delete.connect(_withdraw_campaign_offer, sender=CampaignPage, dispatch_uid="cms_campaign_deleted")

@@ -45,7 +45,8 @@ def pages_featuring(*, product=None, seller=None, county=None, limit=12):
     from cms.models import HomePage
 
     return (
-        Page.objects.live().public()
+        Page.objects.live()
+        .public()
         .filter(id__in=[int(pk) for pk in page_ids])
         .not_type(HomePage)
         .order_by("-first_published_at")

@@ -53,9 +53,16 @@ DEMO_USERS = [
 ]
 
 CATEGORY_COLOURS = {
-    "fruit": (242, 140, 40), "tea": (76, 140, 74), "grains": (201, 167, 98), "mushrooms": (140, 98, 72),
-    "honey": (230, 180, 30), "dried-meat": (170, 60, 50), "oils": (214, 190, 70), "handicrafts": (60, 100, 170),
-    "dried-fruit": (180, 50, 70), "vegetables": (110, 150, 60),
+    "fruit": (242, 140, 40),
+    "tea": (76, 140, 74),
+    "grains": (201, 167, 98),
+    "mushrooms": (140, 98, 72),
+    "honey": (230, 180, 30),
+    "dried-meat": (170, 60, 50),
+    "oils": (214, 190, 70),
+    "handicrafts": (60, 100, 170),
+    "dried-fruit": (180, 50, 70),
+    "vegetables": (110, 150, 60),
 }
 
 
@@ -77,8 +84,12 @@ def ensure_country():
     country, _ = Country.objects.update_or_create(
         iso_3166_1_a2="CN",
         defaults={
-            "iso_3166_1_a3": "CHN", "iso_3166_1_numeric": "156", "name": "People's Republic of China",
-            "printable_name": "中国", "is_shipping_country": True, "display_order": 1,
+            "iso_3166_1_a3": "CHN",
+            "iso_3166_1_numeric": "156",
+            "name": "People's Republic of China",
+            "printable_name": "中国",
+            "is_shipping_country": True,
+            "display_order": 1,
         },
     )
     return country
@@ -86,15 +97,30 @@ def ensure_country():
 
 # Apps whose models platform staff manage in Oscar's dashboard (Oscar 4 checks model permissions).
 PLATFORM_STAFF_APPS = (
-    "catalogue", "partner", "order", "offer", "voucher", "payment", "shipping", "reviews",
-    "communication", "flatpages", "institutions", "sellers", "address", "basket", "customer",
+    "catalogue",
+    "partner",
+    "order",
+    "offer",
+    "voucher",
+    "payment",
+    "shipping",
+    "reviews",
+    "communication",
+    "flatpages",
+    "institutions",
+    "sellers",
+    "address",
+    "basket",
+    "customer",
 )
 
 
 def platform_staff_group():
     group, _ = Group.objects.get_or_create(name="Platform staff")
     permissions = Permission.objects.filter(content_type__app_label__in=PLATFORM_STAFF_APPS)
-    permissions = permissions | Permission.objects.filter(content_type__app_label="auth", codename="view_user")
+    permissions = permissions | Permission.objects.filter(
+        content_type__app_label="auth", codename="view_user"
+    )
     group.permissions.set(permissions)
     return group
 
@@ -217,14 +243,18 @@ def load_products(sellers, categories):
             partner=partner,
             partner_sku=row["upc"],
             defaults={
-                "product": product, "price": Decimal(row["price"]), "price_currency": "CNY",
+                "product": product,
+                "price": Decimal(row["price"]),
+                "price_currency": "CNY",
                 "num_in_stock": int(row["stock"]),
             },
         )
         if not product.images.exists():
             ProductImage.objects.create(
                 product=product,
-                original=ContentFile(product_image(row["title"], row["upc"], row["category"]), name=f"{row['upc']}.jpg"),
+                original=ContentFile(
+                    product_image(row["title"], row["upc"], row["category"]), name=f"{row['upc']}.jpg"
+                ),
                 caption=row["title"],
                 display_order=0,
             )
@@ -267,7 +297,9 @@ def load_home_page(products):
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Aidmarket")
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Aidmarket"
+        )
     elif site.root_page_id != home.id:
         old_root = site.root_page
         site.root_page = home

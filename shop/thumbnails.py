@@ -1,8 +1,8 @@
 """Thumbnails stored next to the media they come from, found by name: no database look-ups per image."""
 
 import hashlib
-from io import BytesIO
 from dataclasses import dataclass
+from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -50,5 +50,3 @@ class FileThumbnailer(AbstractThumbnailer):
     def delete_thumbnails(self, source):
         # Names are hashes of the source name and size; an orphaned thumbnail is never served again.
         return None
-
-

@@ -48,7 +48,9 @@ def validate_image_upload(upload) -> None:
             params={"name": name},
         )
     except Image.DecompressionBombError:
-        raise ValidationError(_("%(name)s has far too many pixels."), code="image_bomb", params={"name": name})
+        raise ValidationError(
+            _("%(name)s has far too many pixels."), code="image_bomb", params={"name": name}
+        )
     if image_format not in ALLOWED_IMAGE_FORMATS:
         raise ValidationError(
             _("%(name)s is a %(format)s image; only JPEG, PNG and WebP are accepted."),
@@ -109,7 +111,11 @@ def validate_document_upload(upload) -> None:
         raise ValidationError(
             _("%(name)s is %(size).1f MB; files may be at most %(limit).0f MB."),
             code="document_too_large",
-            params={"name": name, "size": upload.size / 1e6, "limit": settings.MAX_DOCUMENT_UPLOAD_BYTES / 1e6},
+            params={
+                "name": name,
+                "size": upload.size / 1e6,
+                "limit": settings.MAX_DOCUMENT_UPLOAD_BYTES / 1e6,
+            },
         )
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in DOCUMENT_SIGNATURES:

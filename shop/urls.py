@@ -17,7 +17,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("payment/", include("shop.payment.urls")),  # online payment (Stripe), issue 7
-    path("dashboard/institutions/", include("shop.institutions.dashboard_urls")),  # institutional buyers, issue 3
+    path(
+        "dashboard/institutions/", include("shop.institutions.dashboard_urls")
+    ),  # institutional buyers, issue 3
     path("organisations/", include("shop.institutions.urls")),  # institutional buyers, issue 3
     path("sellers/", include("shop.sellers.urls")),  # county sellers, issue 4
     path("", include(apps.get_app_config("oscar").urls[0])),

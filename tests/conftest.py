@@ -20,8 +20,13 @@ def _isolated(settings, tmp_path):
 def china(db):
     country, _ = Country.objects.get_or_create(
         iso_3166_1_a2="CN",
-        defaults={"iso_3166_1_a3": "CHN", "iso_3166_1_numeric": "156", "printable_name": "中国",
-                  "name": "People's Republic of China", "is_shipping_country": True},
+        defaults={
+            "iso_3166_1_a3": "CHN",
+            "iso_3166_1_numeric": "156",
+            "printable_name": "中国",
+            "name": "People's Republic of China",
+            "is_shipping_country": True,
+        },
     )
     return country
 

@@ -289,7 +289,9 @@ class DatabaseBackend(SearchBackend):
                 continue
             for group in groups:
                 field = fields[group]
-                rows = within(scope).exclude(**{f"{field}__isnull": True}).values(field).annotate(n=Count("pk"))
+                rows = (
+                    within(scope).exclude(**{f"{field}__isnull": True}).values(field).annotate(n=Count("pk"))
+                )
                 facets[group] = {row[field]: row["n"] for row in rows if row[field] not in ("", None)}
         rows = (
             ProductDocumentCategory.objects.filter(document__in=narrowed("category").values("pk"))
@@ -434,7 +436,7 @@ def _grouped_counts(rows, fields: dict[str, str]) -> dict[str, dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
-            values, grouping, n = row[:len(columns)], row[len(columns):-1], row[-1]
+            values, grouping, n = row[: len(columns)], row[len(columns) : -1], row[-1]
             index = grouping.index(0)  # GROUPING(x) is 0 for the one column this row is grouped by
             if values[index] not in ("", None):
                 counts[groups[index]][values[index]] = n

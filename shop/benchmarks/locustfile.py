@@ -43,6 +43,10 @@ class Shopper(HttpUser):
         page = self.client.get(URLS["products"][index], name="product")
         match = CSRF.search(page.text)
         token = match.group(1) if match else self.client.cookies.get("csrftoken", "")
-        self.client.post(URLS["basket_add"][index], {"quantity": 1, "csrfmiddlewaretoken": token},
-                         headers={"Referer": self.host + URLS["products"][index]}, name="basket add",
-                         allow_redirects=False)
+        self.client.post(
+            URLS["basket_add"][index],
+            {"quantity": 1, "csrfmiddlewaretoken": token},
+            headers={"Referer": self.host + URLS["products"][index]},
+            name="basket add",
+            allow_redirects=False,
+        )

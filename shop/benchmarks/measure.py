@@ -33,8 +33,15 @@ def percentile(values, fraction):
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def measure(scenario: Scenario, *, products: int, cache_state: str, requests: int = 30,
-            warmup: int = 3, profile_to: str | None = None) -> Measurement:
+def measure(
+    scenario: Scenario,
+    *,
+    products: int,
+    cache_state: str,
+    requests: int = 30,
+    warmup: int = 3,
+    profile_to: str | None = None,
+) -> Measurement:
     """Run one page `requests` times after warming up; cold empties the cache before each request."""
     result = Measurement(scenario.name, products, cache_state)
     client = Client()

@@ -73,8 +73,10 @@ def _login(client, email):
 def sample_products(n=30):
     """A fixed, spread-out sample of public products with stock, for pages that take a product."""
     ids = list(
-        Product.objects.browsable().filter(upc__startswith=marks.UPC_PREFIX, stockrecords__num_in_stock__gt=50)
-        .order_by("id").values_list("id", flat=True)
+        Product.objects.browsable()
+        .filter(upc__startswith=marks.UPC_PREFIX, stockrecords__num_in_stock__gt=50)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
     if not ids:
         raise Unavailable("no generated products")
@@ -89,14 +91,14 @@ def _cycle_urls(urls):
 
 # -- anonymous pages ------------------------------------------------------------------------------
 
+
 def home_setup(client):
     return _cycle_urls(["/"])
 
 
 def category_setup(client):
     category = (
-        Category.objects.filter(depth=1, code__startswith=marks.CATEGORY_CODE_PREFIX)
-        .order_by("path").first()
+        Category.objects.filter(depth=1, code__startswith=marks.CATEGORY_CODE_PREFIX).order_by("path").first()
     )
     if category is None:
         raise Unavailable("no generated categories")
@@ -104,9 +106,7 @@ def category_setup(client):
 
 
 def filtered_catalogue_setup(client):
-    top = (
-        Product.objects.browsable().values("origin_province").annotate(n=Count("id")).order_by("-n").first()
-    )
+    top = Product.objects.browsable().values("origin_province").annotate(n=Count("id")).order_by("-n").first()
     if top is None:
         raise Unavailable("no products")
     base = first_url("catalogue:index")
@@ -133,12 +133,15 @@ def get_step(client, state):
 
 # -- signed-in pages -------------------------------------------------------------------------------
 
+
 def basket_add_setup(client):
     user = _login(client, f"consumer1{marks.USER_DOMAIN}")
     Basket.objects.filter(owner=user).delete()  # start each run from an empty basket
     products = list(sample_products())
-    return {"urls": itertools.cycle([reverse("basket:add", kwargs={"pk": p.pk}) for p in products]),
-            "count": len(products)}
+    return {
+        "urls": itertools.cycle([reverse("basket:add", kwargs={"pk": p.pk}) for p in products]),
+        "count": len(products),
+    }
 
 
 def basket_add_step(client, state):
@@ -149,17 +152,29 @@ def checkout_setup(client):
     user = _login(client, f"consumer2{marks.USER_DOMAIN}")
     Basket.objects.filter(owner=user).delete()
     products = list(sample_products())
-    return {"add": itertools.cycle([reverse("basket:add", kwargs={"pk": p.pk}) for p in products]),
-            "count": 1}
+    return {
+        "add": itertools.cycle([reverse("basket:add", kwargs={"pk": p.pk}) for p in products]),
+        "count": 1,
+    }
 
 
 def checkout_step(client, state):
     """Shipping address → shipping method → payment method → preview → place order."""
     _post(client, next(state["add"]), {"quantity": 1})
-    _post(client, reverse("checkout:shipping-address"), {
-        "first_name": "王芳", "last_name": "", "line1": "人民路1号", "line4": "赣州市",
-        "postcode": "341000", "country": "CN", "phone_number": "+8613800138000",
-    }, expect=(302,))
+    _post(
+        client,
+        reverse("checkout:shipping-address"),
+        {
+            "first_name": "王芳",
+            "last_name": "",
+            "line1": "人民路1号",
+            "line4": "赣州市",
+            "postcode": "341000",
+            "country": "CN",
+            "phone_number": "+8613800138000",
+        },
+        expect=(302,),
+    )
     _get(client, reverse("checkout:shipping-method"), expect=(200, 302))
     _post(client, reverse("checkout:payment-method"), {"method": "cash_on_delivery"}, expect=(302,))
     _get(client, reverse("checkout:preview"))

@@ -6,14 +6,18 @@ import subprocess
 from pathlib import Path
 
 TARGETS_MS = {  # page -> (cold median target, warm median target), from issue 8
-    "category": (30, 5), "catalogue_filtered": (30, 5), "product_detail": (30, 5), "quota_report": (200, 200),
+    "category": (30, 5),
+    "catalogue_filtered": (30, 5),
+    "product_detail": (30, 5),
+    "quota_report": (200, 200),
 }
 
 
 def environment() -> dict:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                check=False).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+        ).stdout.strip()
     except OSError:
         commit = ""
     return {"commit": commit, "cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()]}
@@ -21,7 +25,11 @@ def environment() -> dict:
 
 def write(results: dict, out_dir: Path) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {"json": out_dir / "results.json", "markdown": out_dir / "results.md", "chart": out_dir / "server_time.png"}
+    paths = {
+        "json": out_dir / "results.json",
+        "markdown": out_dir / "results.md",
+        "chart": out_dir / "server_time.png",
+    }
     paths["json"].write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     paths["markdown"].write_text(markdown(results), encoding="utf-8")
     chart(results, paths["chart"])
@@ -56,8 +64,10 @@ def markdown(results: dict) -> str:
         )
     for run in results.get("generation", []):
         lines.append("")
-        lines.append(f"Generating {run['products']:,} products / {run['orders']:,} orders: {run['seconds']:.0f} s"
-                     f" ({run.get('order_lines', 0):,} order lines).")
+        lines.append(
+            f"Generating {run['products']:,} products / {run['orders']:,} orders: {run['seconds']:.0f} s"
+            f" ({run.get('order_lines', 0):,} order lines)."
+        )
     live = results.get("live")
     if live:
         lines += [
@@ -71,10 +81,16 @@ def markdown(results: dict) -> str:
             f"| {live['p99_ms']} |",
         ]
         if live.get("per_endpoint"):
-            lines += ["", "| endpoint | requests | failures | median ms | p95 ms |", "|---|---:|---:|---:|---:|"]
+            lines += [
+                "",
+                "| endpoint | requests | failures | median ms | p95 ms |",
+                "|---|---:|---:|---:|---:|",
+            ]
             for row in live["per_endpoint"]:
-                lines.append(f"| {row['name']} | {row['requests']} | {row['failures']} | {row['p50_ms']} "
-                             f"| {row['p95_ms']} |")
+                lines.append(
+                    f"| {row['name']} | {row['requests']} | {row['failures']} | {row['p50_ms']} "
+                    f"| {row['p95_ms']} |"
+                )
     return "\n".join(lines) + "\n"
 
 

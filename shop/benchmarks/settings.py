@@ -27,5 +27,7 @@ SERVE_MEDIA = True
 
 if "shop.caching.AnonymousPageCacheMiddleware" not in MIDDLEWARE:
     MIDDLEWARE = [*MIDDLEWARE]
-    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
-                      "shop.caching.AnonymousPageCacheMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
+        "shop.caching.AnonymousPageCacheMiddleware",
+    )

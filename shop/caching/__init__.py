@@ -202,9 +202,11 @@ def _order_status_changed(sender, order, **kwargs):
 
 
 def _order_stock_moved(order):
-    lines = list(order.lines.select_related("stockrecord").values_list(
-        "product_id", "stockrecord__num_in_stock", "stockrecord__num_allocated"
-    ))
+    lines = list(
+        order.lines.select_related("stockrecord").values_list(
+            "product_id", "stockrecord__num_in_stock", "stockrecord__num_allocated"
+        )
+    )
     sold_out = any((in_stock or 0) - (allocated or 0) <= 0 for _, in_stock, allocated in lines)
     product_stock_changed([pk for pk, _, _ in lines if pk], sold_out=sold_out)
 
@@ -215,8 +217,12 @@ def connect_receivers():
     from wagtail.signals import page_published, page_unpublished
 
     for app_label, model_name in [
-        ("catalogue", "Product"), ("catalogue", "ProductCertificate"), ("catalogue", "ProductImage"),
-        ("catalogue", "ProductCategory"), ("catalogue", "Category"), ("partner", "StockRecord"),
+        ("catalogue", "Product"),
+        ("catalogue", "ProductCertificate"),
+        ("catalogue", "ProductImage"),
+        ("catalogue", "ProductCategory"),
+        ("catalogue", "Category"),
+        ("partner", "StockRecord"),
         ("partner", "Partner"),
     ]:
         model = get_model(app_label, model_name)

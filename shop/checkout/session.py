@@ -18,5 +18,3 @@ class CheckoutSessionMixin(session.CheckoutSessionMixin):
     def skip_unless_payment_is_required(self, request):
         # Payment is always required: every order needs a payment method, even offline ones.
         return None
-
-

@@ -53,8 +53,10 @@ def reject(organisation_order: OrganisationOrder, *, approver, reason: str) -> N
 
 
 def _lock_pending(organisation_order, approver) -> OrganisationOrder:
-    locked = OrganisationOrder.objects.select_for_update().select_related("order", "organisation").get(
-        pk=organisation_order.pk
+    locked = (
+        OrganisationOrder.objects.select_for_update()
+        .select_related("order", "organisation")
+        .get(pk=organisation_order.pk)
     )
     if locked.buyer_id == approver.pk:
         raise ApprovalNotAllowed(_("You cannot approve or reject an order you placed yourself."))
@@ -62,7 +64,10 @@ def _lock_pending(organisation_order, approver) -> OrganisationOrder:
         organisation_id=locked.organisation_id, user=approver, is_approver=True
     ).exists():
         raise ApprovalNotAllowed(_("Only an approver of this organisation can decide on its orders."))
-    if locked.approval != OrganisationOrder.Approval.PENDING or locked.order.status != statuses.AWAITING_APPROVAL:
+    if (
+        locked.approval != OrganisationOrder.Approval.PENDING
+        or locked.order.status != statuses.AWAITING_APPROVAL
+    ):
         raise ApprovalNotAllowed(_("This order is not awaiting approval."))
     return locked
 

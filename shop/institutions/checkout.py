@@ -12,8 +12,15 @@ from shop.order import statuses
 
 SESSION_NAMESPACE = "institutions"
 TAGGING_FIELDS = (
-    "purpose", "po_reference", "fapiao_type", "fapiao_title", "taxpayer_id",
-    "fapiao_address", "fapiao_phone", "fapiao_bank", "fapiao_account",
+    "purpose",
+    "po_reference",
+    "fapiao_type",
+    "fapiao_title",
+    "taxpayer_id",
+    "fapiao_address",
+    "fapiao_phone",
+    "fapiao_bank",
+    "fapiao_account",
 )
 
 
@@ -111,7 +118,13 @@ def quota_preview(basket, organisation: Organisation) -> QuotaPreview:
     for line in basket.all_lines():
         counts, reason = quotas.line_counts(line)
         lines.append(
-            PreviewLine(line.product.get_title(), line.quantity, line.line_price_incl_tax_incl_discounts, counts, reason)
+            PreviewLine(
+                line.product.get_title(),
+                line.quantity,
+                line.line_price_incl_tax_incl_discounts,
+                counts,
+                reason,
+            )
         )
     progress = quotas.progress(organisation, year=certification.today().year)
     return QuotaPreview(

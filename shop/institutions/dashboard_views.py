@@ -45,8 +45,15 @@ class OverviewView(StaffView, TemplateView):
         query = request.GET.copy()
         query.pop("page", None)
         return self.render_to_response(
-            self.get_context_data(form=form, year=year, rows=page.object_list, page_obj=page, total=len(rows),
-                                  query=query.urlencode(), region_choices=Region.objects.provinces())
+            self.get_context_data(
+                form=form,
+                year=year,
+                rows=page.object_list,
+                page_obj=page,
+                total=len(rows),
+                query=query.urlencode(),
+                region_choices=Region.objects.provinces(),
+            )
         )
 
     @staticmethod
@@ -57,9 +64,12 @@ class OverviewView(StaffView, TemplateView):
         if filters.get("region"):
             code = filters["region"]
             progresses = [
-                p for p in progresses
-                if p.organisation.region_id and (
-                    p.organisation.region_id == code or p.organisation.region.province_id == code
+                p
+                for p in progresses
+                if p.organisation.region_id
+                and (
+                    p.organisation.region_id == code
+                    or p.organisation.region.province_id == code
                     or p.organisation.region.parent_id == code
                 )
             ]
@@ -120,7 +130,9 @@ class PaymentListView(StaffView, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["orders"] = payments.awaiting_bank_transfer().select_related("organisation_link__organisation", "user")
+        ctx["orders"] = payments.awaiting_bank_transfer().select_related(
+            "organisation_link__organisation", "user"
+        )
         return ctx
 
 
@@ -164,7 +176,9 @@ class FreezeYearView(StaffView):
             messages.error(request, _("Only a year that has ended can be frozen."))
             return redirect("institutions-dashboard:overview")
         created = snapshots.freeze_year(year, by=request.user)
-        messages.success(request, _("%(count)d organisations frozen for %(year)d.") % {"count": created, "year": year})
+        messages.success(
+            request, _("%(count)d organisations frozen for %(year)d.") % {"count": created, "year": year}
+        )
         return redirect(f"{reverse('institutions-dashboard:overview')}?year={year}")
 
 

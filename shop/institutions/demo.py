@@ -29,12 +29,51 @@ OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 
 # (key, name, kind, region code, parent key, relation, first 17 characters of the credit code)
 ORGANISATIONS = [
-    ("province", "江西省财政厅", Organisation.Kind.BUDGET_UNIT, "360000", None, "subordinate", "11360000MB0000001"),
-    ("city", "赣州市财政局", Organisation.Kind.BUDGET_UNIT, "360700", "province", "subordinate", "11360700MB0000002"),
-    ("union", "赣州市财政局工会", Organisation.Kind.SOCIAL, "360700", "city", "affiliated", "81360700MC0000003"),
-    ("county", "安远县财政局", Organisation.Kind.BUDGET_UNIT, "360726", "city", "subordinate", "11360726MB0000004"),
-    ("soe", "江西省交通投资集团有限责任公司", Organisation.Kind.STATE_OWNED, "360000", None, "subordinate",
-     "91360000MA0000005"),
+    (
+        "province",
+        "江西省财政厅",
+        Organisation.Kind.BUDGET_UNIT,
+        "360000",
+        None,
+        "subordinate",
+        "11360000MB0000001",
+    ),
+    (
+        "city",
+        "赣州市财政局",
+        Organisation.Kind.BUDGET_UNIT,
+        "360700",
+        "province",
+        "subordinate",
+        "11360700MB0000002",
+    ),
+    (
+        "union",
+        "赣州市财政局工会",
+        Organisation.Kind.SOCIAL,
+        "360700",
+        "city",
+        "affiliated",
+        "81360700MC0000003",
+    ),
+    (
+        "county",
+        "安远县财政局",
+        Organisation.Kind.BUDGET_UNIT,
+        "360726",
+        "city",
+        "subordinate",
+        "11360726MB0000004",
+    ),
+    (
+        "soe",
+        "江西省交通投资集团有限责任公司",
+        Organisation.Kind.STATE_OWNED,
+        "360000",
+        None,
+        "subordinate",
+        "91360000MA0000005",
+    ),
 ]
 # (key, declared canteen spending or None, fixed target or None)
 TARGETS = {
@@ -46,15 +85,38 @@ TARGETS = {
 # (reference, organisation key, buyer e-mail, purpose, month, items as (product index, quantity), status)
 ORDERS = [
     ("DEMO-ORG-01", "city", "buyer@example.com", Purpose.CANTEEN, 1, [(0, 12), (1, 8)], statuses.COMPLETED),
-    ("DEMO-ORG-02", "city", "buyer@example.com", Purpose.CANTEEN, 3, [(2, 10), (3, 6), (-1, 2)], statuses.COMPLETED),
+    (
+        "DEMO-ORG-02",
+        "city",
+        "buyer@example.com",
+        Purpose.CANTEEN,
+        3,
+        [(2, 10), (3, 6), (-1, 2)],
+        statuses.COMPLETED,
+    ),
     ("DEMO-ORG-03", "union", "buyer@example.com", Purpose.UNION_WELFARE, 2, [(4, 15)], statuses.COMPLETED),
     ("DEMO-ORG-04", "city", "buyer@example.com", Purpose.OTHER, 5, [(5, 8), (6, 5)], statuses.PAID),
     ("DEMO-ORG-05", "county", "buyer@example.com", Purpose.CANTEEN, 4, [(7, 10)], statuses.COMPLETED),
-    ("DEMO-ORG-06", "province", "orgadmin@example.com", Purpose.CANTEEN, 6, [(8, 12), (9, 10)], statuses.COMPLETED),
+    (
+        "DEMO-ORG-06",
+        "province",
+        "orgadmin@example.com",
+        Purpose.CANTEEN,
+        6,
+        [(8, 12), (9, 10)],
+        statuses.COMPLETED,
+    ),
     ("DEMO-ORG-07", "soe", "orgadmin@example.com", Purpose.UNION_WELFARE, 7, [(10, 15)], statuses.PAID),
     ("DEMO-ORG-08", "city", "buyer@example.com", Purpose.CANTEEN, None, [(11, 3)], statuses.PENDING_PAYMENT),
-    ("DEMO-ORG-09", "city", "buyer@example.com", Purpose.CANTEEN, None, [(0, 5), (1, 5), (2, 5)],
-     statuses.AWAITING_APPROVAL),
+    (
+        "DEMO-ORG-09",
+        "city",
+        "buyer@example.com",
+        Purpose.CANTEEN,
+        None,
+        [(0, 5), (1, 5), (2, 5)],
+        statuses.AWAITING_APPROVAL,
+    ),
 ]
 
 
@@ -76,9 +138,13 @@ def _organisations() -> dict:
         organisation, _created = Organisation.objects.update_or_create(
             credit_code=code,
             defaults={
-                "name": name, "kind": kind, "region": Region.objects.filter(code=region_code).first(),
-                "parent": result.get(parent_key), "relation_to_parent": relation,
-                "fapiao_title": name, "taxpayer_id": code,
+                "name": name,
+                "kind": kind,
+                "region": Region.objects.filter(code=region_code).first(),
+                "parent": result.get(parent_key),
+                "relation_to_parent": relation,
+                "fapiao_title": name,
+                "taxpayer_id": code,
                 "approval_threshold": Decimal("300.00") if key == "city" else None,
             },
         )
@@ -97,31 +163,45 @@ def _members(organisations):
         ("county", "buyer@example.com", {"is_buyer": True}),
         ("city", "approver@example.com", {"is_buyer": False, "is_approver": True}),
         ("city", "orgadmin@example.com", {"is_buyer": False, "is_administrator": True}),
-        ("province", "orgadmin@example.com", {"is_buyer": True, "is_administrator": True, "is_approver": True}),
+        (
+            "province",
+            "orgadmin@example.com",
+            {"is_buyer": True, "is_administrator": True, "is_approver": True},
+        ),
         ("soe", "orgadmin@example.com", {"is_buyer": True, "is_administrator": True}),
     ]
     for key, email, flags in roles:
         if email in users:
-            Membership.objects.update_or_create(organisation=organisations[key], user=users[email], defaults=flags)
+            Membership.objects.update_or_create(
+                organisation=organisations[key], user=users[email], defaults=flags
+            )
 
 
 def _targets(organisations):
     year = certification.today().year
     for key, (declared, fixed) in TARGETS.items():
         AnnualTarget.objects.update_or_create(
-            organisation=organisations[key], year=year,
-            defaults={"declared_canteen_spending": declared, "fixed_amount": fixed,
-                      "paired_share": Decimal("0.30") if key == "city" else None},
+            organisation=organisations[key],
+            year=year,
+            defaults={
+                "declared_canteen_spending": declared,
+                "fixed_amount": fixed,
+                "paired_share": Decimal("0.30") if key == "city" else None,
+            },
         )
 
 
 def _orders(organisations) -> int:
     users = {user.email: user for user in get_user_model().objects.filter(email__endswith="@example.com")}
     certified = list(
-        Product.objects.certified().filter(origin_county__is_poverty_county=True, stockrecords__isnull=False)
-        .distinct().order_by("upc", "pk")[:12]
+        Product.objects.certified()
+        .filter(origin_county__is_poverty_county=True, stockrecords__isnull=False)
+        .distinct()
+        .order_by("upc", "pk")[:12]
     )
-    uncertified = Product.objects.uncertified().filter(stockrecords__isnull=False).order_by("upc", "pk").first()
+    uncertified = (
+        Product.objects.uncertified().filter(stockrecords__isnull=False).order_by("upc", "pk").first()
+    )
     if len(certified) < 12 or uncertified is None:
         return 0
     today = certification.today()
@@ -154,7 +234,11 @@ def _place(user, organisation, reference, purpose, products, status, placed_at):
     total = OrderTotalCalculator().calculate(basket, charge)
     with transaction.atomic():
         order = OrderCreator().place_order(
-            basket=basket, total=total, shipping_method=shipping, shipping_charge=charge, user=user,
+            basket=basket,
+            total=total,
+            shipping_method=shipping,
+            shipping_charge=charge,
+            user=user,
             status=status,
         )
         basket.submit()
@@ -165,6 +249,10 @@ def _place(user, organisation, reference, purpose, products, status, placed_at):
             updates["paid_at"] = placed_at or order.date_placed
         Order.objects.filter(pk=order.pk).update(**updates)
         order.refresh_from_db()
-        tagging = {"organisation": organisation, "purpose": purpose, "po_reference": reference,
-                   **organisation.fapiao_defaults()}
+        tagging = {
+            "organisation": organisation,
+            "purpose": purpose,
+            "po_reference": reference,
+            **organisation.fapiao_defaults(),
+        }
         checkout.tag_order(order, tagging, buyer=user)

@@ -13,7 +13,9 @@ class OrderTaggingForm(forms.Form):
     """At checkout: personal, or for one of the buyer's organisations with purpose and fapiao request."""
 
     buy_for = forms.ChoiceField(label=_("This order is"), widget=forms.RadioSelect)
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", "---------"), *Purpose.choices], required=False)
+    purpose = forms.ChoiceField(
+        label=_("Purpose"), choices=[("", "---------"), *Purpose.choices], required=False
+    )
     po_reference = forms.CharField(label=_("Purchase-order reference"), max_length=64, required=False)
     fapiao_type = forms.ChoiceField(label=_("Fapiao type"), choices=FapiaoType.choices, required=False)
     fapiao_title = forms.CharField(label=_("Fapiao title"), max_length=128, required=False)
@@ -59,9 +61,23 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "name", "kind", "credit_code", "region", "parent", "relation_to_parent", "paired_counties",
-            "quota_share", "approval_threshold", "fapiao_type", "fapiao_title", "taxpayer_id",
-            "fapiao_address", "fapiao_phone", "fapiao_bank", "fapiao_account", "is_active",
+            "name",
+            "kind",
+            "credit_code",
+            "region",
+            "parent",
+            "relation_to_parent",
+            "paired_counties",
+            "quota_share",
+            "approval_threshold",
+            "fapiao_type",
+            "fapiao_title",
+            "taxpayer_id",
+            "fapiao_address",
+            "fapiao_phone",
+            "fapiao_bank",
+            "fapiao_account",
+            "is_active",
         ]
 
     def clean_credit_code(self):
@@ -116,7 +132,9 @@ class MemberForm(forms.Form):
         email = self.cleaned_data["email"]
         user = get_user_model().objects.filter(email__iexact=email).first()
         if user is None:
-            raise forms.ValidationError(_("No account uses this e-mail address; ask the person to register first."))
+            raise forms.ValidationError(
+                _("No account uses this e-mail address; ask the person to register first.")
+            )
         self.user = user
         return email
 
@@ -132,16 +150,23 @@ class RejectForm(forms.Form):
 
 
 class PaymentRecordForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount received (CNY)"), max_digits=12, decimal_places=2, min_value=0.01)
+    amount = forms.DecimalField(
+        label=_("Amount received (CNY)"), max_digits=12, decimal_places=2, min_value=0.01
+    )
     paid_on = forms.DateField(label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("Bank reference"), max_length=128)
 
 
 class OverviewFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2015, max_value=2100)
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *Organisation.Kind.choices])
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *Organisation.Kind.choices]
+    )
     region = forms.CharField(label=_("Region code"), required=False, max_length=6)
     sort = forms.ChoiceField(
         required=False,
-        choices=[(key, key) for key in ("name", "-name", "target", "-target", "counted", "-counted", "share", "-share")],
+        choices=[
+            (key, key)
+            for key in ("name", "-name", "target", "-target", "counted", "-counted", "share", "-share")
+        ],
     )

@@ -21,7 +21,9 @@ def sales_lines(*, year: int):
     """Lines of paid, not cancelled orders placed in the year (Asia/Shanghai), net of refunds."""
     start, end = quotas.year_bounds(year)
     return (
-        Line.objects.filter(order__in=Order.objects.paid().filter(date_placed__gte=start, date_placed__lt=end))
+        Line.objects.filter(
+            order__in=Order.objects.paid().filter(date_placed__gte=start, date_placed__lt=end)
+        )
         .annotate(refunded=quotas.refunded_amount())
         .annotate(net=F("line_price_incl_tax") - F("refunded"))
     )
@@ -66,7 +68,9 @@ def impact(*, year: int) -> Impact:
     certified_sales = poverty.filter(was_certified=True).aggregate(total=_total())["total"]
     institutional = poverty.filter(order__organisation_link__isnull=False).aggregate(total=_total())["total"]
     first_category = (
-        ProductCategory.objects.filter(product=OuterRef("product_id")).order_by("pk").values("category__name")[:1]
+        ProductCategory.objects.filter(product=OuterRef("product_id"))
+        .order_by("pk")
+        .values("category__name")[:1]
     )
     breakdowns = {
         "province": _grouped(poverty.values(key=F("origin_province__name"))),
@@ -75,7 +79,9 @@ def impact(*, year: int) -> Impact:
         "month": sorted(
             (key.strftime("%Y-%m"), amount)
             for key, amount in _grouped(
-                poverty.annotate(key=TruncMonth("order__date_placed", tzinfo=certification.SHANGHAI)).values("key"),
+                poverty.annotate(key=TruncMonth("order__date_placed", tzinfo=certification.SHANGHAI)).values(
+                    "key"
+                ),
                 raw=True,
             )
         ),
@@ -112,7 +118,11 @@ def _help_sell(year: int) -> dict | None:
     except LookupError:
         return None
     start, end = quotas.year_bounds(year)
-    flags = model.objects.filter(created_at__gte=start, created_at__lt=end) if _has_field(model, "created_at") else model.objects.all()
+    flags = (
+        model.objects.filter(created_at__gte=start, created_at__lt=end)
+        if _has_field(model, "created_at")
+        else model.objects.all()
+    )
     rows = flags.values("end_reason").annotate(count=Count("pk")).order_by("end_reason")
     labels = dict(model.EndReason.choices) if hasattr(model, "EndReason") else {}
     return {str(labels.get(row["end_reason"], row["end_reason"] or "running")): row["count"] for row in rows}
@@ -142,5 +152,7 @@ def sections(data: Impact) -> list[tuple[str, list[str], list[list]]]:
         body.append([_("Total"), sum((amount for _key, amount in rows), quotas.ZERO)])
         result.append((by, [by, _("Sales (CNY)")], body))
     if data.help_sell is not None:
-        result.append((_("Help-sell flags"), [_("Outcome"), _("Flags")], [[k, v] for k, v in data.help_sell.items()]))
+        result.append(
+            (_("Help-sell flags"), [_("Outcome"), _("Flags")], [[k, v] for k, v in data.help_sell.items()])
+        )
     return result

@@ -50,32 +50,56 @@ class Organisation(models.Model):
     name = models.CharField(_("Name"), max_length=128)
     kind = models.CharField(_("Type"), max_length=16, choices=Kind.choices, default=Kind.BUDGET_UNIT)
     credit_code = models.CharField(
-        _("Unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code],
+        _("Unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
         help_text=_("18 characters, as printed on the registration certificate."),
     )
     region = models.ForeignKey(
-        "catalogue.Region", verbose_name=_("Region"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="organisations",
+        "catalogue.Region",
+        verbose_name=_("Region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("Supervising unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("Supervising unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     relation_to_parent = models.CharField(
-        _("Relation to the supervising unit"), max_length=16, choices=Relation.choices,
+        _("Relation to the supervising unit"),
+        max_length=16,
+        choices=Relation.choices,
         default=Relation.SUBORDINATE,
     )
     paired_counties = models.ManyToManyField(
-        "catalogue.Region", verbose_name=_("Paired (designated-assistance) counties"), blank=True,
-        related_name="paired_organisations", limit_choices_to={"level": "county"},
+        "catalogue.Region",
+        verbose_name=_("Paired (designated-assistance) counties"),
+        blank=True,
+        related_name="paired_organisations",
+        limit_choices_to={"level": "county"},
     )
     quota_share = models.DecimalField(
-        _("Reserved share for poverty-area products"), max_digits=5, decimal_places=4, null=True, blank=True,
+        _("Reserved share for poverty-area products"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
         validators=SHARE_VALIDATORS,
         help_text=_("A fraction, e.g. 0.20 for 20%. Empty: the site-wide default."),
     )
     approval_threshold = models.DecimalField(
-        _("Approval threshold (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("Approval threshold (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Orders above this total wait for an approver. Empty: no approval needed."),
     )
@@ -83,7 +107,9 @@ class Organisation(models.Model):
         _("Default fapiao type"), max_length=16, choices=FapiaoType.choices, default=FapiaoType.ORDINARY
     )
     fapiao_title = models.CharField(_("Fapiao title"), max_length=128, blank=True)
-    taxpayer_id = models.CharField(_("Taxpayer ID"), max_length=20, blank=True, validators=[validate_taxpayer_id])
+    taxpayer_id = models.CharField(
+        _("Taxpayer ID"), max_length=20, blank=True, validators=[validate_taxpayer_id]
+    )
     fapiao_address = models.CharField(_("Registered address"), max_length=200, blank=True)
     fapiao_phone = models.CharField(_("Registered phone"), max_length=32, blank=True)
     fapiao_bank = models.CharField(_("Bank"), max_length=128, blank=True)
@@ -143,8 +169,12 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships"
     )
-    is_buyer = models.BooleanField(_("Buyer"), default=True, help_text=_("Places orders for the organisation."))
-    is_approver = models.BooleanField(_("Approver"), default=False, help_text=_("Approves orders above the threshold."))
+    is_buyer = models.BooleanField(
+        _("Buyer"), default=True, help_text=_("Places orders for the organisation.")
+    )
+    is_approver = models.BooleanField(
+        _("Approver"), default=False, help_text=_("Approves orders above the threshold.")
+    )
     is_administrator = models.BooleanField(
         _("Administrator"), default=False, help_text=_("Manages members and the declaration, sees reports.")
     )
@@ -153,7 +183,9 @@ class Membership(models.Model):
         ordering = ["organisation", "user__email"]
         verbose_name = _("Member")
         verbose_name_plural = _("Members")
-        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique_user")
+        ]
 
     def __str__(self):
         return f"{self.user} @ {self.organisation}"
@@ -171,23 +203,43 @@ class AnnualTarget(models.Model):
     """A year's target: declared canteen food spending × reserved share, or a fixed amount."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="targets")
-    year = models.PositiveSmallIntegerField(_("Year"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("Year"), validators=[MinValueValidator(2015), MaxValueValidator(2100)]
+    )
     declared_canteen_spending = models.DecimalField(
-        _("Declared canteen food spending (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("Declared canteen food spending (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     share = models.DecimalField(
-        _("Reserved share"), max_digits=5, decimal_places=4, null=True, blank=True, validators=SHARE_VALIDATORS,
+        _("Reserved share"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=SHARE_VALIDATORS,
         help_text=_("A fraction, e.g. 0.10. Empty: the organisation's share, or the site-wide default."),
     )
     fixed_amount = models.DecimalField(
-        _("Fixed target (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("Fixed target (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Set instead of a declaration when the organisation is given a fixed target."),
     )
     paired_share = models.DecimalField(
-        _("Part of the target for paired counties"), max_digits=5, decimal_places=4, null=True, blank=True,
-        validators=SHARE_VALIDATORS, help_text=_("A fraction of the target, e.g. 0.30. Empty: none required."),
+        _("Part of the target for paired counties"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=SHARE_VALIDATORS,
+        help_text=_("A fraction of the target, e.g. 0.30. Empty: none required."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -256,7 +308,9 @@ class OrganisationOrder(models.Model):
     fapiao_phone = models.CharField(_("Registered phone"), max_length=32, blank=True)
     fapiao_bank = models.CharField(_("Bank"), max_length=128, blank=True)
     fapiao_account = models.CharField(_("Bank account"), max_length=40, blank=True)
-    approval = models.CharField(_("Approval"), max_length=16, choices=Approval.choices, default=Approval.NOT_REQUIRED)
+    approval = models.CharField(
+        _("Approval"), max_length=16, choices=Approval.choices, default=Approval.NOT_REQUIRED
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -301,11 +355,14 @@ class PaymentRecord(models.Model):
     """A bank transfer against an invoice, recorded by staff when the money arrived."""
 
     order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="bank_payments")
-    amount = models.DecimalField(_("Amount (CNY)"), max_digits=12, decimal_places=2,
-                                 validators=[MinValueValidator(Decimal("0.01"))])
+    amount = models.DecimalField(
+        _("Amount (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     paid_on = models.DateField(_("Date received"))
     reference = models.CharField(_("Bank reference"), max_length=128)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -330,7 +387,9 @@ class YearSnapshot(models.Model):
     by_purpose = models.JSONField(default=dict)
     breakdowns = models.JSONField(default=dict)
     frozen_at = models.DateTimeField(auto_now_add=True)
-    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-year", "organisation"]
@@ -340,5 +399,3 @@ class YearSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.year}"
-
-

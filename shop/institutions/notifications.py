@@ -17,13 +17,16 @@ def approval_requested(organisation_order) -> None:
         .values_list("user__email", flat=True)
     )
     subject = _("Order %(number)s for %(organisation)s awaits approval") % {
-        "number": order.number, "organisation": organisation_order.organisation.name,
+        "number": order.number,
+        "organisation": organisation_order.organisation.name,
     }
     body = _(
         "Order %(number)s (total ¥%(total)s) placed by %(buyer)s for %(organisation)s is above the approval "
         "threshold and waits for an approver."
     ) % {
-        "number": order.number, "total": order.total_incl_tax, "buyer": organisation_order.buyer.email,
+        "number": order.number,
+        "total": order.total_incl_tax,
+        "buyer": organisation_order.buyer.email,
         "organisation": organisation_order.organisation.name,
     }
     _send(subject, body, [organisation_order.buyer.email, *approvers])
@@ -34,12 +37,14 @@ def order_decided(organisation_order) -> None:
     if organisation_order.approval == organisation_order.Approval.APPROVED:
         subject = _("Order %(number)s was approved") % {"number": order.number}
         body = _("Order %(number)s was approved by %(approver)s and can now be paid.") % {
-            "number": order.number, "approver": organisation_order.decided_by.email,
+            "number": order.number,
+            "approver": organisation_order.decided_by.email,
         }
     else:
         subject = _("Order %(number)s was rejected") % {"number": order.number}
         body = _("Order %(number)s was rejected by %(approver)s: %(reason)s") % {
-            "number": order.number, "approver": organisation_order.decided_by.email,
+            "number": order.number,
+            "approver": organisation_order.decided_by.email,
             "reason": organisation_order.rejection_reason,
         }
     _send(subject, body, [organisation_order.buyer.email, organisation_order.decided_by.email])

@@ -40,9 +40,10 @@ def require_reports(user, organisation) -> None:
 
 
 def require_administrator(user, organisation) -> None:
-    if not (user.is_staff or Membership.objects.filter(
-        user=user, organisation=organisation, is_administrator=True
-    ).exists()):
+    if not (
+        user.is_staff
+        or Membership.objects.filter(user=user, organisation=organisation, is_administrator=True).exists()
+    ):
         raise PermissionDenied
 
 

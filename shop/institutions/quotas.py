@@ -22,8 +22,8 @@ from django.db.models.functions import Coalesce, TruncMonth
 from oscar.core.loading import get_model
 
 from catalogue_ext import certification
-from shop.order import statuses
 from shop.institutions.models import AnnualTarget, LineRefund, Organisation, OrganisationOrder, YearSnapshot
+from shop.order import statuses
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -53,7 +53,10 @@ def refunded_amount():
         sources.append(online.filter(line=OuterRef("pk")))
     parts = [
         Coalesce(
-            Subquery(rows.order_by().values("line").annotate(total=Sum("amount")).values("total"), output_field=MONEY),
+            Subquery(
+                rows.order_by().values("line").annotate(total=Sum("amount")).values("total"),
+                output_field=MONEY,
+            ),
             Value(ZERO),
             output_field=MONEY,
         )
@@ -149,7 +152,9 @@ def _sum(expression="counted"):
     return Coalesce(Sum(expression, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
-def counted_by_organisation(*, year: int, organisation_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+def counted_by_organisation(
+    *, year: int, organisation_ids: Iterable[int] | None = None
+) -> dict[int, Decimal]:
     """Each organisation's own orders' counted value (no roll-up), one SQL aggregate for all."""
     rows = totals(
         qualifying_lines(year=year, organisation_ids=organisation_ids),
@@ -168,7 +173,9 @@ def _breakdown_key(by: str):
         return F("origin_county__name")
     if by == "category":
         return Subquery(
-            ProductCategory.objects.filter(product=OuterRef("product_id")).order_by("pk").values("category__name")[:1]
+            ProductCategory.objects.filter(product=OuterRef("product_id"))
+            .order_by("pk")
+            .values("category__name")[:1]
         )
     if by == "month":
         return TruncMonth("order__date_placed", tzinfo=certification.SHANGHAI)
@@ -206,7 +213,7 @@ def breakdowns(*, year: int, organisation_ids: Iterable[int] | None) -> dict[str
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for row in cursor.fetchall():
-                values, grouping, total = row[:len(keys)], row[len(keys):-1], row[-1]
+                values, grouping, total = row[: len(keys)], row[len(keys) : -1], row[-1]
                 # GROUPING(x) is 0 for the one column this row is grouped by.
                 index = grouping.index(0)
                 totals_by[BREAKDOWNS[index]][values[index]] += sign * (total or ZERO)
@@ -248,7 +255,8 @@ class Tree:
             current = stack.pop()
             ids.append(current)
             stack.extend(
-                child for child in self.children[current]
+                child
+                for child in self.children[current]
                 if self.nodes[child]["relation_to_parent"] == Organisation.Relation.AFFILIATED
             )
         return ids
@@ -353,7 +361,9 @@ def _targets(year: int) -> dict[int, AnnualTarget]:
     }
 
 
-def _paired_by_organisation(year: int, tree: Tree, organisation_ids: Iterable[int] | None) -> dict[int, Decimal]:
+def _paired_by_organisation(
+    year: int, tree: Tree, organisation_ids: Iterable[int] | None
+) -> dict[int, Decimal]:
     """Counted value from each unit's paired counties, from one grouped SQL aggregate."""
     pairs = defaultdict(set)
     through = Organisation.paired_counties.through.objects.all()
@@ -364,17 +374,27 @@ def _paired_by_organisation(year: int, tree: Tree, organisation_ids: Iterable[in
     if not pairs:
         return {}
     county_ids = set().union(*pairs.values())
-    lines = qualifying_lines(year=year, organisation_ids=organisation_ids).filter(origin_county_id__in=county_ids)
+    lines = qualifying_lines(year=year, organisation_ids=organisation_ids).filter(
+        origin_county_id__in=county_ids
+    )
     by_org = defaultdict(dict)
     for row in totals(
-        lines, lambda qs: qs.values(org=F("order__organisation_link__organisation_id"), county=F("origin_county_id"))
+        lines,
+        lambda qs: qs.values(
+            org=F("order__organisation_link__organisation_id"), county=F("origin_county_id")
+        ),
     ):
         by_org[row["org"]][row["county"]] = row["total"]
     result = {}
     for unit_id, counties in pairs.items():
         members = tree.unit_ids(unit_id) if unit_id in tree.nodes else [unit_id]
         result[unit_id] = sum(
-            (total for member in members for county, total in by_org.get(member, {}).items() if county in counties),
+            (
+                total
+                for member in members
+                for county, total in by_org.get(member, {}).items()
+                if county in counties
+            ),
             ZERO,
         )
     return result
@@ -412,9 +432,14 @@ def progress(organisation: Organisation, *, year: int, today: datetime.date | No
     paired = _paired_by_organisation(year, tree, [organisation.pk])
     targets = {
         target.organisation_id: target
-        for target in AnnualTarget.objects.filter(year=year, organisation_id__in=subtree).select_related("organisation")
+        for target in AnnualTarget.objects.filter(year=year, organisation_id__in=subtree).select_related(
+            "organisation"
+        )
     }
-    snapshots = {snap.organisation_id: snap for snap in YearSnapshot.objects.filter(year=year, organisation=organisation)}
+    snapshots = {
+        snap.organisation_id: snap
+        for snap in YearSnapshot.objects.filter(year=year, organisation=organisation)
+    }
     by_purpose = defaultdict(dict)
     for row in totals(
         qualifying_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk)),
@@ -474,7 +499,9 @@ def report_lines(organisation: Organisation, *, year: int):
     )
 
 
-def counted_orders_summary(organisation: Organisation, *, year: int, offset: int = 0, limit: int | None = None):
+def counted_orders_summary(
+    organisation: Organisation, *, year: int, offset: int = 0, limit: int | None = None
+):
     """One row per counted order (number, date, purpose, organisation, counted total), oldest first.
 
     `offset`/`limit` slice in SQL, so a page of the report costs the same however many orders counted.
@@ -491,10 +518,13 @@ def counted_orders_summary(organisation: Organisation, *, year: int, offset: int
         .annotate(total=_sum("line_price_incl_tax"))
         .order_by("placed", "order_id")
     )
-    rows = list(grouped[offset:offset + limit] if limit is not None else grouped[offset:])
+    rows = list(grouped[offset : offset + limit] if limit is not None else grouped[offset:])
     refunded = (
-        lines.filter(order_id__in=[row["order_id"] for row in rows]).filter(_has_refund())
-        .annotate(refunded=refunded_amount()).values("order_id").annotate(total=_sum("refunded"))
+        lines.filter(order_id__in=[row["order_id"] for row in rows])
+        .filter(_has_refund())
+        .annotate(refunded=refunded_amount())
+        .values("order_id")
+        .annotate(total=_sum("refunded"))
     )
     by_order = {row["order_id"]: row["total"] for row in refunded} if rows else {}
     for row in rows:

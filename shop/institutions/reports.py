@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -88,7 +87,8 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
     progress = quotas.progress(organisation, year=year)
     if progress.frozen is not None and progress.frozen.breakdowns:
         breakdowns = {
-            by: [(label, Decimal(amount)) for label, amount in rows] for by, rows in progress.frozen.breakdowns.items()
+            by: [(label, Decimal(amount)) for label, amount in rows]
+            for by, rows in progress.frozen.breakdowns.items()
         }
     else:
         breakdowns = quotas.all_breakdowns(organisation, year=year)
@@ -105,8 +105,14 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
     if organisation.children.exists():
         everyone = quotas.progress_for_all(year=year)
         units = [everyone[child.pk] for child in organisation.children.order_by("name")]
-    return Report(progress=progress, breakdowns=breakdowns, orders=orders, orders_total=orders_total,
-                  units=units, orders_page=orders_page)
+    return Report(
+        progress=progress,
+        breakdowns=breakdowns,
+        orders=orders,
+        orders_total=orders_total,
+        units=units,
+        orders_page=orders_page,
+    )
 
 
 def _percent(value):
@@ -125,7 +131,10 @@ def summary_rows(progress: quotas.Progress) -> list[list]:
         [_("Required for paired counties"), progress.paired_target],
         [_("Share expected by today at an even pace"), _percent(progress.expected_percent)],
         [_("Projected year-end share at the current rate"), _percent(progress.projected_percent)],
-        [_("Target of all units below (roll-up)"), progress.rollup_target if progress.rollup_target is not None else ""],
+        [
+            _("Target of all units below (roll-up)"),
+            progress.rollup_target if progress.rollup_target is not None else "",
+        ],
         [_("Counted by all units below (roll-up)"), progress.rollup_counted],
         [_("Frozen"), _("yes") if progress.frozen else _("no")],
         [_("Adjustment after freezing"), progress.adjustment],
@@ -138,26 +147,58 @@ def report_sections(report: Report) -> list[tuple[str, list[str], list[list]]]:
     for by, rows in report.breakdowns.items():
         body = [[label, amount] for label, amount in rows]
         body.append([_("Total"), sum((amount for _label, amount in rows), quotas.ZERO)])
-        sections.append((_("By %(what)s") % {"what": _(BREAKDOWN_LABELS[by]).lower()}, [_(BREAKDOWN_LABELS[by]), _("Counted (CNY)")], body))
+        sections.append(
+            (
+                _("By %(what)s") % {"what": _(BREAKDOWN_LABELS[by]).lower()},
+                [_(BREAKDOWN_LABELS[by]), _("Counted (CNY)")],
+                body,
+            )
+        )
     body = [
-        [row["number"], row["placed"].astimezone(quotas.certification.SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-         row["organisation_name"], row["purpose_label"], row["total"]]
+        [
+            row["number"],
+            row["placed"].astimezone(quotas.certification.SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+            row["organisation_name"],
+            row["purpose_label"],
+            row["total"],
+        ]
         for row in report.orders
     ]
     body.append([_("Total"), "", "", "", report.orders_total])
     sections.append(
-        (_("Counted orders"), [_("Order"), _("Placed"), _("Organisation"), _("Purpose"), _("Counted (CNY)")], body)
+        (
+            _("Counted orders"),
+            [_("Order"), _("Placed"), _("Organisation"), _("Purpose"), _("Counted (CNY)")],
+            body,
+        )
     )
     return sections
 
 
 def overview_rows(progresses: list[quotas.Progress]) -> tuple[list[str], list[list]]:
-    header = [_("Organisation"), _("Type"), _("Region"), _("Supervising unit"), _("Target"), _("Counted"),
-              _("Share reached"), _("Roll-up target"), _("Roll-up counted")]
+    header = [
+        _("Organisation"),
+        _("Type"),
+        _("Region"),
+        _("Supervising unit"),
+        _("Target"),
+        _("Counted"),
+        _("Share reached"),
+        _("Roll-up target"),
+        _("Roll-up counted"),
+    ]
     rows = [
-        [p.organisation.name, p.organisation.get_kind_display(), str(p.organisation.region or ""),
-         str(p.organisation.parent or ""), p.target if p.target is not None else "", p.counted,
-         _percent(p.share_percent), p.rollup_target if p.rollup_target is not None else "", p.rollup_counted]
+        [
+            p.organisation.name,
+            p.organisation.get_kind_display(),
+            str(p.organisation.region or ""),
+            str(p.organisation.parent or ""),
+            p.target if p.target is not None else "",
+            p.counted,
+            _percent(p.share_percent),
+            p.rollup_target if p.rollup_target is not None else "",
+            p.rollup_counted,
+        ]
         for p in progresses
     ]
     return header, rows

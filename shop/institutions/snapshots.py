@@ -15,7 +15,11 @@ def freeze_year(year: int, *, by) -> int:
     if not by.is_staff:
         raise FreezeNotAllowed("Only staff freeze a year.")
     with transaction.atomic():
-        frozen = set(YearSnapshot.objects.select_for_update().filter(year=year).values_list("organisation_id", flat=True))
+        frozen = set(
+            YearSnapshot.objects.select_for_update()
+            .filter(year=year)
+            .values_list("organisation_id", flat=True)
+        )
         created = [
             YearSnapshot(
                 organisation_id=pk,

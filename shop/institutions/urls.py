@@ -14,8 +14,14 @@ urlpatterns = [
     path("<int:pk>/report.xlsx", views.ReportExportView.as_view(), {"fmt": "xlsx"}, name="report-xlsx"),
     path("<int:pk>/statement/", views.StatementView.as_view(), name="statement"),
     path("<int:pk>/approvals/", views.ApprovalListView.as_view(), name="approvals"),
-    path("<int:pk>/approvals/<str:number>/approve/", views.DecideView.as_view(decision="approve"), name="approve"),
-    path("<int:pk>/approvals/<str:number>/reject/", views.DecideView.as_view(decision="reject"), name="reject"),
+    path(
+        "<int:pk>/approvals/<str:number>/approve/",
+        views.DecideView.as_view(decision="approve"),
+        name="approve",
+    ),
+    path(
+        "<int:pk>/approvals/<str:number>/reject/", views.DecideView.as_view(decision="reject"), name="reject"
+    ),
     path("<int:pk>/members/", views.MembersView.as_view(), name="members"),
     path("<int:pk>/members/<int:member>/", views.MemberUpdateView.as_view(), name="member-update"),
     path("<int:pk>/declaration/", views.DeclarationView.as_view(), name="declaration"),

@@ -70,10 +70,9 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["orders"] = (
-            OrganisationOrder.objects.filter(organisation_id__in=quotas.unit_ids(self.organisation))
-            .select_related("order", "buyer", "organisation")[:100]
-        )
+        ctx["orders"] = OrganisationOrder.objects.filter(
+            organisation_id__in=quotas.unit_ids(self.organisation)
+        ).select_related("order", "buyer", "organisation")[:100]
         ctx["help_your_quota"] = checkout.help_your_quota_suggestions()
         return ctx
 
@@ -92,7 +91,9 @@ class OrderDetailView(OrganisationMixin, TemplateView):
         )
         ctx["link"] = link
         ctx["order"] = link.order
-        ctx["lines"] = link.order.lines.annotate(refunded=quotas.refunded_amount()).select_related("origin_county")
+        ctx["lines"] = link.order.lines.annotate(refunded=quotas.refunded_amount()).select_related(
+            "origin_county"
+        )
         return ctx
 
 
@@ -186,10 +187,10 @@ class DecideView(ApprovalListView):
             else:
                 form = RejectForm(request.POST)
                 if not form.is_valid():
-                    return self.render_to_response(
-                        self.get_context_data(reject_form=form), status=400
-                    )
-                approvals.reject(organisation_order, approver=request.user, reason=form.cleaned_data["reason"])
+                    return self.render_to_response(self.get_context_data(reject_form=form), status=400)
+                approvals.reject(
+                    organisation_order, approver=request.user, reason=form.cleaned_data["reason"]
+                )
                 messages.success(request, _("Order %s rejected.") % organisation_order.order.number)
         except approvals.ApprovalNotAllowed as refusal:
             messages.error(request, str(refusal))
@@ -269,9 +270,14 @@ class DeclarationView(OrganisationMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         target = form.save()
-        messages.success(request, _("Declaration saved: the %(year)s target is ¥%(amount)s.") % {
-            "year": target.year, "amount": target.amount,
-        })
+        messages.success(
+            request,
+            _("Declaration saved: the %(year)s target is ¥%(amount)s.")
+            % {
+                "year": target.year,
+                "amount": target.amount,
+            },
+        )
         return redirect(f"{request.path}?year={target.year}")
 
 
@@ -299,7 +305,8 @@ class CheckoutTaggingView(LoginRequiredMixin, TemplateView):
         form = kwargs.get("form") or self.get_form()
         ctx["form"] = form
         ctx["previews"] = [
-            checkout.quota_preview(self.request.basket, organisation) for organisation in form.organisations.values()
+            checkout.quota_preview(self.request.basket, organisation)
+            for organisation in form.organisations.values()
         ]
         ctx["fapiao_defaults"] = {pk: org.fapiao_defaults() for pk, org in form.organisations.items()}
         return ctx

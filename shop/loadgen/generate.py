@@ -58,8 +58,14 @@ ORDER_STATES = [
 ]
 # Certificate situations a product can be in, with weights (see _certificates).
 CERTIFICATE_CASES = [
-    ("valid", 55), ("lapsed", 8), ("renewed", 7), ("pending", 10),
-    ("rejected", 7), ("revoked", 5), ("expired", 3), ("none", 5),
+    ("valid", 55),
+    ("lapsed", 8),
+    ("renewed", 7),
+    ("pending", 10),
+    ("rejected", 7),
+    ("revoked", 5),
+    ("expired", 3),
+    ("none", 5),
 ]
 
 
@@ -175,7 +181,9 @@ class _Generator:
 
     def run(self) -> Summary:
         self.counties = list(
-            Region.objects.counties().order_by("code").values_list("code", "name", "province_id", "is_poverty_county")
+            Region.objects.counties()
+            .order_by("code")
+            .values_list("code", "name", "province_id", "is_poverty_county")
         )
         if not self.counties:
             raise RuntimeError("No counties: load the regions first (catalogue_ext.regions.import_regions).")
@@ -185,8 +193,13 @@ class _Generator:
         self.site_id = Site.objects.get_current().id
         self.country, _ = Country.objects.get_or_create(
             iso_3166_1_a2="CN",
-            defaults={"iso_3166_1_a3": "CHN", "iso_3166_1_numeric": "156", "printable_name": "中国",
-                      "name": "People's Republic of China", "is_shipping_country": True},
+            defaults={
+                "iso_3166_1_a3": "CHN",
+                "iso_3166_1_numeric": "156",
+                "printable_name": "中国",
+                "name": "People's Republic of China",
+                "is_shipping_country": True,
+            },
         )
         self.password = make_password(PASSWORD)
         with _foreign_key_checks_off():
@@ -196,8 +209,18 @@ class _Generator:
             self._consumers()
             self._organisations()
             self._orders()
-        for model in (User, Partner, Product, ProductCategory, ProductImage, ProductCertificate,
-                      StockRecord, Order, Line, ShippingAddress):
+        for model in (
+            User,
+            Partner,
+            Product,
+            ProductCategory,
+            ProductImage,
+            ProductCertificate,
+            StockRecord,
+            Order,
+            Line,
+            ShippingAddress,
+        ):
             reset_sequence(model)
         for model in self._institution_models:
             reset_sequence(model)
@@ -255,10 +278,35 @@ class _Generator:
         first = next_id(User)
         rows = []
         for index, (email, name) in enumerate(emails_and_names):
-            rows.append((first + index, self.password, email.split("@")[0], name[:1], name[1:], email,
-                         staff, staff, self.now))
-        self._write(phase, User, ["id", "password", "username", "last_name", "first_name", "email",
-                                  "is_staff", "is_superuser", "date_joined"], rows)
+            rows.append(
+                (
+                    first + index,
+                    self.password,
+                    email.split("@")[0],
+                    name[:1],
+                    name[1:],
+                    email,
+                    staff,
+                    staff,
+                    self.now,
+                )
+            )
+        self._write(
+            phase,
+            User,
+            [
+                "id",
+                "password",
+                "username",
+                "last_name",
+                "first_name",
+                "email",
+                "is_staff",
+                "is_superuser",
+                "date_joined",
+            ],
+            rows,
+        )
         return [first + i for i in range(len(rows))]
 
     # -- phases --------------------------------------------------------------------------------
@@ -266,15 +314,21 @@ class _Generator:
     def _categories(self):
         self.leaf_categories = []  # (category id, [nouns])
         for slug, name, children in vocabulary.CATEGORIES:
-            root = Category.add_root(name=name, slug=slug, code=f"{marks.CATEGORY_CODE_PREFIX}{slug}",
-                                     description=f"{name}，产自脱贫地区。")
+            root = Category.add_root(
+                name=name,
+                slug=slug,
+                code=f"{marks.CATEGORY_CODE_PREFIX}{slug}",
+                description=f"{name}，产自脱贫地区。",
+            )
             for child_slug, child_name, nouns in children:
-                child = root.add_child(name=child_name, slug=child_slug,
-                                       code=f"{marks.CATEGORY_CODE_PREFIX}{child_slug}")
+                child = root.add_child(
+                    name=child_name, slug=child_slug, code=f"{marks.CATEGORY_CODE_PREFIX}{child_slug}"
+                )
                 self.leaf_categories.append((child.id, nouns))
         self.progress("categories", len(self.leaf_categories))
         self.product_class, _ = ProductClass.objects.get_or_create(
-            slug="lg-farm-produce", defaults={"name": "农产品（生成）", "track_stock": True, "requires_shipping": True}
+            slug="lg-farm-produce",
+            defaults={"name": "农产品（生成）", "track_stock": True, "requires_shipping": True},
         )
 
     def _sellers(self):
@@ -289,21 +343,58 @@ class _Generator:
             name = f"{county[1]}{word}{suffix}{index + 1}"
             pid = first + index
             self.sellers.append((pid, name, county))
-            rows.append((pid, f"{marks.PARTNER_CODE_PREFIX}{index + 1:05d}", name, kind, county[0],
-                         self._person(), f"138{self.rng.randrange(10**8):08d}", self.rng.randrange(10, 900),
-                         self.rng.random() < 0.6, self.rng.random() < 0.3, self.rng.random() < 0.7))
-        self._write("sellers", Partner, ["id", "code", "name", "kind", "county_id", "contact_name",
-                                         "contact_phone", "households_linked", "links_by_wages",
-                                         "links_by_asset_income", "links_by_business_income"], rows)
+            rows.append(
+                (
+                    pid,
+                    f"{marks.PARTNER_CODE_PREFIX}{index + 1:05d}",
+                    name,
+                    kind,
+                    county[0],
+                    self._person(),
+                    f"138{self.rng.randrange(10**8):08d}",
+                    self.rng.randrange(10, 900),
+                    self.rng.random() < 0.6,
+                    self.rng.random() < 0.3,
+                    self.rng.random() < 0.7,
+                )
+            )
+        self._write(
+            "sellers",
+            Partner,
+            [
+                "id",
+                "code",
+                "name",
+                "kind",
+                "county_id",
+                "contact_name",
+                "contact_phone",
+                "households_linked",
+                "links_by_wages",
+                "links_by_asset_income",
+                "links_by_business_income",
+            ],
+            rows,
+        )
         # One login per seller, linked through Oscar's partner.users.
-        user_ids = self._users("sellers", [(f"seller{i + 1}{marks.USER_DOMAIN}", self._person()) for i in range(n)])
+        user_ids = self._users(
+            "sellers", [(f"seller{i + 1}{marks.USER_DOMAIN}", self._person()) for i in range(n)]
+        )
         Through = Partner.users.through
-        self._write("sellers", Through, ["partner_id", "user_id"],
-                    [(seller[0], uid) for seller, uid in zip(self.sellers, user_ids, strict=True)])
+        self._write(
+            "sellers",
+            Through,
+            ["partner_id", "user_id"],
+            [(seller[0], uid) for seller, uid in zip(self.sellers, user_ids, strict=True)],
+        )
         # Oscar's permission that lets a partner's users into the seller pages.
         permission = Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
-        self._write("sellers", User.user_permissions.through, ["user_id", "permission_id"],
-                    [(uid, permission.pk) for uid in user_ids])
+        self._write(
+            "sellers",
+            User.user_permissions.through,
+            ["user_id", "permission_id"],
+            [(uid, permission.pk) for uid in user_ids],
+        )
 
     def _products(self):
         n = self.sizes.products
@@ -324,35 +415,120 @@ class _Generator:
             title = f"{county[1]}{self.rng.choice(vocabulary.ADJECTIVES)}{noun} {self.rng.choice(vocabulary.PACKS)}"
             upc = f"{marks.UPC_PREFIX}{index + 1:08d}"
             created = self._moment(created_from, self.today)
-            product_rows.append((
-                pid, "standalone", self.rng.random() > 0.02, upc, title, f"p{index + 1}",
-                f"{title}，来自{self.provinces.get(county[2], '')}{county[1]}，产地直发。",
-                self.product_class.id, created, created, county[0], county[2],
-            ))
+            product_rows.append(
+                (
+                    pid,
+                    "standalone",
+                    self.rng.random() > 0.02,
+                    upc,
+                    title,
+                    f"p{index + 1}",
+                    f"{title}，来自{self.provinces.get(county[2], '')}{county[1]}，产地直发。",
+                    self.product_class.id,
+                    created,
+                    created,
+                    county[0],
+                    county[2],
+                )
+            )
             price = Decimal(self.rng.randrange(590, 49900)) / 100
             sku = f"{upc}-S"
-            stock_rows.append((
-                first_stock + index, pid, seller_id, sku, "CNY", price,
-                0 if self.rng.random() < 0.05 else self.rng.randrange(10, 1000), 0, 5, created, created,
-            ))
+            stock_rows.append(
+                (
+                    first_stock + index,
+                    pid,
+                    seller_id,
+                    sku,
+                    "CNY",
+                    price,
+                    0 if self.rng.random() < 0.05 else self.rng.randrange(10, 1000),
+                    0,
+                    5,
+                    created,
+                    created,
+                )
+            )
             category_rows.append((pid, category_id))
             for order in range(self.rng.choice((1, 1, 2, 3))):
                 image_rows.append((pid, self.rng.choice(pool), "", order, created))
             approved = self._certificates(pid, index, county, created, certificate_rows)
-            self.products.append(_ProductFacts(pid, title, upc, seller_id, seller_name, first_stock + index, sku,
-                                               price, county[0], county[2], county[3], approved))
-        self._write("products", Product, [
-            "id", "structure", "is_public", "upc", "title", "slug", "description", "product_class_id",
-            "date_created", "date_updated", "origin_county_id", "origin_province_id"], product_rows)
-        self._write("products", StockRecord, [
-            "id", "product_id", "partner_id", "partner_sku", "price_currency", "price", "num_in_stock",
-            "num_allocated", "low_stock_threshold", "date_created", "date_updated"], stock_rows)
+            self.products.append(
+                _ProductFacts(
+                    pid,
+                    title,
+                    upc,
+                    seller_id,
+                    seller_name,
+                    first_stock + index,
+                    sku,
+                    price,
+                    county[0],
+                    county[2],
+                    county[3],
+                    approved,
+                )
+            )
+        self._write(
+            "products",
+            Product,
+            [
+                "id",
+                "structure",
+                "is_public",
+                "upc",
+                "title",
+                "slug",
+                "description",
+                "product_class_id",
+                "date_created",
+                "date_updated",
+                "origin_county_id",
+                "origin_province_id",
+            ],
+            product_rows,
+        )
+        self._write(
+            "products",
+            StockRecord,
+            [
+                "id",
+                "product_id",
+                "partner_id",
+                "partner_sku",
+                "price_currency",
+                "price",
+                "num_in_stock",
+                "num_allocated",
+                "low_stock_threshold",
+                "date_created",
+                "date_updated",
+            ],
+            stock_rows,
+        )
         self._write("products", ProductCategory, ["product_id", "category_id"], category_rows)
-        self._write("products", ProductImage, ["product_id", "original", "caption", "display_order",
-                                               "date_created"], image_rows)
-        self._write("products", ProductCertificate, [
-            "product_id", "number", "issuing_authority", "catalogue_batch", "issue_date", "expiry_date",
-            "status", "status_reason", "created_at", "updated_at"], certificate_rows)
+        self._write(
+            "products",
+            ProductImage,
+            ["product_id", "original", "caption", "display_order", "date_created"],
+            image_rows,
+        )
+        self._write(
+            "products",
+            ProductCertificate,
+            [
+                "product_id",
+                "number",
+                "issuing_authority",
+                "catalogue_batch",
+                "issue_date",
+                "expiry_date",
+                "status",
+                "status_reason",
+                "created_at",
+                "updated_at",
+            ],
+            certificate_rows,
+        )
 
     def _certificates(self, pid, index, county, created, rows) -> list:
         """Append this product's certificate rows; returns the approved (issue, expiry, number) windows."""
@@ -371,8 +547,13 @@ class _Generator:
             expiry = today - datetime.timedelta(days=self.rng.randrange(1, 300))
             issued = min(issued, expiry - datetime.timedelta(days=365))
         status = {
-            "valid": "approved", "lapsed": "approved", "renewed": "approved", "pending": "pending",
-            "rejected": "rejected", "revoked": "revoked", "expired": "expired",
+            "valid": "approved",
+            "lapsed": "approved",
+            "renewed": "approved",
+            "pending": "pending",
+            "rejected": "rejected",
+            "revoked": "revoked",
+            "expired": "expired",
         }[case]
         reason = {"rejected": "材料不全，请补充产地证明。", "revoked": "抽检不合格，撤销认定。"}.get(case, "")
         rows.append((pid, number, authority, batch, issued, expiry, status, reason, created, created))
@@ -397,11 +578,22 @@ class _Generator:
         for index, uid in enumerate(self.consumer_ids):
             county = self.rng.choice(self.counties)
             self.address_of[uid] = first + index
-            rows.append((first + index, people[index][1], f"{county[1]}人民路{self.rng.randrange(1, 300)}号",
-                         self.provinces.get(county[2], ""), self.country.pk,
-                         f"139{self.rng.randrange(10**8):08d}"))
-        self._write("consumers", ShippingAddress, ["id", "first_name", "line1", "line4", "country_id",
-                                                   "phone_number"], rows)
+            rows.append(
+                (
+                    first + index,
+                    people[index][1],
+                    f"{county[1]}人民路{self.rng.randrange(1, 300)}号",
+                    self.provinces.get(county[2], ""),
+                    self.country.pk,
+                    f"139{self.rng.randrange(10**8):08d}",
+                )
+            )
+        self._write(
+            "consumers",
+            ShippingAddress,
+            ["id", "first_name", "line1", "line4", "country_id", "phone_number"],
+            rows,
+        )
 
     @property
     def _institution_models(self):
@@ -424,11 +616,25 @@ class _Generator:
             oid = first + index
             province_code = self.rng.choice(sorted(self.provinces))
             kind, pattern = self.rng.choice(vocabulary.ORGANISATION_KINDS)
-            name = pattern.format(province=self.provinces[province_code],
-                                  dept=self.rng.choice(vocabulary.DEPARTMENTS),
-                                  company=self.rng.choice(vocabulary.COMPANIES)) + f"（{index + 1}）"
-            org_rows.append((oid, name, kind, province_code, Decimal("0.1000") if index % 3 else Decimal("0.2000"),
-                             name, self.now))
+            name = (
+                pattern.format(
+                    province=self.provinces[province_code],
+                    dept=self.rng.choice(vocabulary.DEPARTMENTS),
+                    company=self.rng.choice(vocabulary.COMPANIES),
+                )
+                + f"（{index + 1}）"
+            )
+            org_rows.append(
+                (
+                    oid,
+                    name,
+                    kind,
+                    province_code,
+                    Decimal("0.1000") if index % 3 else Decimal("0.2000"),
+                    name,
+                    self.now,
+                )
+            )
             for role in ("admin", "buyer", "approver"):
                 people.append((f"org{index + 1}-{role}{marks.USER_DOMAIN}", self._person()))
             for year in range(self.today.year - 2, self.today.year + 1):
@@ -436,20 +642,35 @@ class _Generator:
                 target_rows.append((oid, year, spending, Decimal("0.3000") if index % 2 else None, self.now))
             for county in self.rng.sample(self.poverty_counties, min(2, len(self.poverty_counties))):
                 paired_rows.append((oid, county[0]))
-        self._write("organisations", Organisation, ["id", "name", "kind", "region_id", "quota_share",
-                                                    "fapiao_title", "created_at"], org_rows)
+        self._write(
+            "organisations",
+            Organisation,
+            ["id", "name", "kind", "region_id", "quota_share", "fapiao_title", "created_at"],
+            org_rows,
+        )
         user_ids = self._users("organisations", people)
         for index in range(k):
-            admin, buyer, approver = user_ids[3 * index: 3 * index + 3]
+            admin, buyer, approver = user_ids[3 * index : 3 * index + 3]
             oid = first + index
-            member_rows += [(oid, admin, True, False, True), (oid, buyer, True, False, False),
-                            (oid, approver, False, True, False)]
+            member_rows += [
+                (oid, admin, True, False, True),
+                (oid, buyer, True, False, False),
+                (oid, approver, False, True, False),
+            ]
             self.organisations.append((oid, buyer, org_rows[index][1]))
             self.address_of[buyer] = self.address_of[self.consumer_ids[index % len(self.consumer_ids)]]
-        self._write("organisations", Membership, ["organisation_id", "user_id", "is_buyer", "is_approver",
-                                                  "is_administrator"], member_rows)
-        self._write("organisations", AnnualTarget, ["organisation_id", "year", "declared_canteen_spending",
-                                                    "paired_share", "updated_at"], target_rows)
+        self._write(
+            "organisations",
+            Membership,
+            ["organisation_id", "user_id", "is_buyer", "is_approver", "is_administrator"],
+            member_rows,
+        )
+        self._write(
+            "organisations",
+            AnnualTarget,
+            ["organisation_id", "year", "declared_canteen_spending", "paired_share", "updated_at"],
+            target_rows,
+        )
         Paired = Organisation.paired_counties.through
         self._write("organisations", Paired, ["organisation_id", "region_id"], paired_rows)
 
@@ -485,35 +706,137 @@ class _Generator:
                     line_total = facts.price * quantity
                     total_price += line_total
                     certificate = next((c for c in facts.approved if c[0] <= day <= c[1]), None)
-                    line_rows.append((
-                        line_id, oid, facts.partner_id, facts.partner_name, facts.sku, facts.stockrecord_id,
-                        facts.id,
-                        facts.title, facts.upc, quantity, line_total, line_total, line_total, line_total,
-                        facts.price, facts.price, line_status, quantity, facts.county, facts.province,
-                        certificate is not None, facts.poverty, certificate[2] if certificate else "",
-                    ))
+                    line_rows.append(
+                        (
+                            line_id,
+                            oid,
+                            facts.partner_id,
+                            facts.partner_name,
+                            facts.sku,
+                            facts.stockrecord_id,
+                            facts.id,
+                            facts.title,
+                            facts.upc,
+                            quantity,
+                            line_total,
+                            line_total,
+                            line_total,
+                            line_total,
+                            facts.price,
+                            facts.price,
+                            line_status,
+                            quantity,
+                            facts.county,
+                            facts.province,
+                            certificate is not None,
+                            facts.poverty,
+                            certificate[2] if certificate else "",
+                        )
+                    )
                     line_id += 1
-                paid = placed + datetime.timedelta(minutes=5) if order_status in statuses.PAID_STATUSES else None
-                order_rows.append((
-                    oid, f"{marks.ORDER_PREFIX}{index + 1:09d}", self.site_id, user_id, total_price, total_price,
-                    Decimal("0.00"), Decimal("0.00"), self.address_of[user_id], "快递包邮", "free-shipping",
-                    order_status, placed, "bank_transfer" if organisation else "cash_on_delivery", paid,
-                ))
+                paid = (
+                    placed + datetime.timedelta(minutes=5) if order_status in statuses.PAID_STATUSES else None
+                )
+                order_rows.append(
+                    (
+                        oid,
+                        f"{marks.ORDER_PREFIX}{index + 1:09d}",
+                        self.site_id,
+                        user_id,
+                        total_price,
+                        total_price,
+                        Decimal("0.00"),
+                        Decimal("0.00"),
+                        self.address_of[user_id],
+                        "快递包邮",
+                        "free-shipping",
+                        order_status,
+                        placed,
+                        "bank_transfer" if organisation else "cash_on_delivery",
+                        paid,
+                    )
+                )
                 if organisation is not None:
                     approval = "approved" if total_price > 2000 else "not_required"
-                    link_rows.append((oid, organisation[0], "canteen" if self.rng.random() < 0.7 else "union_welfare",
-                                      user_id, "ordinary", organisation[2], "", approval, placed))
-            self._write("orders", Order, [
-                "id", "number", "site_id", "user_id", "total_incl_tax", "total_excl_tax", "shipping_incl_tax",
-                "shipping_excl_tax", "shipping_address_id", "shipping_method", "shipping_code", "status",
-                "date_placed", "payment_method", "paid_at"], order_rows)
-            self._write("order lines", Line, [
-                "id", "order_id", "partner_id", "partner_name", "partner_sku", "stockrecord_id", "product_id",
-                "title", "upc", "quantity", "line_price_incl_tax", "line_price_excl_tax",
-                "line_price_before_discounts_incl_tax", "line_price_before_discounts_excl_tax",
-                "unit_price_incl_tax", "unit_price_excl_tax", "status", "num_allocated", "origin_county_id",
-                "origin_province_id", "was_certified", "was_poverty_county", "certificate_number"], line_rows)
+                    link_rows.append(
+                        (
+                            oid,
+                            organisation[0],
+                            "canteen" if self.rng.random() < 0.7 else "union_welfare",
+                            user_id,
+                            "ordinary",
+                            organisation[2],
+                            "",
+                            approval,
+                            placed,
+                        )
+                    )
+            self._write(
+                "orders",
+                Order,
+                [
+                    "id",
+                    "number",
+                    "site_id",
+                    "user_id",
+                    "total_incl_tax",
+                    "total_excl_tax",
+                    "shipping_incl_tax",
+                    "shipping_excl_tax",
+                    "shipping_address_id",
+                    "shipping_method",
+                    "shipping_code",
+                    "status",
+                    "date_placed",
+                    "payment_method",
+                    "paid_at",
+                ],
+                order_rows,
+            )
+            self._write(
+                "order lines",
+                Line,
+                [
+                    "id",
+                    "order_id",
+                    "partner_id",
+                    "partner_name",
+                    "partner_sku",
+                    "stockrecord_id",
+                    "product_id",
+                    "title",
+                    "upc",
+                    "quantity",
+                    "line_price_incl_tax",
+                    "line_price_excl_tax",
+                    "line_price_before_discounts_incl_tax",
+                    "line_price_before_discounts_excl_tax",
+                    "unit_price_incl_tax",
+                    "unit_price_excl_tax",
+                    "status",
+                    "num_allocated",
+                    "origin_county_id",
+                    "origin_province_id",
+                    "was_certified",
+                    "was_poverty_county",
+                    "certificate_number",
+                ],
+                line_rows,
+            )
             if OrganisationOrder is not None and link_rows:
-                self._write("orders", OrganisationOrder, [
-                    "order_id", "organisation_id", "purpose", "buyer_id", "fapiao_type", "fapiao_title",
-                    "taxpayer_id", "approval", "created_at"], link_rows)
+                self._write(
+                    "orders",
+                    OrganisationOrder,
+                    [
+                        "order_id",
+                        "organisation_id",
+                        "purpose",
+                        "buyer_id",
+                        "fapiao_type",
+                        "fapiao_title",
+                        "taxpayer_id",
+                        "approval",
+                        "created_at",
+                    ],
+                    link_rows,
+                )

@@ -32,7 +32,8 @@ def foreign_data() -> dict[str, int]:
         "categories": Category.objects.exclude(code__startswith=CATEGORY_CODE_PREFIX).count(),
         # Orders placed by generated users (a benchmark's checkout runs) count as generated.
         "orders": Order.objects.exclude(number__startswith=ORDER_PREFIX)
-        .exclude(user__email__endswith=USER_DOMAIN).count(),
+        .exclude(user__email__endswith=USER_DOMAIN)
+        .count(),
         "users": User.objects.exclude(email__endswith=USER_DOMAIN).count(),
     }
     Organisation = institutions_model("Organisation")

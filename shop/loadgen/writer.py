@@ -33,7 +33,9 @@ class Table:
         self.default_columns = []
         self.default_values = []
         for attname, field in fields.items():
-            if attname in self.columns or (field.primary_key and field.get_internal_type().endswith("AutoField")):
+            if attname in self.columns or (
+                field.primary_key and field.get_internal_type().endswith("AutoField")
+            ):
                 continue  # an auto primary key not given by the caller comes from its sequence
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 value = now

@@ -23,7 +23,9 @@ class Order(AbstractOrder):
             models.Index(fields=["status", "date_placed"], name="order_status_placed"),
             # Quota aggregates: the paid orders of a year, read from the index alone.
             models.Index(
-                fields=["date_placed"], include=["id"], name="order_paid_placed",
+                fields=["date_placed"],
+                include=["id"],
+                name="order_paid_placed",
                 condition=models.Q(status__in=statuses.PAID_STATUSES),
             ),
         ]
@@ -37,8 +39,12 @@ class Line(AbstractLine):
     """An order line keeps where the product came from and whether it was certified when ordered."""
 
     origin_county = models.ForeignKey(
-        "catalogue.Region", verbose_name=_("Origin county"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "catalogue.Region",
+        verbose_name=_("Origin county"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     origin_province = models.ForeignKey(
         "catalogue.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -56,8 +62,10 @@ class Line(AbstractLine):
         indexes = [
             # Quota aggregates: an order's counting lines and their amounts and origins, index-only.
             models.Index(
-                fields=["order"], include=["line_price_incl_tax", "origin_county", "origin_province", "product"],
-                name="line_counted_by_order", condition=models.Q(was_certified=True, was_poverty_county=True),
+                fields=["order"],
+                include=["line_price_incl_tax", "origin_county", "origin_province", "product"],
+                name="line_counted_by_order",
+                condition=models.Q(was_certified=True, was_poverty_county=True),
             ),
         ]
 

@@ -22,15 +22,25 @@ class Partner(AbstractPartner):
 
     kind = models.CharField(_("Kind"), max_length=24, choices=Kind.choices, default=Kind.ENTERPRISE)
     credit_code = models.CharField(
-        _("Unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code],
+        _("Unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
         help_text=_("18 characters, as printed on the business licence."),
     )
     county = models.ForeignKey(
-        "catalogue.Region", verbose_name=_("County"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="sellers", limit_choices_to={"level": "county"},
+        "catalogue.Region",
+        verbose_name=_("County"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sellers",
+        limit_choices_to={"level": "county"},
     )
     contact_name = models.CharField(_("Contact person"), max_length=64, blank=True)
-    contact_phone = models.CharField(_("Contact phone"), max_length=32, blank=True, validators=[phone_validator])
+    contact_phone = models.CharField(
+        _("Contact phone"), max_length=32, blank=True, validators=[phone_validator]
+    )
     description = models.TextField(_("About the seller"), blank=True)
     households_linked = models.PositiveIntegerField(_("Households linked (带农户数)"), default=0)
     links_by_wages = models.BooleanField(_("Wages (务工就业)"), default=False)

@@ -352,12 +352,21 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
         "icon": "fas fa-building",
         "access_fn": _institutions_staff_only,
         "children": [
-            {"label": _("Organisations overview"), "url_name": "institutions-dashboard:overview",
-             "access_fn": _institutions_staff_only},
-            {"label": _("Bank transfers to record"), "url_name": "institutions-dashboard:payments",
-             "access_fn": _institutions_staff_only},
-            {"label": _("Platform impact"), "url_name": "institutions-dashboard:impact",
-             "access_fn": _institutions_staff_only},
+            {
+                "label": _("Organisations overview"),
+                "url_name": "institutions-dashboard:overview",
+                "access_fn": _institutions_staff_only,
+            },
+            {
+                "label": _("Bank transfers to record"),
+                "url_name": "institutions-dashboard:payments",
+                "access_fn": _institutions_staff_only,
+            },
+            {
+                "label": _("Platform impact"),
+                "url_name": "institutions-dashboard:impact",
+                "access_fn": _institutions_staff_only,
+            },
         ],
     },
 ]
@@ -365,12 +374,16 @@ AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["shop.institutions.demo"]  # 
 # --- end of institutional buyers ---
 
 # --- Search (issue 6) ---
-ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=3.0)  # seconds; then fall back to the database
+ELASTICSEARCH_TIMEOUT = env.float(
+    "ELASTICSEARCH_TIMEOUT", default=3.0
+)  # seconds; then fall back to the database
 # On: index changes when the transaction commits. Off: index at once (the test suite, one-off scripts).
 SEARCH_INDEX_ON_COMMIT = env.bool("SEARCH_INDEX_ON_COMMIT", default=True)
 # On (production): push Elasticsearch updates through a queue drained by `manage.py process_search_queue`.
 SEARCH_INDEX_QUEUE = env.bool("SEARCH_INDEX_QUEUE", default=False)
-SEARCH_REFRESH_ON_INDEX = env.bool("SEARCH_REFRESH_ON_INDEX", default=False)  # tests: make writes visible at once
+SEARCH_REFRESH_ON_INDEX = env.bool(
+    "SEARCH_REFRESH_ON_INDEX", default=False
+)  # tests: make writes visible at once
 SEARCH_SYNONYMS_FILE = env("SEARCH_SYNONYMS_FILE", default=str(BASE_DIR / "search" / "synonyms.txt"))
 # Dotted path to f(product_queryset) -> the products flagged help-sell; "" = shop.sellers flags if installed.
 SEARCH_HELP_SELL_FILTER = env("SEARCH_HELP_SELL_FILTER", default="")
@@ -378,7 +391,10 @@ SEARCH_HELP_SELL_FILTER = env("SEARCH_HELP_SELL_FILTER", default="")
 
 # --- CMS (issue 5) ---
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.ImageForm"  # alt text (description) is required
-WAGTAILEMBEDS_FINDERS = [{"class": "cms.embeds.ChineseVideoFinder"}, {"class": "wagtail.embeds.finders.oembed"}]
+WAGTAILEMBEDS_FINDERS = [
+    {"class": "cms.embeds.ChineseVideoFinder"},
+    {"class": "wagtail.embeds.finders.oembed"},
+]
 # Optional dotted path to a function(limit=...) returning products for the home page's help-sell rail;
 # empty = the active help-sell flags of shop.sellers when that app is installed.
 AIDMARKET_HELP_SELL_PRODUCTS = env("AIDMARKET_HELP_SELL_PRODUCTS", default="")  # noqa: F405

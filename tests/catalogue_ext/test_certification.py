@@ -22,8 +22,12 @@ def test_approved_certificate_within_validity_certifies_its_product(partner):
 
 @pytest.mark.parametrize(
     "status",
-    [ProductCertificate.Status.PENDING, ProductCertificate.Status.REJECTED, ProductCertificate.Status.REVOKED,
-     ProductCertificate.Status.EXPIRED],
+    [
+        ProductCertificate.Status.PENDING,
+        ProductCertificate.Status.REJECTED,
+        ProductCertificate.Status.REVOKED,
+        ProductCertificate.Status.EXPIRED,
+    ],
 )
 def test_certificate_that_is_not_approved_does_not_certify(partner, status):
     product = ProductFactory(partner=partner)
@@ -36,7 +40,9 @@ def test_expired_approved_certificate_does_not_certify(partner):
     product = ProductFactory(partner=partner)
     today = certification.today()
     CertificateFactory(
-        product=product, issue_date=today - datetime.timedelta(days=400), expiry_date=today - datetime.timedelta(days=1)
+        product=product,
+        issue_date=today - datetime.timedelta(days=400),
+        expiry_date=today - datetime.timedelta(days=1),
     )
 
     assert product.id not in certified_ids()
@@ -62,10 +68,10 @@ def test_expiry_day_itself_is_still_certified_and_the_next_day_is_not(partner):
 def test_today_is_the_shanghai_date_not_the_utc_date(partner, monkeypatch):
     product = ProductFactory(partner=partner)
     # 2026-12-31 16:30 UTC is already 2027-01-01 00:30 in Shanghai.
-    monkeypatch.setattr(
-        timezone, "now", lambda: datetime.datetime(2026, 12, 31, 16, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 31, 16, 30, tzinfo=datetime.UTC))
+    CertificateFactory(
+        product=product, issue_date=datetime.date(2026, 1, 1), expiry_date=datetime.date(2026, 12, 31)
     )
-    CertificateFactory(product=product, issue_date=datetime.date(2026, 1, 1), expiry_date=datetime.date(2026, 12, 31))
 
     assert certification.today() == datetime.date(2027, 1, 1)
     assert product.id not in certified_ids()
@@ -76,7 +82,9 @@ def test_one_valid_certificate_among_expired_ones_is_enough(partner):
     product = ProductFactory(partner=partner, certified=True)
     today = certification.today()
     CertificateFactory(
-        product=product, issue_date=today - datetime.timedelta(days=800), expiry_date=today - datetime.timedelta(days=400)
+        product=product,
+        issue_date=today - datetime.timedelta(days=800),
+        expiry_date=today - datetime.timedelta(days=400),
     )
 
     assert product.id in certified_ids()

@@ -19,7 +19,9 @@ from tests.cms import factories as cms_factories
 def home(db):
     """A HomePage as the default site's root, so CMS pages are served at /…/."""
     root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="首页", slug="aidmarket-home", hero_title="买一份特产，帮一户农家"))
+    home = root.add_child(
+        instance=HomePage(title="首页", slug="aidmarket-home", hero_title="买一份特产，帮一户农家")
+    )
     site = Site.objects.get(is_default_site=True)
     site.root_page = home
     site.save()
@@ -71,6 +73,3 @@ def running_campaign(campaign_index, certified_product):
         ends_at=now + datetime.timedelta(days=10),
         discount_percent=10,
     )
-
-
-

@@ -42,8 +42,11 @@ def test_campaign_before_its_start_gives_no_discount_and_says_when_it_starts(
 ):
     now = timezone.now()
     upcoming = cms_factories.add_campaign(
-        campaign_index, products=[certified_product], discount_percent=10,
-        starts_at=now + datetime.timedelta(days=3), ends_at=now + datetime.timedelta(days=9),
+        campaign_index,
+        products=[certified_product],
+        discount_percent=10,
+        starts_at=now + datetime.timedelta(days=3),
+        ends_at=now + datetime.timedelta(days=9),
     )
 
     basket = basket_after_adding(client, consumer, certified_product)
@@ -58,8 +61,12 @@ def test_ended_campaign_gives_no_discount_disappears_from_listing_and_says_it_en
 ):
     now = timezone.now()
     ended = cms_factories.add_campaign(
-        campaign_index, title="国庆丰收节", products=[certified_product], discount_percent=15,
-        starts_at=now - datetime.timedelta(days=20), ends_at=now - datetime.timedelta(hours=1),
+        campaign_index,
+        title="国庆丰收节",
+        products=[certified_product],
+        discount_percent=15,
+        starts_at=now - datetime.timedelta(days=20),
+        ends_at=now - datetime.timedelta(hours=1),
     )
 
     basket = basket_after_adding(client, consumer, certified_product)
@@ -84,8 +91,12 @@ def test_unpublishing_a_campaign_suspends_its_discount(client, consumer, running
 def test_draft_campaign_creates_no_offer(campaign_index, certified_product):
     now = timezone.now()
     draft = cms_factories.add_campaign(
-        campaign_index, products=[certified_product], discount_percent=10, live=False,
-        starts_at=now - datetime.timedelta(days=1), ends_at=now + datetime.timedelta(days=1),
+        campaign_index,
+        products=[certified_product],
+        discount_percent=10,
+        live=False,
+        starts_at=now - datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=1),
     )
 
     assert not CampaignDiscount.objects.filter(campaign=draft).exists()
@@ -116,8 +127,11 @@ def test_campaign_over_a_category_discounts_the_category_products(client, consum
     tea = factories.ProductFactory(partner=partner, certified=True, title="湄潭翠芽", categories=[category])
     now = timezone.now()
     campaign = cms_factories.add_campaign(
-        campaign_index, category=category, discount_percent=10,
-        starts_at=now - datetime.timedelta(days=1), ends_at=now + datetime.timedelta(days=1),
+        campaign_index,
+        category=category,
+        discount_percent=10,
+        starts_at=now - datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=1),
     )
 
     basket = basket_after_adding(client, consumer, tea)
@@ -126,7 +140,9 @@ def test_campaign_over_a_category_discounts_the_category_products(client, consum
     assert "湄潭翠芽" in client.get(campaign.url).content.decode()
 
 
-def test_deleting_a_campaign_page_withdraws_its_discount(client, consumer, running_campaign, certified_product):
+def test_deleting_a_campaign_page_withdraws_its_discount(
+    client, consumer, running_campaign, certified_product
+):
     offer = running_campaign.discount.offer
     running_campaign.delete()
 
@@ -143,8 +159,10 @@ def test_campaign_page_shows_uncertified_and_sold_out_products_without_crashing(
     sold_out = factories.ProductFactory(partner=partner, certified=True, title="售罄的蜂蜜", num_in_stock=0)
     now = timezone.now()
     campaign = cms_factories.add_campaign(
-        campaign_index, products=[uncertified_product, sold_out],
-        starts_at=now - datetime.timedelta(days=1), ends_at=now + datetime.timedelta(days=1),
+        campaign_index,
+        products=[uncertified_product, sold_out],
+        starts_at=now - datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=1),
     )
 
     response = client.get(campaign.url)
@@ -156,7 +174,9 @@ def test_campaign_page_shows_uncertified_and_sold_out_products_without_crashing(
 
 def test_campaign_must_end_after_it_starts(campaign_index):
     now = timezone.now()
-    page = CampaignPage(title="错误日期", slug="bad", starts_at=now, ends_at=now - datetime.timedelta(hours=1))
+    page = CampaignPage(
+        title="错误日期", slug="bad", starts_at=now, ends_at=now - datetime.timedelta(hours=1)
+    )
 
     with pytest.raises(Exception) as error:
         page.full_clean()
@@ -177,8 +197,12 @@ def test_scheduled_campaign_gets_its_discount_when_published_and_loses_it_when_i
 ):
     now = timezone.now()
     page = cms_factories.add_campaign(
-        campaign_index, products=[certified_product], discount_percent=10, live=False,
-        starts_at=now - datetime.timedelta(days=1), ends_at=now + datetime.timedelta(days=5),
+        campaign_index,
+        products=[certified_product],
+        discount_percent=10,
+        live=False,
+        starts_at=now - datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=5),
     )
     page.go_live_at = now + datetime.timedelta(hours=1)
     page.save_revision().publish()

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
 def core_demo(db, county, partner):
     editor = factories.UserFactory(username="editor", email="editor@example.com")
     reviewer = factories.UserFactory(username="reviewer", email="reviewer@example.com")
-    oranges = [factories.ProductFactory(partner=partner, upc=upc, certified=True) for upc in ("AM00001", "AM00004")]
+    oranges = [
+        factories.ProductFactory(partner=partner, upc=upc, certified=True) for upc in ("AM00001", "AM00004")
+    ]
     return editor, reviewer, oranges
 
 
@@ -37,8 +39,17 @@ def test_demo_loader_publishes_every_page_type_and_assigns_editorial_groups(clie
     demo.load()
     demo.load()  # idempotent
 
-    for model in (HomePage, StoryIndexPage, BrandStoryPage, CampaignIndexPage, CampaignPage,
-                  NewsIndexPage, NewsArticlePage, TrainingIndexPage, TrainingPage):
+    for model in (
+        HomePage,
+        StoryIndexPage,
+        BrandStoryPage,
+        CampaignIndexPage,
+        CampaignPage,
+        NewsIndexPage,
+        NewsArticlePage,
+        TrainingIndexPage,
+        TrainingPage,
+    ):
         assert model.objects.live().exists(), model
     assert BrandStoryPage.objects.count() == 3
     assert NewsArticlePage.objects.count() == 4

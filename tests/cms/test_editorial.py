@@ -117,11 +117,15 @@ def test_page_editor_warns_about_unpublished_out_of_stock_and_uncertified_featur
     hidden = factories.ProductFactory(partner=partner, certified=True, title="已下架的茶油")
     hidden.is_public = False
     hidden.save()
-    story = cms_factories.add_story(story_index, products=[certified_product, uncertified_product, sold_out, hidden])
+    story = cms_factories.add_story(
+        story_index, products=[certified_product, uncertified_product, sold_out, hidden]
+    )
     now = timezone.now()
     campaign = cms_factories.add_campaign(
-        campaign_index, products=[sold_out],
-        starts_at=now - datetime.timedelta(days=1), ends_at=now + datetime.timedelta(days=1),
+        campaign_index,
+        products=[sold_out],
+        starts_at=now - datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=1),
     )
     client.force_login(editor)
 
@@ -135,7 +139,9 @@ def test_page_editor_warns_about_unpublished_out_of_stock_and_uncertified_featur
     assert "data-cms-product-warnings" in campaign_editor and "售罄的腊肉" in campaign_editor
 
 
-def test_page_editor_shows_no_warning_when_featured_products_are_fine(client, editor, story_index, certified_product):
+def test_page_editor_shows_no_warning_when_featured_products_are_fine(
+    client, editor, story_index, certified_product
+):
     story = cms_factories.add_story(story_index, products=[certified_product])
     client.force_login(editor)
 
@@ -183,7 +189,9 @@ def test_roles_install_is_idempotent(groups):
         ("trainingpage", "training_index"),
     ],
 )
-def test_editor_can_open_the_create_form_of_every_page_type(client, editor, request, model_name, parent_fixture):
+def test_editor_can_open_the_create_form_of_every_page_type(
+    client, editor, request, model_name, parent_fixture
+):
     parent = request.getfixturevalue(parent_fixture)
     client.force_login(editor)
 
@@ -218,15 +226,22 @@ def test_editor_creates_a_campaign_in_the_admin_and_reviewer_approval_starts_its
     add_url = reverse("wagtailadmin_pages:add", args=["cms", "campaignpage", campaign_index.pk])
     data = admin_form_data(django_app, add_url, editor)
     now = timezone.localtime()
-    data.update({
-        "title": "丰收节助农专场", "slug": "harvest-festival",
-        "starts_at": (now - datetime.timedelta(days=1)).strftime("%Y-%m-%d %H:%M"),
-        "ends_at": (now + datetime.timedelta(days=7)).strftime("%Y-%m-%d %H:%M"),
-        "discount_percent": "20", "body-count": "0",
-        "campaign_products-TOTAL_FORMS": "1", "campaign_products-0-product": str(certified_product.pk),
-        "campaign_products-0-ORDER": "1", "campaign_products-0-id": "", "campaign_products-0-DELETE": "",
-        "action-submit": "action-submit",
-    })
+    data.update(
+        {
+            "title": "丰收节助农专场",
+            "slug": "harvest-festival",
+            "starts_at": (now - datetime.timedelta(days=1)).strftime("%Y-%m-%d %H:%M"),
+            "ends_at": (now + datetime.timedelta(days=7)).strftime("%Y-%m-%d %H:%M"),
+            "discount_percent": "20",
+            "body-count": "0",
+            "campaign_products-TOTAL_FORMS": "1",
+            "campaign_products-0-product": str(certified_product.pk),
+            "campaign_products-0-ORDER": "1",
+            "campaign_products-0-id": "",
+            "campaign_products-0-DELETE": "",
+            "action-submit": "action-submit",
+        }
+    )
     client.force_login(editor)
 
     response = client.post(add_url, data)
@@ -237,7 +252,10 @@ def test_editor_creates_a_campaign_in_the_admin_and_reviewer_approval_starts_its
 
     client.force_login(reviewer)
     task_state = page.current_workflow_state.current_task_state
-    client.post(reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]), {"comment": ""})
+    client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]),
+        {"comment": ""},
+    )
 
     page.refresh_from_db()
     assert page.live
@@ -246,23 +264,33 @@ def test_editor_creates_a_campaign_in_the_admin_and_reviewer_approval_starts_its
     assert client.get(reverse("basket:summary")).context["basket"].total_discount == Decimal("7.98")
 
 
-def test_campaign_discount_without_products_or_category_is_refused(django_app, client, editor, campaign_index):
+def test_campaign_discount_without_products_or_category_is_refused(
+    django_app, client, editor, campaign_index
+):
     from cms.models import CampaignPage
 
     add_url = reverse("wagtailadmin_pages:add", args=["cms", "campaignpage", campaign_index.pk])
     data = admin_form_data(django_app, add_url, editor)
     now = timezone.localtime()
-    data.update({
-        "title": "空活动", "slug": "empty-campaign", "discount_percent": "10", "body-count": "0",
-        "starts_at": now.strftime("%Y-%m-%d %H:%M"),
-        "ends_at": (now + datetime.timedelta(days=7)).strftime("%Y-%m-%d %H:%M"),
-    })
+    data.update(
+        {
+            "title": "空活动",
+            "slug": "empty-campaign",
+            "discount_percent": "10",
+            "body-count": "0",
+            "starts_at": now.strftime("%Y-%m-%d %H:%M"),
+            "ends_at": (now + datetime.timedelta(days=7)).strftime("%Y-%m-%d %H:%M"),
+        }
+    )
     client.force_login(editor)
 
     refused = client.post(add_url, data)
     accepted = client.post(add_url, {**data, "category": str(factories.CategoryFactory(name="年货").pk)})
 
     assert refused.status_code == 200
-    assert "Choose products or a category" in refused.content.decode() or "请选择商品或分类" in refused.content.decode()
+    assert (
+        "Choose products or a category" in refused.content.decode()
+        or "请选择商品或分类" in refused.content.decode()
+    )
     assert accepted.status_code == 302
     assert CampaignPage.objects.filter(slug="empty-campaign").count() == 1

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_home_page_shows_hero_featured_certified_products_campaigns_stories_and_news(
     client, home, certified_product, uncertified_product, running_campaign, story, news_index, image
 ):
-    home.hero_slides = [("slide", {"image": image, "title": "赣南脐橙熟了", "text": "产地直发", "link_url": "/catalogue/"})]
+    home.hero_slides = [
+        ("slide", {"image": image, "title": "赣南脐橙熟了", "text": "产地直发", "link_url": "/catalogue/"})
+    ]
     home.save()
     HomePageFeaturedProduct.objects.create(page=home, product=certified_product, sort_order=0)
     HomePageFeaturedProduct.objects.create(page=home, product=uncertified_product, sort_order=1)
@@ -37,7 +39,9 @@ def test_home_page_shows_hero_featured_certified_products_campaigns_stories_and_
     assert "消费帮扶政策解读" in html
 
 
-def test_home_page_help_sell_rail_uses_the_configured_product_source(client, home, settings, certified_product):
+def test_home_page_help_sell_rail_uses_the_configured_product_source(
+    client, home, settings, certified_product
+):
     settings.AIDMARKET_HELP_SELL_PRODUCTS = "tests.cms.test_pages.help_sell_source"
 
     response = client.get("/")
@@ -79,7 +83,7 @@ def test_story_page_renders_every_block_and_marks_sold_out_and_uncertified_produ
     cards = html.split('class="cms-product-row"')[1]
     assert certified_product.title in cards
     assert uncertified_product.title in cards and out_of_stock_product.title in cards
-    assert cards.count("certified\"") == 2  # the badge only on certified products
+    assert cards.count('certified"') == 2  # the badge only on certified products
     assert f'data-product-id="{out_of_stock_product.id}"' in cards and "is-sold-out" in cards
     assert "下架的笋干" not in html  # unpublished products are left out
 
@@ -120,7 +124,9 @@ def test_unpublished_story_is_not_served(client, story_index):
 def test_news_index_paginates_and_filters_by_tag(client, news_index):
     for day in range(12):
         cms_factories.add_article(
-            news_index, title=f"新闻{day:02d}", date=datetime.date(2026, 1, 1) + datetime.timedelta(days=day),
+            news_index,
+            title=f"新闻{day:02d}",
+            date=datetime.date(2026, 1, 1) + datetime.timedelta(days=day),
             tags=["政策解读"] if day % 2 else ["典型案例"],
         )
 
@@ -158,7 +164,9 @@ def test_training_page_lists_attachments_and_document_blocks(client, training_in
 
 
 def test_every_page_has_seo_title_description_and_social_image(client, story_index, image):
-    story = cms_factories.add_story(story_index, image=image, seo_title="安远脐橙 | 品牌故事", search_description="赣南脐橙的产地故事")
+    story = cms_factories.add_story(
+        story_index, image=image, seo_title="安远脐橙 | 品牌故事", search_description="赣南脐橙的产地故事"
+    )
 
     html = client.get(story.url).content.decode()
 
@@ -170,8 +178,13 @@ def test_every_page_has_seo_title_description_and_social_image(client, story_ind
 
 def test_navigation_and_footer_come_from_cms_settings(home, news_index):
     navigation = SiteNavigation.load()
-    navigation.menu = [("link", {"label": "新闻动态", "page": news_index, "url": ""}), ("link", {"label": "全部商品", "url": "/catalogue/"})]
-    navigation.footer_columns = [("column", {"heading": "关于我们", "links": [{"label": "联系我们", "url": "/contact/"}]})]
+    navigation.menu = [
+        ("link", {"label": "新闻动态", "page": news_index, "url": ""}),
+        ("link", {"label": "全部商品", "url": "/catalogue/"}),
+    ]
+    navigation.footer_columns = [
+        ("column", {"heading": "关于我们", "links": [{"label": "联系我们", "url": "/contact/"}]})
+    ]
     navigation.icp_number = "京ICP备2026000001号"
     navigation.save()
     request = RequestFactory().get("/")
@@ -185,10 +198,15 @@ def test_navigation_and_footer_come_from_cms_settings(home, news_index):
 
 
 @pytest.mark.skipif(not apps.is_installed("shop.sellers"), reason="help-sell flags come with shop.sellers")
-def test_home_page_help_sell_rail_shows_products_flagged_by_sellers(client, home, certified_product, uncertified_product):
+def test_home_page_help_sell_rail_shows_products_flagged_by_sellers(
+    client, home, certified_product, uncertified_product
+):
     HelpSellFlag = apps.get_model("sellers", "HelpSellFlag")
     HelpSellFlag.objects.create(
-        product=uncertified_product, quantity=500, reason="harvest_glut", until=today() + datetime.timedelta(days=10)
+        product=uncertified_product,
+        quantity=500,
+        reason="harvest_glut",
+        until=today() + datetime.timedelta(days=10),
     )
 
     html = client.get("/").content.decode()

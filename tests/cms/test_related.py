@@ -32,8 +32,10 @@ def test_product_lists_pages_featuring_its_seller_or_county_or_category_and_camp
     elsewhere = cms_factories.add_story(story_index, title="花垣县的故事", county=other_county)
     now = timezone.now()
     campaign = cms_factories.add_campaign(
-        campaign_index, products=[certified_product],
-        starts_at=now - datetime.timedelta(days=1), ends_at=now + datetime.timedelta(days=1),
+        campaign_index,
+        products=[certified_product],
+        starts_at=now - datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=1),
     )
 
     pages = set(related.pages_featuring(product=certified_product))
@@ -74,7 +76,9 @@ def test_partial_renders_nothing_without_related_pages(certified_product):
     assert render_to_string("cms/includes/related_pages.html", {"product": certified_product}).strip() == ""
 
 
-def test_county_page_lists_its_stories_and_products_and_story_links_to_it(client, story_index, county, certified_product):
+def test_county_page_lists_its_stories_and_products_and_story_links_to_it(
+    client, story_index, county, certified_product
+):
     story = cms_factories.add_story(story_index, title="安远县的故事", county=county)
     county_url = f"{story_index.url}county/{county.code}/"
 

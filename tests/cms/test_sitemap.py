@@ -6,7 +6,9 @@ from tests.cms import factories as cms_factories
 pytestmark = pytest.mark.django_db
 
 
-def test_sitemap_lists_published_cms_pages_and_public_products(client, story_index, news_index, certified_product, partner):
+def test_sitemap_lists_published_cms_pages_and_public_products(
+    client, story_index, news_index, certified_product, partner
+):
     story = cms_factories.add_story(story_index, title="安远脐橙的故事")
     draft = cms_factories.add_story(story_index, title="草稿故事", live=False)
     article = cms_factories.add_article(news_index, title="政策解读")

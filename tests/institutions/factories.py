@@ -74,8 +74,13 @@ def place_order(
     if organisation is not None:
         checkout.tag_order(
             order,
-            {"organisation": organisation, "purpose": purpose, "fapiao_type": "ordinary",
-             "fapiao_title": organisation.name, "taxpayer_id": VALID_CODE},
+            {
+                "organisation": organisation,
+                "purpose": purpose,
+                "fapiao_type": "ordinary",
+                "fapiao_title": organisation.name,
+                "taxpayer_id": VALID_CODE,
+            },
             buyer=user,
         )
     order.refresh_from_db()

@@ -32,8 +32,9 @@ def test_threshold_is_strictly_above(organisation):
     assert not approvals.requires_approval(organisation, total=Decimal("99999"))
 
 
-def test_approver_approves_through_the_page_and_the_order_awaits_payment(client, held_order, approver, organisation,
-                                                                         buyer, django_capture_on_commit_callbacks):
+def test_approver_approves_through_the_page_and_the_order_awaits_payment(
+    client, held_order, approver, organisation, buyer, django_capture_on_commit_callbacks
+):
     client.force_login(approver)
     listing = client.get(reverse("institutions:approvals", kwargs={"pk": organisation.pk}))
 
@@ -52,11 +53,14 @@ def test_approver_approves_through_the_page_and_the_order_awaits_payment(client,
     assert any(buyer.email in message.to for message in mail.outbox)
 
 
-def test_approver_rejects_with_a_reason_and_the_order_is_cancelled(client, held_order, approver, organisation):
+def test_approver_rejects_with_a_reason_and_the_order_is_cancelled(
+    client, held_order, approver, organisation
+):
     client.force_login(approver)
 
     no_reason = client.post(
-        reverse("institutions:reject", kwargs={"pk": organisation.pk, "number": held_order.number}), {"reason": ""}
+        reverse("institutions:reject", kwargs={"pk": organisation.pk, "number": held_order.number}),
+        {"reason": ""},
     )
     rejected = client.post(
         reverse("institutions:reject", kwargs={"pk": organisation.pk, "number": held_order.number}),
@@ -80,7 +84,9 @@ def test_approver_cannot_approve_their_own_order(client, organisation, partner, 
     own = place_order(approver, [(item, 1)], organisation=organisation, status=statuses.AWAITING_APPROVAL)
     client.force_login(approver)
 
-    response = client.post(reverse("institutions:approve", kwargs={"pk": organisation.pk, "number": own.number}))
+    response = client.post(
+        reverse("institutions:approve", kwargs={"pk": organisation.pk, "number": own.number})
+    )
 
     assert response.status_code == 403
     own.refresh_from_db()
@@ -92,7 +98,9 @@ def test_approver_cannot_approve_their_own_order(client, organisation, partner, 
 def test_buyer_cannot_approve(client, held_order, buyer, organisation):
     client.force_login(buyer)
 
-    response = client.post(reverse("institutions:approve", kwargs={"pk": organisation.pk, "number": held_order.number}))
+    response = client.post(
+        reverse("institutions:approve", kwargs={"pk": organisation.pk, "number": held_order.number})
+    )
 
     assert response.status_code == 403
     held_order.refresh_from_db()
@@ -106,7 +114,9 @@ def test_approver_of_another_organisation_gets_not_found(client, held_order, org
     MembershipFactory(organisation=OrganisationFactory(), user=elsewhere, is_approver=True)
     client.force_login(elsewhere)
 
-    response = client.post(reverse("institutions:approve", kwargs={"pk": organisation.pk, "number": held_order.number}))
+    response = client.post(
+        reverse("institutions:approve", kwargs={"pk": organisation.pk, "number": held_order.number})
+    )
 
     assert response.status_code == 404
 

@@ -17,8 +17,14 @@ Order = get_model("order", "Order")
 pytestmark = pytest.mark.django_db
 
 ADDRESS = {
-    "first_name": "晓明", "last_name": "张", "line1": "红旗大道1号", "line4": "赣州", "state": "江西省",
-    "postcode": "341000", "country": "CN", "phone_number": "+8613800138000",
+    "first_name": "晓明",
+    "last_name": "张",
+    "line1": "红旗大道1号",
+    "line4": "赣州",
+    "state": "江西省",
+    "postcode": "341000",
+    "country": "CN",
+    "phone_number": "+8613800138000",
 }
 
 
@@ -33,8 +39,12 @@ def start_checkout(client, items, *, method="bank_transfer"):
 
 def tagging(organisation, **overrides):
     data = {
-        "buy_for": str(organisation.pk), "purpose": Purpose.CANTEEN, "po_reference": "CG-2026-017",
-        "fapiao_type": "ordinary", "fapiao_title": organisation.name, "taxpayer_id": VALID_CODE,
+        "buy_for": str(organisation.pk),
+        "purpose": Purpose.CANTEEN,
+        "po_reference": "CG-2026-017",
+        "fapiao_type": "ordinary",
+        "fapiao_title": organisation.name,
+        "taxpayer_id": VALID_CODE,
     }
     data.update(overrides)
     return data
@@ -54,7 +64,9 @@ def products(partner):
     )
 
 
-def test_buyer_tags_the_order_sees_the_quota_preview_and_places_it(shopping_buyer, buyer, organisation, products):
+def test_buyer_tags_the_order_sees_the_quota_preview_and_places_it(
+    shopping_buyer, buyer, organisation, products
+):
     TargetFactory(organisation=organisation, year=2026, fixed_amount=Decimal("798.00"))
     orange, rice = products
 
@@ -73,7 +85,10 @@ def test_buyer_tags_the_order_sees_the_quota_preview_and_places_it(shopping_buye
     order = Order.objects.get(user=buyer)
     link = OrganisationOrder.objects.get(order=order)
     assert (link.organisation, link.purpose, link.buyer, link.po_reference) == (
-        organisation, Purpose.CANTEEN, buyer, "CG-2026-017"
+        organisation,
+        Purpose.CANTEEN,
+        buyer,
+        "CG-2026-017",
     )
     assert (link.fapiao_title, link.taxpayer_id) == (organisation.name, VALID_CODE)
     assert order.status == statuses.PENDING_PAYMENT
@@ -109,12 +124,19 @@ def test_order_above_threshold_waits_for_approval_and_approvers_are_mailed(
     assert buyer.email in approval_mail[0].to
 
 
-def test_special_fapiao_without_bank_details_is_refused_and_input_kept(shopping_buyer, organisation, products):
+def test_special_fapiao_without_bank_details_is_refused_and_input_kept(
+    shopping_buyer, organisation, products
+):
     start_checkout(shopping_buyer, [(products[0], 1)])
 
     response = shopping_buyer.post(
         reverse("institutions:checkout-tagging"),
-        tagging(organisation, fapiao_type="special", fapiao_title="赣州市财政局（专票）", taxpayer_id="91360700MA35ABCD1X"),
+        tagging(
+            organisation,
+            fapiao_type="special",
+            fapiao_title="赣州市财政局（专票）",
+            taxpayer_id="91360700MA35ABCD1X",
+        ),
     )
 
     assert response.status_code == 400
@@ -145,7 +167,9 @@ def test_consumers_without_organisation_skip_the_tagging_step(client, consumer, 
     assert response.redirect_chain[-1][0].endswith(reverse("checkout:preview"))
 
 
-def test_basket_quota_preview_tag_shows_what_counts_for_each_organisation(client, buyer, organisation, products, rf):
+def test_basket_quota_preview_tag_shows_what_counts_for_each_organisation(
+    client, buyer, organisation, products, rf
+):
     from django.template import Context, Template
 
     client.force_login(buyer)

@@ -26,14 +26,23 @@ def _place_two_at_once(*, same_product: bool):
         pytest.skip("needs PostgreSQL for concurrent transactions")
     Country.objects.get_or_create(
         iso_3166_1_a2="CN",
-        defaults={"iso_3166_1_a3": "CHN", "iso_3166_1_numeric": "156", "printable_name": "中国",
-                  "name": "People's Republic of China", "is_shipping_country": True},
+        defaults={
+            "iso_3166_1_a3": "CHN",
+            "iso_3166_1_numeric": "156",
+            "printable_name": "中国",
+            "name": "People's Republic of China",
+            "is_shipping_country": True,
+        },
     )
     organisation = OrganisationFactory()
     partner = factories.PartnerFactory()
     first = factories.ProductFactory(partner=partner, certified=True, price=Decimal("39.90"), num_in_stock=10)
-    second = first if same_product else factories.ProductFactory(
-        partner=partner, certified=True, price=Decimal("39.90"), num_in_stock=10
+    second = (
+        first
+        if same_product
+        else factories.ProductFactory(
+            partner=partner, certified=True, price=Decimal("39.90"), num_in_stock=10
+        )
     )
     clients = []
     for name, product in (("buyer-a", first), ("buyer-b", second)):
@@ -44,8 +53,13 @@ def _place_two_at_once(*, same_product: bool):
         start_checkout(client, [(product, 2)])
         response = client.post(
             reverse("institutions:checkout-tagging"),
-            {"buy_for": str(organisation.pk), "purpose": Purpose.CANTEEN, "fapiao_type": "ordinary",
-             "fapiao_title": organisation.name, "taxpayer_id": VALID_CODE},
+            {
+                "buy_for": str(organisation.pk),
+                "purpose": Purpose.CANTEEN,
+                "fapiao_type": "ordinary",
+                "fapiao_title": organisation.name,
+                "taxpayer_id": VALID_CODE,
+            },
         )
         assert response.status_code == 302
         clients.append(client)

@@ -17,7 +17,9 @@ def test_demo_loader_is_idempotent_and_fills_the_reports(partner):
     for email in ("buyer@example.com", "approver@example.com", "orgadmin@example.com"):
         factories.UserFactory(username=email.split("@")[0], email=email)
     for index in range(12):
-        factories.ProductFactory(partner=partner, certified=True, upc=f"DEMO{index:03d}", price=Decimal("30.00"))
+        factories.ProductFactory(
+            partner=partner, certified=True, upc=f"DEMO{index:03d}", price=Decimal("30.00")
+        )
     factories.ProductFactory(partner=partner, upc="DEMO999", price=Decimal("10.00"))
 
     demo.load(stdout=io.StringIO())

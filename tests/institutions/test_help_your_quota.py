@@ -12,12 +12,16 @@ pytestmark = pytest.mark.django_db
 
 def flag(product, *, days=10):
     return HelpSellFlag.objects.create(
-        product=product, quantity=500, reason=HelpSellFlag.Reason.HARVEST_GLUT,
+        product=product,
+        quantity=500,
+        reason=HelpSellFlag.Reason.HARVEST_GLUT,
         until=certification.today() + datetime.timedelta(days=days),
     )
 
 
-def test_buyer_sees_certified_surplus_products_as_help_your_quota_suggestions(client, buyer, organisation, partner):
+def test_buyer_sees_certified_surplus_products_as_help_your_quota_suggestions(
+    client, buyer, organisation, partner
+):
     surplus = ProductFactory(partner=partner, title="滞销脐橙 20斤", certified=True)
     flag(surplus)
     uncertified_surplus = ProductFactory(partner=partner, title="滞销土豆 未认定")

@@ -22,7 +22,9 @@ def awaiting(buyer, organisation, partner):
     return place_order(buyer, [(item, 2)], organisation=organisation, status=statuses.PENDING_PAYMENT)
 
 
-def test_staff_records_a_transfer_and_the_order_is_paid_and_counted(client, staff_user, awaiting, organisation):
+def test_staff_records_a_transfer_and_the_order_is_paid_and_counted(
+    client, staff_user, awaiting, organisation
+):
     client.force_login(staff_user)
     listing = client.get(reverse("institutions-dashboard:payments"))
 
@@ -37,7 +39,11 @@ def test_staff_records_a_transfer_and_the_order_is_paid_and_counted(client, staf
     assert awaiting.status == statuses.PAID
     assert awaiting.paid_at is not None
     record = PaymentRecord.objects.get(order=awaiting)
-    assert (record.amount, record.paid_on, record.recorded_by) == (Decimal("100.00"), datetime.date(2026, 3, 2), staff_user)
+    assert (record.amount, record.paid_on, record.recorded_by) == (
+        Decimal("100.00"),
+        datetime.date(2026, 3, 2),
+        staff_user,
+    )
     assert quotas.counted_value(organisation, year=certification.today().year) == Decimal("100.00")
 
 

@@ -11,10 +11,17 @@ from tests.institutions.factories import MembershipFactory, OrganisationFactory,
 
 pytestmark = pytest.mark.django_db
 
-REPORT_URLS = ("institutions:report", "institutions:report-csv", "institutions:report-xlsx", "institutions:statement")
+REPORT_URLS = (
+    "institutions:report",
+    "institutions:report-csv",
+    "institutions:report-xlsx",
+    "institutions:statement",
+)
 
 
-@pytest.mark.parametrize("name", ["institutions:detail", *REPORT_URLS, "institutions:members", "institutions:declaration"])
+@pytest.mark.parametrize(
+    "name", ["institutions:detail", *REPORT_URLS, "institutions:members", "institutions:declaration"]
+)
 def test_another_organisations_pages_are_not_found(client, buyer, name):
     stranger = OrganisationFactory(name="别的单位")
     client.force_login(buyer)
@@ -75,8 +82,13 @@ def test_anonymous_visitor_is_sent_to_log_in(client, organisation):
 
 
 @pytest.mark.parametrize(
-    "name", ["institutions-dashboard:overview", "institutions-dashboard:impact", "institutions-dashboard:payments",
-             "institutions-dashboard:organisation-create"],
+    "name",
+    [
+        "institutions-dashboard:overview",
+        "institutions-dashboard:impact",
+        "institutions-dashboard:payments",
+        "institutions-dashboard:organisation-create",
+    ],
 )
 def test_staff_pages_refuse_members(client, org_admin, name):
     client.force_login(org_admin)
@@ -98,8 +110,14 @@ def test_bad_credit_code_is_explained_and_what_was_typed_is_kept(client, staff_u
 
     response = client.post(
         reverse("institutions-dashboard:organisation-create"),
-        {"name": "赣州市教育局", "kind": "budget_unit", "credit_code": "11360700MB1234567A",
-         "relation_to_parent": "subordinate", "fapiao_type": "ordinary", "is_active": "on"},
+        {
+            "name": "赣州市教育局",
+            "kind": "budget_unit",
+            "credit_code": "11360700MB1234567A",
+            "relation_to_parent": "subordinate",
+            "fapiao_type": "ordinary",
+            "is_active": "on",
+        },
     )
 
     assert response.status_code == 200
@@ -116,20 +134,33 @@ def test_special_fapiao_defaults_need_bank_details(client, staff_user):
 
     response = client.post(
         reverse("institutions-dashboard:organisation-create"),
-        {"name": "赣州市教育局", "kind": "budget_unit", "relation_to_parent": "subordinate",
-         "fapiao_type": "special", "fapiao_title": "赣州市教育局", "is_active": "on"},
+        {
+            "name": "赣州市教育局",
+            "kind": "budget_unit",
+            "relation_to_parent": "subordinate",
+            "fapiao_type": "special",
+            "fapiao_title": "赣州市教育局",
+            "is_active": "on",
+        },
     )
 
-    assert set(response.context["form"].errors) >= {"fapiao_address", "fapiao_phone", "fapiao_bank", "fapiao_account"}
+    assert set(response.context["form"].errors) >= {
+        "fapiao_address",
+        "fapiao_phone",
+        "fapiao_bank",
+        "fapiao_account",
+    }
 
 
-@pytest.mark.parametrize("field, value", [("fixed_amount", "0"), ("fixed_amount", "-5"),
-                                          ("declared_canteen_spending", "-100")])
+@pytest.mark.parametrize(
+    "field, value", [("fixed_amount", "0"), ("fixed_amount", "-5"), ("declared_canteen_spending", "-100")]
+)
 def test_targets_must_be_positive(client, staff_user, organisation, field, value):
     client.force_login(staff_user)
 
     response = client.post(
-        reverse("institutions-dashboard:target-save", kwargs={"pk": organisation.pk}), {"year": 2026, field: value}
+        reverse("institutions-dashboard:target-save", kwargs={"pk": organisation.pk}),
+        {"year": 2026, field: value},
     )
 
     assert response.status_code == 400
@@ -170,7 +201,8 @@ def test_negative_declaration_is_refused(client, org_admin, organisation):
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("institutions:declaration", kwargs={"pk": organisation.pk}), {"declared_canteen_spending": "-1"}
+        reverse("institutions:declaration", kwargs={"pk": organisation.pk}),
+        {"declared_canteen_spending": "-1"},
     )
 
     assert response.status_code == 400
@@ -180,14 +212,18 @@ def test_negative_declaration_is_refused(client, org_admin, organisation):
 def test_buyer_cannot_manage_members(client, buyer, organisation, outsider):
     client.force_login(buyer)
 
-    response = client.post(reverse("institutions:members", kwargs={"pk": organisation.pk}), {"email": outsider.email})
+    response = client.post(
+        reverse("institutions:members", kwargs={"pk": organisation.pk}), {"email": outsider.email}
+    )
 
     assert response.status_code == 403
     assert not Membership.objects.filter(user=outsider).exists()
 
 
 def test_member_pages_render(client, org_admin, organisation):
-    MembershipFactory(organisation=OrganisationFactory(name="第二个单位"), user=org_admin, is_administrator=True)
+    MembershipFactory(
+        organisation=OrganisationFactory(name="第二个单位"), user=org_admin, is_administrator=True
+    )
     client.force_login(org_admin)
 
     listing = client.get(reverse("institutions:list"))
@@ -200,8 +236,12 @@ def test_member_pages_render(client, org_admin, organisation):
 
 
 def test_staff_pages_render(client, staff_user, organisation, buyer, partner):
-    order = place_order(buyer, [(factories.ProductFactory(partner=partner), 1)], organisation=organisation,
-                        status="pending_payment")
+    order = place_order(
+        buyer,
+        [(factories.ProductFactory(partner=partner), 1)],
+        organisation=organisation,
+        status="pending_payment",
+    )
     client.force_login(staff_user)
 
     pages = [

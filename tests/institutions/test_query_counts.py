@@ -23,8 +23,11 @@ def queries(client, url, params=None) -> int:
 def add_orders(buyer, organisations, products, count):
     for index in range(count):
         organisation = organisations[index % len(organisations)]
-        place_order(buyer, [(products[index % len(products)], 1), (products[(index + 1) % len(products)], 2)],
-                    organisation=organisation)
+        place_order(
+            buyer,
+            [(products[index % len(products)], 1), (products[(index + 1) % len(products)], 2)],
+            organisation=organisation,
+        )
 
 
 def test_report_and_overview_queries_do_not_grow_with_lines(client, partner, staff_user, other_county):
@@ -36,8 +39,13 @@ def test_report_and_overview_queries_do_not_grow_with_lines(client, partner, sta
     for organisation in (top, *units):
         MembershipFactory(organisation=organisation, user=buyer)
     products = [
-        factories.ProductFactory(partner=partner, certified=True, price=Decimal("10.00"), num_in_stock=10_000,
-                                 origin_county=other_county if index % 2 else None)
+        factories.ProductFactory(
+            partner=partner,
+            certified=True,
+            price=Decimal("10.00"),
+            num_in_stock=10_000,
+            origin_county=other_county if index % 2 else None,
+        )
         for index in range(4)
     ]
     client.force_login(staff_user)
@@ -46,8 +54,16 @@ def test_report_and_overview_queries_do_not_grow_with_lines(client, partner, sta
 
     add_orders(buyer, [top, *units], products, 4)
     client.get(report)  # the first request of a session also creates the session and basket
-    small = (queries(client, report), queries(client, overview), queries(client, overview, {"format": "xlsx"}))
+    small = (
+        queries(client, report),
+        queries(client, overview),
+        queries(client, overview, {"format": "xlsx"}),
+    )
     add_orders(buyer, [top, *units], products, 24)
-    large = (queries(client, report), queries(client, overview), queries(client, overview, {"format": "xlsx"}))
+    large = (
+        queries(client, report),
+        queries(client, overview),
+        queries(client, overview, {"format": "xlsx"}),
+    )
 
     assert small == large

@@ -43,7 +43,8 @@ def test_certificate_expiring_after_the_order_still_counts(buyer, organisation, 
     place_order(buyer, [(item, 1)], organisation=organisation)
 
     item.certificates.update(
-        status=ProductCertificate.Status.EXPIRED, expiry_date=certification.today() - datetime.timedelta(days=1),
+        status=ProductCertificate.Status.EXPIRED,
+        expiry_date=certification.today() - datetime.timedelta(days=1),
         issue_date=certification.today() - datetime.timedelta(days=300),
     )
 
@@ -122,10 +123,18 @@ def test_year_boundary_is_midnight_in_shanghai(buyer, organisation, partner):
     item = product(partner, "10.00")
     utc = datetime.UTC
     # 2025-12-31 23:59:59 in Shanghai is 15:59:59 UTC; one second later it is 2026 in Shanghai.
-    place_order(buyer, [(item, 1)], organisation=organisation,
-                placed_at=datetime.datetime(2025, 12, 31, 15, 59, 59, tzinfo=utc))
-    place_order(buyer, [(item, 2)], organisation=organisation,
-                placed_at=datetime.datetime(2025, 12, 31, 16, 0, 0, tzinfo=utc))
+    place_order(
+        buyer,
+        [(item, 1)],
+        organisation=organisation,
+        placed_at=datetime.datetime(2025, 12, 31, 15, 59, 59, tzinfo=utc),
+    )
+    place_order(
+        buyer,
+        [(item, 2)],
+        organisation=organisation,
+        placed_at=datetime.datetime(2025, 12, 31, 16, 0, 0, tzinfo=utc),
+    )
 
     assert quotas.counted_value(organisation, year=2025) == Decimal("10.00")
     assert quotas.counted_value(organisation, year=2026) == Decimal("20.00")
@@ -133,7 +142,9 @@ def test_year_boundary_is_midnight_in_shanghai(buyer, organisation, partner):
 
 def test_paired_county_part_counts_only_lines_from_paired_counties(buyer, partner, county, other_county):
     organisation = OrganisationFactory(paired=[other_county])
-    TargetFactory(organisation=organisation, year=YEAR, fixed_amount=Decimal("1000.00"), paired_share=Decimal("0.30"))
+    TargetFactory(
+        organisation=organisation, year=YEAR, fixed_amount=Decimal("1000.00"), paired_share=Decimal("0.30")
+    )
     from_county = product(partner, "10.00", county=county)
     from_paired = product(partner, "25.00", county=other_county)
 
@@ -158,7 +169,9 @@ def test_target_is_declared_canteen_spending_times_the_organisations_share(organ
 
 @override_settings(AIDMARKET_DEFAULT_QUOTA_SHARE="0.10")
 def test_target_uses_the_site_wide_share_unless_the_organisation_or_target_sets_one(organisation):
-    target = AnnualTarget.objects.create(organisation=organisation, year=YEAR, declared_canteen_spending=Decimal("500000"))
+    target = AnnualTarget.objects.create(
+        organisation=organisation, year=YEAR, declared_canteen_spending=Decimal("500000")
+    )
     assert target.amount == Decimal("50000.00")
 
     target.share = Decimal("0.30")
@@ -172,8 +185,9 @@ def test_three_level_hierarchy_rolls_up_to_the_sum_of_its_units(buyer, partner):
     province = OrganisationFactory(name="省农业农村厅")
     city = OrganisationFactory(name="市农业农村局", parent=province)
     county_unit = OrganisationFactory(name="县农业农村局", parent=city)
-    union = OrganisationFactory(name="省农业农村厅工会", parent=province,
-                                relation_to_parent=Organisation.Relation.AFFILIATED)
+    union = OrganisationFactory(
+        name="省农业农村厅工会", parent=province, relation_to_parent=Organisation.Relation.AFFILIATED
+    )
     for unit, amount in ((province, "1000.00"), (city, "500.00"), (county_unit, "200.00")):
         TargetFactory(organisation=unit, year=YEAR, fixed_amount=Decimal(amount))
     item = product(partner, "10.00")
@@ -233,4 +247,7 @@ def test_breakdowns_add_up_to_the_counted_value(buyer, organisation, partner, ot
     counted = quotas.counted_value(organisation, year=YEAR)
     for rows in quotas.all_breakdowns(organisation, year=YEAR).values():
         assert sum(amount for _label, amount in rows) == counted == Decimal("45.00")
-    assert dict(quotas.all_breakdowns(organisation, year=YEAR)["county"]) == {"安远县": Decimal("30.00"), "于都县": Decimal("15.00")}
+    assert dict(quotas.all_breakdowns(organisation, year=YEAR)["county"]) == {
+        "安远县": Decimal("30.00"),
+        "于都县": Decimal("15.00"),
+    }

@@ -25,7 +25,9 @@ YEAR = certification.today().year
 def counted_orders(buyer, organisation, partner, other_county):
     TargetFactory(organisation=organisation, year=YEAR, fixed_amount=Decimal("1000.00"))
     orange = factories.ProductFactory(partner=partner, certified=True, price=Decimal("39.90"))
-    potato = factories.ProductFactory(partner=partner, certified=True, price=Decimal("12.35"), origin_county=other_county)
+    potato = factories.ProductFactory(
+        partner=partner, certified=True, price=Decimal("12.35"), origin_county=other_county
+    )
     plain = factories.ProductFactory(partner=partner, price=Decimal("99.00"))
     first = place_order(buyer, [(orange, 3), (plain, 1)], organisation=organisation)
     place_order(buyer, [(potato, 4)], organisation=organisation, purpose=Purpose.UNION_WELFARE)
@@ -150,11 +152,14 @@ def test_supervising_unit_report_shows_units_below(client, partner):
     assert below_report.status_code == 200
 
 
-def test_impact_dashboard_sums_paid_sales_from_poverty_counties(client, staff_user, consumer, buyer, organisation,
-                                                                partner, non_poverty_county):
+def test_impact_dashboard_sums_paid_sales_from_poverty_counties(
+    client, staff_user, consumer, buyer, organisation, partner, non_poverty_county
+):
     certified = factories.ProductFactory(partner=partner, certified=True, price=Decimal("10.00"))
     plain = factories.ProductFactory(partner=partner, price=Decimal("5.00"))
-    elsewhere = factories.ProductFactory(partner=partner, price=Decimal("7.00"), origin_county=non_poverty_county)
+    elsewhere = factories.ProductFactory(
+        partner=partner, price=Decimal("7.00"), origin_county=non_poverty_county
+    )
     place_order(consumer, [(certified, 1), (plain, 2), (elsewhere, 1)])
     place_order(buyer, [(certified, 3)], organisation=organisation)
     client.force_login(staff_user)
@@ -176,7 +181,14 @@ def test_impact_dashboard_sums_paid_sales_from_poverty_counties(client, staff_us
 
 
 def test_report_screen_pages_the_counted_orders_in_sql(
-    client, org_admin, organisation, counted_orders, buyer, partner, monkeypatch, django_assert_max_num_queries
+    client,
+    org_admin,
+    organisation,
+    counted_orders,
+    buyer,
+    partner,
+    monkeypatch,
+    django_assert_max_num_queries,
 ):
     """The screen shows one page of counted orders; the total is the unit's, whatever page is shown."""
     from shop.institutions import reports

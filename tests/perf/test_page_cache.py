@@ -184,7 +184,9 @@ def test_page_cache_is_off_when_its_setting_is_zero(certified_product, settings)
     assert "X-Page-Cache" not in visit(url)
 
 
-def test_signed_in_users_get_cached_product_cards_that_a_price_change_replaces(client, certified_product, consumer):
+def test_signed_in_users_get_cached_product_cards_that_a_price_change_replaces(
+    client, certified_product, consumer
+):
     client.force_login(consumer)
     url = reverse("catalogue:index")
     assert b"39.90" in get(client, url).content

@@ -20,7 +20,9 @@ PRODUCT_MAX_QUERIES = 25
 
 @pytest.fixture(params=[10, 200], ids=["10-products", "200-products"])
 def catalogue(request):
-    call_command("generate_load_data", products=request.param, orders=20, organisations=0, seed=3, verbosity=0)
+    call_command(
+        "generate_load_data", products=request.param, orders=20, organisations=0, seed=3, verbosity=0
+    )
     return request.param
 
 
@@ -33,7 +35,9 @@ def count_queries(url):
     return len(queries)
 
 
-def test_catalogue_page_query_count_does_not_grow_with_products(client, catalogue, django_assert_max_num_queries):
+def test_catalogue_page_query_count_does_not_grow_with_products(
+    client, catalogue, django_assert_max_num_queries
+):
     url = reverse("catalogue:index")
     client.get(url)
 
@@ -44,7 +48,9 @@ def test_catalogue_page_query_count_does_not_grow_with_products(client, catalogu
     assert Product.objects.filter(upc__startswith="LG").count() == catalogue
 
 
-def test_filtered_catalogue_and_category_query_counts_do_not_grow(client, catalogue, django_assert_max_num_queries):
+def test_filtered_catalogue_and_category_query_counts_do_not_grow(
+    client, catalogue, django_assert_max_num_queries
+):
     province = Product.objects.browsable().values_list("origin_province", flat=True).first()
     category = Category.objects.filter(depth=1).order_by("path").first()
     for url in (f"{reverse('catalogue:index')}?province={province}&certified=1", category.get_absolute_url()):
@@ -53,7 +59,9 @@ def test_filtered_catalogue_and_category_query_counts_do_not_grow(client, catalo
             assert client.get(url).status_code == 200
 
 
-def test_product_page_query_count_does_not_grow_with_products(client, catalogue, django_assert_max_num_queries):
+def test_product_page_query_count_does_not_grow_with_products(
+    client, catalogue, django_assert_max_num_queries
+):
     product = Product.objects.browsable().order_by("id").last()
     client.get(product.get_absolute_url())
 

@@ -62,7 +62,10 @@ def test_consumer_checkout_places_an_order_with_origin_and_certification_frozen(
     assert order.number in response.content.decode()
     assert order.status == "pending_payment"
     assert order.payment_method == "bank_transfer"
-    assert order.total_incl_tax == certified_product.stockrecords.get().price * 2 + uncertified_product.stockrecords.get().price
+    assert (
+        order.total_incl_tax
+        == certified_product.stockrecords.get().price * 2 + uncertified_product.stockrecords.get().price
+    )
     certified_line = order.lines.get(product=certified_product)
     assert certified_line.origin_county_id == "360726"
     assert certified_line.origin_province_id == "360000"

@@ -70,7 +70,9 @@ def test_every_demo_role_can_sign_in():
     assert seller.has_perm("partner.dashboard_access")
 
 
-@pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/catalogue/", "/dashboard/orders/", "/dashboard/partners/"])
+@pytest.mark.parametrize(
+    "url", ["/dashboard/", "/dashboard/catalogue/", "/dashboard/orders/", "/dashboard/partners/"]
+)
 def test_demo_platform_staff_can_work_in_the_dashboard(client, url):
     demo_data.load()
     client.force_login(get_user_model().objects.get(email="staff@example.com"))

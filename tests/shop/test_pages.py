@@ -28,7 +28,11 @@ def test_home_page_shows_hero_and_featured_certified_products(demo_shop, client,
     assert "买脱贫地区产品" in html
     featured = Product.objects.certified().filter(upc__startswith="AM").order_by("upc").first()
     assert featured.title in html
-    assert ("消费帮扶" in html) if language == "zh-hans" else ("Consumption-aid" in html or "consumption aid" in html)
+    assert (
+        ("消费帮扶" in html)
+        if language == "zh-hans"
+        else ("Consumption-aid" in html or "consumption aid" in html)
+    )
 
 
 def test_catalogue_lists_products_with_badges_and_prices_in_yuan(demo_shop, client, language):

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 def make_catalogue(size, category):
     sellers = [PartnerFactory() for _ in range(3)]
     products = [
-        ProductFactory(partner=sellers[i % 3], certified=i % 2 == 0, categories=[category]) for i in range(size)
+        ProductFactory(partner=sellers[i % 3], certified=i % 2 == 0, categories=[category])
+        for i in range(size)
     ]
     from search import indexing
 

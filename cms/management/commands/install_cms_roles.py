@@ -8,4 +8,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         editors, reviewers = roles.install()
-        self.stdout.write(self.style.SUCCESS(f"Groups ready: {editors.name}, {reviewers.name}; workflow: {roles.WORKFLOW_NAME}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Groups ready: {editors.name}, {reviewers.name}; workflow: {roles.WORKFLOW_NAME}"
+            )
+        )

@@ -24,7 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--lines-per-order", type=float, default=4.0, help="average lines per order")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help="run even though the database holds data the generator did not create (it is kept)",
         )
 
@@ -37,7 +38,9 @@ class Command(BaseCommand):
                 "Use an empty database, or pass --force to add generated data beside it."
             )
         sizes = generate.Sizes(
-            products=options["products"], orders=options["orders"], organisations=options["organisations"],
+            products=options["products"],
+            orders=options["orders"],
+            organisations=options["organisations"],
             lines_per_order=options["lines_per_order"],
         )
         if sizes.products < 1:
@@ -49,8 +52,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Loading regions: {import_regions()} divisions.")
         self.stdout.write("Removing previously generated data…")
         generate.wipe_generated()
-        bar = tqdm(total=generate.expected_rows(sizes), unit="rows", unit_scale=True, file=self.stderr._out,
-                   disable=options["verbosity"] == 0, mininterval=1.0)
+        bar = tqdm(
+            total=generate.expected_rows(sizes),
+            unit="rows",
+            unit_scale=True,
+            file=self.stderr._out,
+            disable=options["verbosity"] == 0,
+            mininterval=1.0,
+        )
 
         def progress(phase, rows):
             bar.set_description(phase, refresh=False)

@@ -13,6 +13,10 @@ class Command(BaseCommand):
         for path in settings.AIDMARKET_DEMO_LOADERS:
             self.stdout.write(f"{path}…")
             import_string(f"{path}.load")(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("\nDemo shop ready. Sign in with any of these (password: %s):" % demo_data.DEMO_PASSWORD))
-        for email, name, _staff, _super, role in demo_data.DEMO_USERS:
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nDemo shop ready. Sign in with any of these (password: {demo_data.DEMO_PASSWORD}):"
+            )
+        )
+        for email, _name, _staff, _super, role in demo_data.DEMO_USERS:
             self.stdout.write(f"  {email:<24} {role}")

@@ -20,22 +20,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--requests", type=int, default=5)
-        parser.add_argument("--year", type=int, default=None, help="default: the year with most counted lines")
+        parser.add_argument(
+            "--year", type=int, default=None, help="default: the year with most counted lines"
+        )
 
     def handle(self, *args, requests, year, **options):
         years = (
             quotas.Line.objects.filter(order__organisation_link__isnull=False)
-            .order_by().values_list("order__date_placed__year", flat=True).distinct()
+            .order_by()
+            .values_list("order__date_placed__year", flat=True)
+            .distinct()
         )
         year = year or max(years, key=lambda y: quotas.counted_lines(year=y).count(), default=None)
         if year is None:
             raise CommandError("No organisation orders: run generate_load_data first.")
         counted = quotas.counted_lines(year=year).count()
         organisations = Organisation.objects.count()
-        busiest = (
-            Organisation.objects.annotate(n=Count("orders")).order_by("-n").first()
+        busiest = Organisation.objects.annotate(n=Count("orders")).order_by("-n").first()
+        admin = (
+            Membership.objects.filter(organisation=busiest, is_administrator=True)
+            .select_related("user")
+            .first()
         )
-        admin = Membership.objects.filter(organisation=busiest, is_administrator=True).select_related("user").first()
         if admin is None:
             raise CommandError("The busiest organisation has no administrator.")
         staff = get_user_model().objects.filter(is_staff=True).first() or get_user_model().objects.create(
@@ -44,7 +50,11 @@ class Command(BaseCommand):
         self.stdout.write(f"year {year}: {counted} counted lines, {organisations} organisations")
         for label, user, url in (
             ("organisation report", admin.user, reverse("institutions:report", kwargs={"pk": busiest.pk})),
-            ("report XLSX export", admin.user, reverse("institutions:report-xlsx", kwargs={"pk": busiest.pk})),
+            (
+                "report XLSX export",
+                admin.user,
+                reverse("institutions:report-xlsx", kwargs={"pk": busiest.pk}),
+            ),
             ("staff overview", staff, reverse("institutions-dashboard:overview")),
             ("staff overview XLSX", staff, reverse("institutions-dashboard:overview") + "?format=xlsx"),
         ):
