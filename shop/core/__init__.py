@@ -1,0 +1,4 @@
+"""The ground floor: small, shop-wide building blocks that every app may import and that import nothing of ours.
+
+- ``exports``: the one writer of every CSV/XLSX file the shop produces (typed cells, formula injection neutralised).
+"""

@@ -1,0 +1,263 @@
+"""The one export writer: every CSV and XLSX file the shop hands out is written here.
+
+Why one writer: spreadsheets are code. A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return is a live formula in Excel, WPS and LibreOffice, so any text that came from a user (a product title, an
+organisation name, a fapiao title) must be neutralised before it reaches a file (OWASP "CSV injection"):
+
+- CSV: such text gets a leading apostrophe (``'=1+1``), which spreadsheet programs show as text;
+  :func:`restore_text` undoes it when the shop reads its own file back.
+- XLSX: every text cell is written as a string (never a formula) and such text also gets Excel's own
+  "quote prefix" flag, so it stays text even when someone edits the cell.
+
+Values keep their real types: numbers are numbers with a number format, dates are dates, percentages are
+fractions shown with ``%``; the header row is bold and frozen, and columns get sensible widths.
+
+Callers describe a table with :class:`Column` and :class:`Sheet` and call :func:`render` or
+:func:`download_response`; nothing else in the shop imports ``csv`` writers or ``openpyxl`` to write.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+
+#: The formats every export offers, with their content types.
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+#: Characters that make a spreadsheet program read a cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+#: Column kinds and their Excel number formats.
+KINDS = {
+    "text": None,
+    "integer": "#,##0",
+    "decimal": "#,##0.00",
+    "money": "#,##0.00",  # CNY, two decimals; the header names the currency
+    "percent": "0.0%",  # values are fractions (0.125 shows as 12.5%)
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
+
+_DEFAULT_WIDTHS = {
+    "text": 24,
+    "integer": 10,
+    "decimal": 12,
+    "money": 14,
+    "percent": 10,
+    "date": 12,
+    "datetime": 17,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its header, the kind of values it holds and (optionally) its width."""
+
+    header: str
+    kind: str = "text"
+    width: int | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}; use one of {sorted(KINDS)}")
+
+
+@dataclass
+class Sheet:
+    """A table: a title (the XLSX sheet name, a title row in CSV), its columns and its rows."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence] = field(default_factory=list)
+
+
+def neutralise_text(text: str) -> str:
+    """Text as it must appear in a CSV cell: a formula trigger (or a leading apostrophe) gets an apostrophe."""
+    if text[:1] in FORMULA_TRIGGERS or text[:1] == "'":
+        return "'" + text
+    return text
+
+
+def restore_text(text: str) -> str:
+    """The inverse of :func:`neutralise_text`, for reading the shop's own CSV files back."""
+    if len(text) > 1 and text[0] == "'" and (text[1] in FORMULA_TRIGGERS or text[1] == "'"):
+        return text[1:]
+    return text
+
+
+def _needs_quote_prefix(text: str) -> bool:
+    return text[:1] in FORMULA_TRIGGERS
+
+
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+# --- typed values -----------------------------------------------------------------------------------------
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """A naive datetime on the shop's calendar (spreadsheets know no time zones)."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(tzinfo=None, microsecond=0)
+
+
+def _typed(value, kind: str):
+    """The value as the column's kind, or None for an empty cell; text for anything that is not of the kind."""
+    if value is None or value == "":
+        return None
+    if kind == "text":
+        return str(value)
+    if kind in ("integer", "decimal", "money", "percent"):
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, int | Decimal | float):
+            if kind == "money":
+                return Decimal(value).quantize(Decimal("0.01"))
+            return value
+        return str(value)
+    if kind == "datetime" and isinstance(value, dt.datetime):
+        return _local(value)
+    if kind == "date" and isinstance(value, dt.datetime):
+        return _local(value).date()
+    if kind == "date" and isinstance(value, dt.date):
+        return value
+    return str(value)
+
+
+def _csv_cell(value, kind: str) -> str:
+    value = _typed(value, kind)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise_text(value)
+    if kind == "percent":
+        return f"{Decimal(value) * 100:.1f}%"
+    if kind in ("money", "decimal") and isinstance(value, Decimal | float):
+        return f"{value:.2f}"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- writers ----------------------------------------------------------------------------------------------
+
+
+def write_csv(sheets: Sequence[Sheet], *, titles: bool | None = None) -> bytes:
+    """UTF-8 with a byte-order mark (Excel then opens Chinese text correctly).
+
+    A single sheet is written as a plain table (header first), so it can be read back; several sheets are
+    written one after another, each under its title row and separated by an empty row.
+    """
+    if titles is None:
+        titles = len(sheets) > 1
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for index, sheet in enumerate(sheets):
+        if index:
+            writer.writerow([])
+        if titles:
+            writer.writerow([neutralise_text(str(sheet.title))])
+        writer.writerow([neutralise_text(str(column.header)) for column in sheet.columns])
+        kinds = [column.kind for column in sheet.columns]
+        for row in sheet.rows:
+            writer.writerow([_csv_cell(value, kind) for value, kind in zip(row, kinds, strict=False)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _sheet_name(title: str, index: int, taken: set[str]) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", " ", str(title)).strip() or f"Sheet{index}"
+    name = name[:31]
+    candidate, n = name, 2
+    while candidate.lower() in taken:
+        suffix = f" ({n})"
+        candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """An XLSX workbook, one worksheet per sheet, streamed row by row (constant memory for large exports)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    taken: set[str] = set()
+    for index, sheet in enumerate(sheets, start=1):
+        worksheet = workbook.create_sheet(title=_sheet_name(sheet.title, index, taken))
+        for position, column in enumerate(sheet.columns, start=1):
+            width = column.width or max(
+                _DEFAULT_WIDTHS[column.kind], min(len(str(column.header)) * 2 + 2, 40)
+            )
+            worksheet.column_dimensions[get_column_letter(position)].width = width
+        worksheet.freeze_panes = "A2"
+        header = []
+        for column in sheet.columns:
+            cell = WriteOnlyCell(worksheet, value=_ILLEGAL_XLSX.sub("", str(column.header)))
+            cell.data_type = "s"
+            cell.font = bold
+            cell.alignment = Alignment(vertical="center")
+            header.append(cell)
+        worksheet.append(header)
+        kinds = [column.kind for column in sheet.columns]
+        for row in sheet.rows:
+            cells = []
+            for value, kind in zip(row, kinds, strict=False):
+                value = _typed(value, kind)
+                cell = WriteOnlyCell(worksheet, value=None)
+                if isinstance(value, str):
+                    cell.value = _ILLEGAL_XLSX.sub("", value)
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                    if _needs_quote_prefix(value):
+                        cell.style = "Normal"
+                        cell.quotePrefix = True
+                elif value is not None:
+                    cell.value = value
+                    if KINDS[kind]:
+                        cell.number_format = KINDS[kind]
+                cells.append(cell)
+            worksheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def render(sheets: Sequence[Sheet], fmt: str) -> bytes:
+    """The sheets as a file of the given format (``csv`` or ``xlsx``)."""
+    if fmt == "csv":
+        return write_csv(sheets)
+    if fmt == "xlsx":
+        return write_xlsx(sheets)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def safe_filename(stem: str, fmt: str) -> str:
+    """A download name the shop builds: ASCII letters, digits, dot, dash and underscore only."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "export"
+    return f"{stem[:100]}.{fmt}"
+
+
+def download_response(sheets: Sequence[Sheet], *, fmt: str, filename_stem: str) -> HttpResponse:
+    """An attachment response for the sheets; an unknown format is a 404 (it comes from the URL)."""
+    if fmt not in FORMATS:
+        raise Http404("unknown export format")
+    response = HttpResponse(render(sheets, fmt), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{safe_filename(filename_stem, fmt)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
