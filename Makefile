@@ -52,13 +52,13 @@ clean:
 BENCH_SIZES ?= 1000,10000,100000
 BENCH_ARGS ?=
 bench: install-dev
-	$(BIN)/python -m shop.benchmarks.database $(BENCH_DATABASE_URL)
-	DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+	$(BIN)/python -m devtools.benchmarks.database $(BENCH_DATABASE_URL)
+	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python manage.py migrate --noinput
-	DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python manage.py run_benchmarks --sizes $(BENCH_SIZES) $(BENCH_ARGS)
-	# Search (issue 6): search and autocomplete latency on both backends at the largest size.
-	DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+	# Search and autocomplete latency on both backends at the largest size.
+	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python manage.py bench_search --start-noida $(BENCH_SEARCH_ARGS)
 
 ## make bench-search: search and autocomplete latency, database and Elasticsearch (noida-db, or
@@ -66,17 +66,17 @@ bench: install-dev
 BENCH_SEARCH_SIZES ?= 10000,100000
 BENCH_SEARCH_ARGS ?=
 bench-search: install-dev
-	DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python manage.py migrate --noinput
 	for size in $(subst $(comma), ,$(BENCH_SEARCH_SIZES)); do \
-		DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 			$(BIN)/python manage.py generate_load_data --products $$size --orders $$((size / 5)) || exit 1; \
-		DJANGO_SETTINGS_MODULE=shop.benchmarks.settings BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 			$(BIN)/python manage.py bench_search --start-noida $(BENCH_SEARCH_ARGS) || exit 1; \
 	done
 comma := ,
 
-# --- Hardening (issue 9): backups and browser journeys ---
+# --- Backups and browser journeys ---
 ## make backup: database (pg_dump, or SQLite's backup API) and media into var/backups/<timestamp>/
 backup: install
 	$(BIN)/python manage.py backup_site $(if $(TO),--to $(TO))
@@ -92,9 +92,8 @@ e2e: install-dev
 ## make permission-matrix: only the walk of every URL as each role (it also runs in make test)
 permission-matrix: install-dev
 	$(BIN)/python -m pytest tests/hardening/test_permission_matrix.py $(PYTEST_ARGS)
-# --- end of hardening ---
 
-# --- Concurrency and load (issue 9) ---
+# --- Concurrency and load ---
 ## make load-test: 20 simultaneous checkouts, the full 2-minute locust run (20 users) and the killed-worker
 ## test, against gunicorn on 127.0.0.1 with its own PostgreSQL database (<DATABASE_URL name>_load);
 ## prints the figures and keeps them in var/load/figures.json. `make test` runs the same with a 30 s load run.
@@ -102,4 +101,3 @@ LOAD_TEST_SECONDS ?= 120
 load-test: install-dev
 	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aidmarket}" LOAD_TEST_SECONDS=$(LOAD_TEST_SECONDS) \
 		$(BIN)/python -m pytest tests/load -s -rs $(PYTEST_ARGS)
-# --- end of concurrency and load ---

@@ -59,7 +59,7 @@ def _review(certificate, *, reviewer, status, reason):
     notify_review(certificate)
 
 
-# --- Seller submissions, review notices and the daily expiry run (issue 4) ---
+# --- Seller submissions, review notices and the daily expiry run ---
 
 EXPIRY_NOTICE_DAYS = 30
 

@@ -2,15 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
+HelpSellFlag = get_model("sellers", "HelpSellFlag")
 
 
 def listing_queryset():
@@ -49,13 +47,7 @@ def featured_products(home_page, *, limit=12):
 
 
 def help_sell_products(*, limit=8):
-    """Products whose sellers asked for help selling a surplus, via AIDMARKET_HELP_SELL_PRODUCTS if set."""
-    path = getattr(settings, "AIDMARKET_HELP_SELL_PRODUCTS", "")
-    if path:
-        return list(import_string(path)(limit=limit))
-    if not apps.is_installed("shop.sellers"):
-        return []
-    HelpSellFlag = apps.get_model("sellers", "HelpSellFlag")
+    """Products whose sellers asked for help selling a surplus, the flags ending soonest first."""
     ids = list(
         HelpSellFlag.objects.active()
         .order_by("until", "-created_at")

@@ -6,11 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
-from django.conf import settings
 from django.db.models import F, Max, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils.module_loading import import_string
 from oscar.core.loading import get_model
 
 from search import text
@@ -22,6 +19,7 @@ ProductCertificate = get_model("catalogue", "ProductCertificate")
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 Line = get_model("order", "Line")
+HelpSellFlag = get_model("sellers", "HelpSellFlag")
 
 
 @dataclass
@@ -74,19 +72,8 @@ class ProductDoc:
 
 
 def help_sell_ids(product_ids: Iterable[int]) -> set[int]:
-    """Products currently flagged for help-sell (滞销助销).
-
-    SEARCH_HELP_SELL_FILTER may name f(product_queryset) -> the flagged subset; when it is empty the
-    running flags of the sellers' app are used if that app is installed. Help-sell belongs to the
-    sellers' app, so search only asks."""
-    ids = list(product_ids)
-    path = getattr(settings, "SEARCH_HELP_SELL_FILTER", "")
-    if path:
-        flagged = import_string(path)(Product.objects.filter(id__in=ids))
-        return set(flagged.values_list("id", flat=True))
-    if not apps.is_installed("shop.sellers"):
-        return set()
-    flags = apps.get_model("sellers", "HelpSellFlag").objects.active().filter(product_id__in=ids)
+    """Products currently flagged for help-sell (滞销助销); the flags belong to the sellers' app."""
+    flags = HelpSellFlag.objects.active().filter(product_id__in=list(product_ids))
     return set(flags.values_list("product_id", flat=True))
 
 

@@ -1,7 +1,8 @@
-"""React to catalogue, stock, certificate, seller and order changes made by code search does not own
-(Oscar's dashboard, the sellers' app, checkout) by scheduling re-indexing after commit."""
+"""React to catalogue, stock, certificate, seller and order changes saved through Oscar's models
+(its dashboard, checkout and the forms built on them) by scheduling re-indexing after commit.
 
-from django.apps import apps
+Help-sell flags are ours alone: shop.sellers.helpsell schedules their re-indexing itself."""
+
 from django.db.models.signals import post_delete, post_save
 from oscar.core.loading import get_model
 
@@ -54,8 +55,6 @@ def connect():
         (Line, _product_link_changed),
     ):
         _connect(model, receiver)
-    if apps.is_installed("shop.sellers"):
-        _connect(apps.get_model("sellers", "HelpSellFlag"), _product_link_changed)
 
 
 def _connect(model, receiver):

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ShopConfig(AppConfig):
-    """Project-wide pieces: demo data loading, template tags, context processors."""
+    """Project-wide pieces: template tags, context processors, site-wide templates."""
 
     name = "shop"
     label = "aidmarket"

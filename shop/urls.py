@@ -16,12 +16,10 @@ urlpatterns = [
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
-    path("payment/", include("shop.payment.urls")),  # online payment (Stripe), issue 7
-    path(
-        "dashboard/institutions/", include("shop.institutions.dashboard_urls")
-    ),  # institutional buyers, issue 3
-    path("organisations/", include("shop.institutions.urls")),  # institutional buyers, issue 3
-    path("sellers/", include("shop.sellers.urls")),  # county sellers, issue 4
+    path("payment/", include("shop.payment.urls")),  # online payment (Stripe)
+    path("dashboard/institutions/", include("shop.institutions.dashboard_urls")),  # institutional buyers
+    path("organisations/", include("shop.institutions.urls")),  # institutional buyers
+    path("sellers/", include("shop.sellers.urls")),  # county sellers
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

@@ -70,5 +70,5 @@ def staff_user(db):
 
 @pytest.fixture(autouse=True)
 def _search_indexes_immediately(settings):
-    """Search: index catalogue changes at once, since a test's transaction never commits (issue 6)."""
+    """Search: index catalogue changes at once, since a test's transaction never commits."""
     settings.SEARCH_INDEX_ON_COMMIT = False

@@ -1,4 +1,4 @@
-"""Certificate scans become private (issue 4): the field moves to PrivateStorage and existing files move
+"""Certificate scans become private: the field moves to PrivateStorage and existing files move
 from MEDIA_ROOT to the private media folder, keeping their names, so stored paths stay valid."""
 
 import os

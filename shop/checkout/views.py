@@ -7,7 +7,7 @@ from oscar.core.loading import get_model
 
 from shop.checkout import payment_methods
 from shop.checkout.forms import PaymentMethodForm
-from shop.institutions.checkout import OrganisationCheckoutMixin  # institutional buyers, issue 3
+from shop.institutions.checkout import OrganisationCheckoutMixin
 from shop.payment import payments as online_payments
 
 Source = get_model("payment", "Source")
@@ -38,7 +38,7 @@ class PaymentMethodView(views.PaymentMethodView):
         )
 
 
-# OrganisationCheckoutMixin (issue 3): organisation tagging, quota preview and approval hold.
+# OrganisationCheckoutMixin: organisation tagging, quota preview and approval hold.
 class PaymentDetailsView(OrganisationCheckoutMixin, views.PaymentDetailsView):
     def get(self, request, *args, **kwargs):
         if not self.preview:

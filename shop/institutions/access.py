@@ -1,4 +1,4 @@
-"""Who may open which institutions page; importable from settings (no model imports)."""
+"""Who may open which institutions page (no model imports)."""
 
 
 def staff_only(user, url_name=None, url_args=None, url_kwargs=None) -> bool:

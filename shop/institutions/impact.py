@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from oscar.core.loading import get_model
@@ -15,6 +14,7 @@ Line = get_model("order", "Line")
 Order = get_model("order", "Order")
 Partner = get_model("partner", "Partner")
 ProductCategory = get_model("catalogue", "ProductCategory")
+HelpSellFlag = get_model("sellers", "HelpSellFlag")
 
 
 def sales_lines(*, year: int):
@@ -111,25 +111,13 @@ def _grouped(rows, raw=False):
     return sorted(((key or "—", amount) for key, amount in result), key=lambda item: (-item[1], item[0]))
 
 
-def _help_sell(year: int) -> dict | None:
-    """How help-sell flags ended, where the sellers' help-sell feature is installed."""
-    try:
-        model = apps.get_model("sellers", "HelpSellFlag")
-    except LookupError:
-        return None
+def _help_sell(year: int) -> dict:
+    """How the year's help-sell flags ended (or that they are still running)."""
     start, end = quotas.year_bounds(year)
-    flags = (
-        model.objects.filter(created_at__gte=start, created_at__lt=end)
-        if _has_field(model, "created_at")
-        else model.objects.all()
-    )
+    flags = HelpSellFlag.objects.filter(created_at__gte=start, created_at__lt=end)
     rows = flags.values("end_reason").annotate(count=Count("pk")).order_by("end_reason")
-    labels = dict(model.EndReason.choices) if hasattr(model, "EndReason") else {}
+    labels = dict(HelpSellFlag.EndReason.choices)
     return {str(labels.get(row["end_reason"], row["end_reason"] or "running")): row["count"] for row in rows}
-
-
-def _has_field(model, name) -> bool:
-    return any(field.name == name for field in model._meta.get_fields())
 
 
 def sections(data: Impact) -> list[tuple[str, list[str], list[list]]]:

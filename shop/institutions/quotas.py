@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
 from django.db import connection
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
@@ -45,12 +44,12 @@ def refunded_amount():
     """Per-line refunded total as an SQL expression (0 when nothing was refunded).
 
     Two sources feed it: institutions.LineRefund (refunds.record(), e.g. a bank transfer returned by
-    staff) and, when the online-payment app is installed, its Stripe-confirmed payment.RefundLine rows.
+    staff) and the online-payment app's Stripe-confirmed payment.RefundLine rows.
     """
-    sources = [LineRefund.objects.filter(line=OuterRef("pk"))]
-    online = _online_refund_lines()
-    if online is not None:
-        sources.append(online.filter(line=OuterRef("pk")))
+    sources = [
+        LineRefund.objects.filter(line=OuterRef("pk")),
+        _online_refund_lines().filter(line=OuterRef("pk")),
+    ]
     parts = [
         Coalesce(
             Subquery(
@@ -69,11 +68,7 @@ def refunded_amount():
 
 
 def _online_refund_lines():
-    try:
-        model = apps.get_model("payment", "RefundLine")
-    except LookupError:
-        return None
-    return model.objects.confirmed()
+    return get_model("payment", "RefundLine").objects.confirmed()
 
 
 def counted_orders(*, year: int, organisation_ids: Iterable[int] | None = None):
@@ -121,9 +116,7 @@ def _has_refund():
     """Lines with any refund, as one `id IN (refunded line ids)`: the refund tables are small, so
     PostgreSQL starts from them (a semi-join) instead of checking every counted line."""
     refunded = LineRefund.objects.order_by().values("line_id")
-    online = _online_refund_lines()
-    if online is not None:
-        refunded = refunded.union(online.order_by().values("line_id"))
+    refunded = refunded.union(_online_refund_lines().order_by().values("line_id"))
     return Q(pk__in=refunded)
 
 

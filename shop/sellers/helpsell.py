@@ -8,6 +8,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from catalogue_ext import certification
+from search import indexing
 from shop import caching
 from shop.sellers.access import partners_of
 from shop.sellers.models import HelpSellFlag
@@ -34,7 +35,7 @@ def flag(product, *, by, quantity: int, reason: str, until: datetime.date, note:
     help_flag = HelpSellFlag.objects.create(
         product=product, quantity=quantity, reason=reason, until=until, note=note, created_by=by
     )
-    caching.catalogue_changed()  # the home page's help-sell rail is a cached page
+    _flags_changed([product.pk])
     return help_flag
 
 
@@ -47,7 +48,7 @@ def withdraw(help_flag: HelpSellFlag, *, by) -> None:
             help_flag.ended_at = timezone.now()
             help_flag.end_reason = HelpSellFlag.EndReason.WITHDRAWN
             help_flag.save(update_fields=["ended_at", "end_reason"])
-            caching.catalogue_changed()
+            _flags_changed([help_flag.product_id])
 
 
 def end_lapsed(*, on: datetime.date | None = None) -> int:
@@ -58,16 +59,26 @@ def end_lapsed(*, on: datetime.date | None = None) -> int:
     on = on or certification.today()
     open_flags = HelpSellFlag.objects.filter(ended_at__isnull=True)
     now = timezone.now()
-    ended = open_flags.filter(until__lt=on).update(ended_at=now, end_reason=HelpSellFlag.EndReason.UNTIL_DATE)
+    lapsed = open_flags.filter(until__lt=on)
     still_running = HelpSellFlag.objects.active(on=on).values("pk")
-    ended += open_flags.exclude(pk__in=still_running).update(
-        ended_at=now, end_reason=HelpSellFlag.EndReason.SOLD_OUT
+    sold_out = open_flags.filter(until__gte=on).exclude(pk__in=still_running)
+    product_ids = set(lapsed.values_list("product_id", flat=True)) | set(
+        sold_out.values_list("product_id", flat=True)
     )
+    ended = lapsed.update(ended_at=now, end_reason=HelpSellFlag.EndReason.UNTIL_DATE)
+    ended += sold_out.update(ended_at=now, end_reason=HelpSellFlag.EndReason.SOLD_OUT)
     if ended:
-        caching.catalogue_changed()
+        _flags_changed(product_ids)
     return ended
 
 
+def _flags_changed(product_ids) -> None:
+    """A flag started or ended: the cached pages (the home page's help-sell rail) and the search
+    index's help-sell facet of these products are out of date."""
+    caching.catalogue_changed()
+    indexing.schedule(product_ids)
+
+
 def flagged(products):
-    """The subset of a Product queryset with a running help-sell flag (search's SEARCH_HELP_SELL_FILTER hook)."""
+    """The subset of a Product queryset with a running help-sell flag."""
     return products.filter(Exists(HelpSellFlag.objects.active().filter(product=OuterRef("pk"))))

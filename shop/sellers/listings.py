@@ -1,6 +1,6 @@
 """Sellers' own listings: which products, counties and stock a seller may touch.
 
-Origin county rule (decided for issue 4): a seller may give its products an origin county
+Origin county rule: a seller may give its products an origin county
 anywhere in the province of its own registered county (co-operatives often buy from
 neighbouring counties), never outside it; platform staff may choose any county. Keeping
 the origin inside the seller's province stops a seller from labelling goods as coming from

@@ -1,4 +1,4 @@
-"""Dashboard menu entries for sellers, county officers and reviewing staff (imported by settings)."""
+"""Dashboard menu entries for sellers, county officers and reviewing staff (added by shop/dashboard/menu.py)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -1,4 +1,7 @@
-"""Production: only hardens base. Refuses to start without its required configuration."""
+"""Production: only hardens base. Refuses to start without its required configuration.
+
+The developer tools (devtools/) are not installed here.
+"""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -15,8 +18,6 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 OSCAR_BASKET_COOKIE_SECURE = True
@@ -25,13 +26,9 @@ STORAGES = {  # a new dict: base's stays as it was for anything that imported it
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-
-# --- Hardening (issue 9) ---
-X_FRAME_OPTIONS = "DENY"  # Wagtail's preview view sets SAMEORIGIN for itself; the CSP follows suit
 LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 CONTENT_SECURITY_POLICY = {  # noqa: F405
     **CONTENT_SECURITY_POLICY,  # noqa: F405
     "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},  # noqa: F405
 }
-# --- end of hardening ---

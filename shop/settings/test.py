@@ -1,8 +1,13 @@
+"""The test suite: base, with fast hashing, mail kept in memory and the developer tools installed."""
+
 from .base import *  # noqa: F401,F403
+from .base import INSTALLED_APPS, LOGGING, VAR_DIR
+from .components.devtools import DEVTOOLS_APPS
 
 DEBUG = False
+INSTALLED_APPS = [*INSTALLED_APPS, *DEVTOOLS_APPS]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = str(VAR_DIR / "test-media")  # noqa: F405
-LOGGING["root"]["level"] = "ERROR"  # noqa: F405
-AIDMARKET_PAGE_CACHE_SECONDS = 0  # issue 8: the page cache is off in tests unless a test turns it on
+MEDIA_ROOT = str(VAR_DIR / "test-media")
+LOGGING["root"]["level"] = "ERROR"
+AIDMARKET_PAGE_CACHE_SECONDS = 0  # the page cache is off in tests unless a test turns it on

@@ -1,13 +1,13 @@
 import datetime
 
 import pytest
-from django.apps import apps
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from wagtail.models import Site
 
 from catalogue_ext.certification import today
 from cms.models import HomePageFeaturedCampaign, HomePageFeaturedProduct, SiteNavigation
+from shop.sellers.models import HelpSellFlag
 from tests import factories
 from tests.cms import factories as cms_factories
 
@@ -37,24 +37,6 @@ def test_home_page_shows_hero_featured_certified_products_campaigns_stories_and_
     assert running_campaign.title in html
     assert story.title in html
     assert "消费帮扶政策解读" in html
-
-
-def test_home_page_help_sell_rail_uses_the_configured_product_source(
-    client, home, settings, certified_product
-):
-    settings.AIDMARKET_HELP_SELL_PRODUCTS = "tests.cms.test_pages.help_sell_source"
-
-    response = client.get("/")
-
-    assert "cms-help-sell" in response.content.decode()
-    assert certified_product.title in response.content.decode()
-
-
-def help_sell_source(*, limit):
-    from cms.products import product_cards
-    from tests.factories import Product
-
-    return product_cards(list(Product.objects.values_list("id", flat=True)[:limit]))
 
 
 def test_story_page_renders_every_block_and_marks_sold_out_and_uncertified_products(
@@ -197,11 +179,9 @@ def test_navigation_and_footer_come_from_cms_settings(home, news_index):
     assert "联系我们" in footer and "京ICP备2026000001号" in footer
 
 
-@pytest.mark.skipif(not apps.is_installed("shop.sellers"), reason="help-sell flags come with shop.sellers")
 def test_home_page_help_sell_rail_shows_products_flagged_by_sellers(
     client, home, certified_product, uncertified_product
 ):
-    HelpSellFlag = apps.get_model("sellers", "HelpSellFlag")
     HelpSellFlag.objects.create(
         product=uncertified_product,
         quantity=500,

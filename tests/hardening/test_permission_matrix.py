@@ -1,7 +1,7 @@
 """Every URL pattern of the site, requested as every role, against a table of who may see it.
 
 The patterns come from the URL conf itself, so a new URL without a rule below fails the test. The roles
-are issue 9's nine plus a county officer (issue 4). Each URL is asked for with real objects of one world
+are the platform's nine plus a county officer. Each URL is asked for with real objects of one world
 (world.py, built once per module), and the URLs that take an object owned by someone (an order, an
 organisation, a seller's product or certificate, a county's application) are asked for a second time with
 another owner's object, so refusals are proven and not only menus. Runs in `make test`.

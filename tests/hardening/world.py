@@ -22,7 +22,7 @@ ROLES = (
     "editor",
     "reviewer",
     "staff",
-    "officer",  # a county officer (issue 4), scoped to the world's county
+    "officer",  # a county officer, scoped to the world's county
 )
 
 ProductReview = get_model("reviews", "ProductReview")

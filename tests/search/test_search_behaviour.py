@@ -10,6 +10,7 @@ from catalogue_ext.certification import today
 from search import engine, indexing
 from search.backends.base import SearchRequest
 from search.filters import CatalogueFilters
+from shop.sellers.models import HelpSellFlag
 from tests import factories
 from tests.search.factories import build_catalogue, sell, shorten_certificates
 
@@ -200,8 +201,13 @@ def test_category_page_scope_restricts_results_and_facets(catalogue):
     assert results.facets["province"] == {"530000": 2}
 
 
-def test_help_sell_facet_counts_products_flagged_by_the_sellers_hook(catalogue, settings):
-    settings.SEARCH_HELP_SELL_FILTER = "tests.search.helpers.flag_potatoes"
+def test_help_sell_facet_counts_products_flagged_by_sellers(catalogue):
+    HelpSellFlag.objects.create(
+        product=catalogue.potato,
+        quantity=500,
+        reason="harvest_glut",
+        until=today() + datetime.timedelta(days=10),
+    )
     indexing.index_products([catalogue.potato.id, catalogue.navel.id])
 
     results = search(help_sell_only=True)

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from search.models import ProductDocument
 from shop.sellers import helpsell
 from shop.sellers.models import HelpSellFlag
 from tests.sellers.conftest import days
@@ -94,3 +95,14 @@ def test_seller_cannot_end_another_sellers_flag(client, seller_user, seller2_use
     assert response.status_code == 404
     help_flag.refresh_from_db()
     assert help_flag.ended_at is None
+
+
+def test_flagging_and_ending_a_flag_update_the_search_index_without_a_receiver(seller_user, own_product):
+    helpsell.flag(own_product, by=seller_user, quantity=50, reason="harvest_glut", until=days(1))
+    flagged = ProductDocument.objects.get(pk=own_product.pk).help_sell
+
+    helpsell.end_lapsed(on=days(2))  # ended by a bulk update, which sends no signal
+    after_the_daily_run = ProductDocument.objects.get(pk=own_product.pk).help_sell
+
+    assert flagged is True
+    assert after_the_daily_run is False

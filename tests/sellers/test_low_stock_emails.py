@@ -1,4 +1,4 @@
-"""Low-stock e-mails (issue 4): once per crossing of the threshold, only to the product's own seller."""
+"""Low-stock e-mails: once per crossing of the threshold, only to the product's own seller."""
 
 import pytest
 from django.core import mail

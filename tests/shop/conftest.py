@@ -1,7 +1,7 @@
 import pytest
 from django.db import transaction
 
-from shop import demo_data
+from devtools.demo import core as demo_data
 
 
 @pytest.fixture(scope="module")

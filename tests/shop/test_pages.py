@@ -135,7 +135,7 @@ def test_chinese_is_the_default_even_for_an_english_browser(demo_shop, client):
 def test_basket_of_an_organisation_buyer_shows_what_counts_toward_the_quota(demo_shop, client):
     from django.contrib.auth import get_user_model
 
-    from shop.institutions import demo as institutions_demo
+    from devtools.demo import institutions as institutions_demo
 
     institutions_demo.load()
     buyer = get_user_model().objects.get(email="buyer@example.com")

@@ -1,0 +1,121 @@
+"""Benchmark results as JSON, a Markdown table and a PNG chart under var/bench/."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+TARGETS_MS = {  # page -> (cold median target, warm median target), the targets in docs/performance.md
+    "category": (30, 5),
+    "catalogue_filtered": (30, 5),
+    "product_detail": (30, 5),
+    "quota_report": (200, 200),
+}
+
+
+def environment() -> dict:
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {"commit": commit, "cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def write(results: dict, out_dir: Path) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "json": out_dir / "results.json",
+        "markdown": out_dir / "results.md",
+        "chart": out_dir / "server_time.png",
+    }
+    paths["json"].write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    paths["markdown"].write_text(markdown(results), encoding="utf-8")
+    chart(results, paths["chart"])
+    return paths
+
+
+def _ms(value):
+    return "—" if value is None else f"{value:.1f}"
+
+
+def markdown(results: dict) -> str:
+    lines = [
+        f"Benchmark of {results['started_at']} (commit {results['environment']['commit']}, "
+        f"{results['environment']['cpus']} CPUs, load average at start "
+        f"{results['environment']['load_average']}), PostgreSQL, Redis cache; "
+        f"{results['requests']} measured requests per cell after warm-up.",
+        "",
+        "| page | products | queries cold | median cold ms | p95 cold ms | queries warm | median warm ms "
+        "| p95 warm ms | note |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    rows = {}
+    for m in results["measurements"]:
+        rows.setdefault((m["page"], m["products"]), {})[m["cache"]] = m
+    for (page, products), cells in rows.items():
+        cold, warm = cells.get("cold", {}), cells.get("warm", {})
+        note = "; ".join(filter(None, {cold.get("note", ""), warm.get("note", "")}))
+        lines.append(
+            f"| {page} | {products:,} | {cold.get('queries', '—')} | {_ms(cold.get('median_ms'))} "
+            f"| {_ms(cold.get('p95_ms'))} | {warm.get('queries', '—')} | {_ms(warm.get('median_ms'))} "
+            f"| {_ms(warm.get('p95_ms'))} | {note} |"
+        )
+    for run in results.get("generation", []):
+        lines.append("")
+        lines.append(
+            f"Generating {run['products']:,} products / {run['orders']:,} orders: {run['seconds']:.0f} s"
+            f" ({run.get('order_lines', 0):,} order lines)."
+        )
+    live = results.get("live")
+    if live:
+        lines += [
+            "",
+            f"Live run at {live['products']:,} products: gunicorn {live['workers']} workers, locust "
+            f"{live['users']} users for {live['seconds']} s.",
+            "",
+            "| requests | failures | req/s | median ms | p95 ms | p99 ms |",
+            "|---:|---:|---:|---:|---:|---:|",
+            f"| {live['requests']} | {live['failures']} | {live['rps']:.1f} | {live['p50_ms']} | {live['p95_ms']} "
+            f"| {live['p99_ms']} |",
+        ]
+        if live.get("per_endpoint"):
+            lines += [
+                "",
+                "| endpoint | requests | failures | median ms | p95 ms |",
+                "|---|---:|---:|---:|---:|",
+            ]
+            for row in live["per_endpoint"]:
+                lines.append(
+                    f"| {row['name']} | {row['requests']} | {row['failures']} | {row['p50_ms']} "
+                    f"| {row['p95_ms']} |"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def chart(results: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5), sharey=False)
+    for axis, state in zip(axes, ("cold", "warm"), strict=True):
+        series = {}
+        for m in results["measurements"]:
+            if m["cache"] == state and m["median_ms"] is not None:
+                series.setdefault(m["page"], []).append((m["products"], m["median_ms"]))
+        for page, points in sorted(series.items()):
+            points.sort()
+            axis.plot([p for p, _ in points], [t for _, t in points], marker="o", label=page)
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("products in catalogue")
+        axis.set_ylabel("median server time (ms)")
+        axis.set_title(f"{state} cache")
+        axis.grid(True, which="both", alpha=0.3)
+    axes[1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
