@@ -1,16 +1,10 @@
-"""Certificate life cycle: review decisions and the calendar they are judged by."""
+"""Certificate life cycle: submission, review decisions and expiry (judged by the shop's calendar, shop.core.dates)."""
 
 import datetime
-import zoneinfo
 
 from django.utils import timezone
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-def today() -> datetime.date:
-    """Today's date in China (Asia/Shanghai), whatever the server's time zone."""
-    return timezone.now().astimezone(SHANGHAI).date()
+from shop.core import dates
 
 
 def is_product_certified(product, *, on: datetime.date | None = None) -> bool:
@@ -89,7 +83,7 @@ def expire_lapsed(*, on: datetime.date | None = None) -> int:
     """
     from catalogue_ext.models import ProductCertificate
 
-    on = on or today()
+    on = on or dates.today()
     return ProductCertificate.objects.filter(
         status=ProductCertificate.Status.APPROVED, expiry_date__lt=on
     ).update(status=ProductCertificate.Status.EXPIRED, updated_at=timezone.now())
@@ -101,7 +95,7 @@ def send_expiry_notices(*, on: datetime.date | None = None) -> int:
 
     from catalogue_ext.models import ProductCertificate
 
-    on = on or today()
+    on = on or dates.today()
     due = ProductCertificate.objects.valid(on=on).filter(
         expiry_date__lte=on + datetime.timedelta(days=EXPIRY_NOTICE_DAYS), expiry_notice_sent_at__isnull=True
     )

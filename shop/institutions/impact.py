@@ -8,7 +8,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
+from shop.core import dates
 from shop.institutions import quotas
 
 Line = get_model("order", "Line")
@@ -19,7 +19,7 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 
 def sales_lines(*, year: int):
     """Lines of paid, not cancelled orders placed in the year (Asia/Shanghai), net of refunds."""
-    start, end = quotas.year_bounds(year)
+    start, end = dates.year_bounds(year)
     return (
         Line.objects.filter(
             order__in=Order.objects.paid().filter(date_placed__gte=start, date_placed__lt=end)
@@ -79,9 +79,7 @@ def impact(*, year: int) -> Impact:
         "month": sorted(
             (key.strftime("%Y-%m"), amount)
             for key, amount in _grouped(
-                poverty.annotate(key=TruncMonth("order__date_placed", tzinfo=certification.SHANGHAI)).values(
-                    "key"
-                ),
+                poverty.annotate(key=TruncMonth("order__date_placed")).values("key"),
                 raw=True,
             )
         ),
@@ -117,7 +115,7 @@ def _help_sell(year: int) -> dict | None:
         model = apps.get_model("sellers", "HelpSellFlag")
     except LookupError:
         return None
-    start, end = quotas.year_bounds(year)
+    start, end = dates.year_bounds(year)
     flags = (
         model.objects.filter(created_at__gte=start, created_at__lt=end)
         if _has_field(model, "created_at")

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from oscar.apps.checkout.utils import CheckoutSessionData
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
+from shop.core import dates
 from shop.institutions import approvals, checkout, permissions, quotas, reports
 from shop.institutions.forms import (
     PERSONAL,
@@ -31,8 +31,8 @@ def requested_year(request) -> int:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        return certification.today().year
-    return year if 2015 <= year <= 2100 else certification.today().year
+        return dates.current_year()
+    return year if 2015 <= year <= 2100 else dates.current_year()
 
 
 class OrganisationMixin(LoginRequiredMixin):
@@ -111,7 +111,7 @@ class ReportView(OrganisationMixin, TemplateView):
             self.organisation, year=year, page=self.request.GET.get("page") or 1
         )
         ctx["page_obj"], ctx["paginator"] = report.orders_page, report.orders_page.paginator
-        ctx["years"] = range(certification.today().year, certification.today().year - 5, -1)
+        ctx["years"] = range(dates.current_year(), dates.current_year() - 5, -1)
         return ctx
 
 
@@ -153,7 +153,7 @@ class StatementView(OrganisationMixin, TemplateView):
         ctx["year"] = year
         ctx["report"] = reports.organisation_report(self.organisation, year=year)
         ctx["lines"] = quotas.report_lines(self.organisation, year=year)
-        ctx["printed_on"] = certification.today()
+        ctx["printed_on"] = dates.today()
         return ctx
 
 

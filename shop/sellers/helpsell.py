@@ -7,8 +7,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
 from shop import caching
+from shop.core import dates
 from shop.sellers.access import partners_of
 from shop.sellers.models import HelpSellFlag
 
@@ -29,7 +29,7 @@ def flag(product, *, by, quantity: int, reason: str, until: datetime.date, note:
     """A seller flags one of its own products as surplus until a date."""
     if not product.stockrecords.filter(partner__in=partners_of(by)).exists():
         raise NotAllowed("Sellers flag only their own products.")
-    if until < certification.today():
+    if until < dates.today():
         raise NotAllowed("The until-date has passed.")
     help_flag = HelpSellFlag.objects.create(
         product=product, quantity=quantity, reason=reason, until=until, note=note, created_by=by
@@ -55,7 +55,7 @@ def end_lapsed(*, on: datetime.date | None = None) -> int:
 
     Listings never wait for this: HelpSellFlag.objects.active() already leaves such flags out.
     """
-    on = on or certification.today()
+    on = on or dates.today()
     open_flags = HelpSellFlag.objects.filter(ended_at__isnull=True)
     now = timezone.now()
     ended = open_flags.filter(until__lt=on).update(ended_at=now, end_reason=HelpSellFlag.EndReason.UNTIL_DATE)

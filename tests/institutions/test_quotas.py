@@ -8,6 +8,7 @@ from django.test import override_settings
 from oscar.core.loading import get_model
 
 from catalogue_ext import certification
+from shop.core import dates
 from shop.institutions import quotas, refunds
 from shop.institutions.models import AnnualTarget, Organisation, Purpose
 from shop.order import statuses
@@ -19,7 +20,7 @@ ProductCertificate = get_model("catalogue", "ProductCertificate")
 
 pytestmark = pytest.mark.django_db
 
-YEAR = certification.today().year
+YEAR = dates.current_year()
 
 
 def product(partner, price, *, certified=True, county=None, **kwargs):
@@ -44,8 +45,8 @@ def test_certificate_expiring_after_the_order_still_counts(buyer, organisation, 
 
     item.certificates.update(
         status=ProductCertificate.Status.EXPIRED,
-        expiry_date=certification.today() - datetime.timedelta(days=1),
-        issue_date=certification.today() - datetime.timedelta(days=300),
+        expiry_date=dates.today() - datetime.timedelta(days=1),
+        issue_date=dates.today() - datetime.timedelta(days=300),
     )
 
     assert not certification.is_product_certified(item)

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from catalogue_ext import certification
+from shop.core import dates
 from shop.institutions import quotas, refunds, snapshots
 from shop.institutions.models import Organisation, Purpose, YearSnapshot
 from tests import factories
@@ -18,7 +18,7 @@ from tests.institutions.factories import MembershipFactory, OrganisationFactory,
 
 pytestmark = pytest.mark.django_db
 
-YEAR = certification.today().year
+YEAR = dates.current_year()
 
 
 @pytest.fixture
