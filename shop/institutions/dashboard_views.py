@@ -12,6 +12,7 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from oscar.core.loading import get_model
 
 from shop.core import dates
+from shop.core.exceptions import DomainError
 from shop.institutions import impact, payments, quotas, reports, snapshots
 from shop.institutions.forms import OrganisationForm, OverviewFilterForm, PaymentRecordForm, TargetForm
 from shop.institutions.models import AnnualTarget, Organisation
@@ -157,8 +158,8 @@ class PaymentRecordView(StaffView, TemplateView):
         if form.is_valid():
             try:
                 payments.record_bank_transfer(self.order, recorded_by=request.user, **form.cleaned_data)
-            except payments.PaymentNotAllowed as refusal:
-                form.add_error(None, str(refusal))
+            except DomainError as refusal:
+                form.add_error(None, refusal.message)
             else:
                 messages.success(request, _("Payment recorded for order %s.") % self.order.number)
                 return redirect("institutions-dashboard:payments")
@@ -172,10 +173,11 @@ class FreezeYearView(StaffView):
         except ValueError:
             messages.error(request, _("Choose a year to freeze."))
             return redirect("institutions-dashboard:overview")
-        if year >= dates.current_year():
-            messages.error(request, _("Only a year that has ended can be frozen."))
+        try:
+            created = snapshots.freeze_year(year, by=request.user)
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
             return redirect("institutions-dashboard:overview")
-        created = snapshots.freeze_year(year, by=request.user)
         messages.success(
             request, _("%(count)d organisations frozen for %(year)d.") % {"count": created, "year": year}
         )
