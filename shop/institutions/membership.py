@@ -42,9 +42,9 @@ def set_roles(
     membership: Membership, *, by, is_buyer: bool, is_approver: bool, is_administrator: bool
 ) -> Membership:
     """Change a member's roles; the last administrator keeps the administrator role."""
-    _check_manager(membership.organisation, by)
     with transaction.atomic():
         locked = _lock(membership)
+        _check_manager(locked.organisation, by)
         if locked.is_administrator and not is_administrator:
             _keep_an_administrator(locked)
         locked.is_buyer, locked.is_approver, locked.is_administrator = is_buyer, is_approver, is_administrator
@@ -54,9 +54,9 @@ def set_roles(
 
 def remove(membership: Membership, *, by) -> None:
     """Remove a member from the organisation; the last administrator cannot be removed."""
-    _check_manager(membership.organisation, by)
     with transaction.atomic():
         locked = _lock(membership)
+        _check_manager(locked.organisation, by)
         if locked.is_administrator:
             _keep_an_administrator(locked)
         locked.delete()
@@ -68,18 +68,20 @@ def _check_manager(organisation, user) -> None:
 
 
 def _lock(membership: Membership) -> Membership:
-    return Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    # The organisation row is the lock for changes to its members: two administrators removing each other
+    # at the same moment are served one after the other, and the second sees what the first left.
+    list(Organisation.objects.select_for_update().filter(pk=membership.organisation_id).values_list("pk"))
+    locked = Membership.objects.select_related("user", "organisation").filter(pk=membership.pk).first()
+    if locked is None:
+        raise InvalidState(_("This person is no longer a member."), code="not_a_member")
+    return locked
 
 
 def _keep_an_administrator(membership: Membership) -> None:
-    # Lock every administrator row, so that two administrators removing each other at the same moment
-    # cannot both succeed: the second one waits and then sees that only one is left.
-    administrators = list(
-        Membership.objects.select_for_update()
-        .filter(organisation_id=membership.organisation_id, is_administrator=True)
-        .values_list("pk", flat=True)
-    )
-    if administrators == [membership.pk]:
+    others = Membership.objects.filter(
+        organisation_id=membership.organisation_id, is_administrator=True
+    ).exclude(pk=membership.pk)
+    if not others.exists():
         raise InvalidState(
             _("An organisation must keep an administrator: make another member administrator first."),
             code="last_administrator",

@@ -1,13 +1,16 @@
 """An organisation that has an administrator keeps one; the rule holds for the domain function and the page."""
 
+import threading
+
 import pytest
+from django.db import connection
 from django.urls import reverse
 
-from shop.core.exceptions import InvalidInput, InvalidState, NotPermitted
+from shop.core.exceptions import DomainError, InvalidInput, InvalidState, NotPermitted
 from shop.institutions import membership
 from shop.institutions.models import Membership
 from tests import factories
-from tests.institutions.factories import MembershipFactory
+from tests.institutions.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +146,38 @@ def test_adding_an_existing_member_on_the_page_says_so(client, org_admin, buyer,
 
     assert response.status_code == 400
     assert "此人已是成员。" in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_removing_each_other_at_once_leave_one_administrator():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for concurrent transactions")
+    organisation = OrganisationFactory()
+    first, second = (factories.UserFactory(username=name) for name in ("admin-a", "admin-b"))
+    for user in (first, second):
+        MembershipFactory(organisation=organisation, user=user, is_administrator=True)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def remove(target, by):
+        try:
+            barrier.wait(timeout=10)
+            membership.remove(member_of(organisation, target), by=by)
+            outcomes.append("removed")
+        except DomainError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=remove, args=(second, first)),
+        threading.Thread(target=remove, args=(first, second)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["refused", "removed"]
+    assert Membership.objects.filter(organisation=organisation, is_administrator=True).count() == 1
