@@ -1,16 +1,12 @@
-"""Certificate life cycle: review decisions and the calendar they are judged by."""
+"""Certificate life cycle: submission, review decisions and expiry (judged by the shop's calendar, shop.core.dates)."""
 
 import datetime
-import zoneinfo
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-def today() -> datetime.date:
-    """Today's date in China (Asia/Shanghai), whatever the server's time zone."""
-    return timezone.now().astimezone(SHANGHAI).date()
+from shop.core import dates
+from shop.core.exceptions import InvalidInput, InvalidState, NotPermitted
 
 
 def is_product_certified(product, *, on: datetime.date | None = None) -> bool:
@@ -32,25 +28,21 @@ def revoke(certificate, *, reviewer, reason: str) -> None:
     _review(certificate, reviewer=reviewer, status=certificate.Status.REVOKED, reason=reason)
 
 
-class ReviewNotAllowed(Exception):
-    pass
-
-
 def _review(certificate, *, reviewer, status, reason):
     if not reviewer.is_staff:
-        raise ReviewNotAllowed("Only platform staff review certificates.")
+        raise NotPermitted(_("Only platform staff review certificates."))
     if (
         certificate.submitted_by_id == reviewer.pk
         or certificate.product.stockrecords.filter(partner__users=reviewer).exists()
     ):
-        raise ReviewNotAllowed("A seller cannot review its own certificate.")
+        raise NotPermitted(_("A seller cannot review its own certificate."))
     expected = (
         certificate.Status.APPROVED if status == certificate.Status.REVOKED else certificate.Status.PENDING
     )
     if certificate.status != expected:
-        raise ReviewNotAllowed("This certificate is not awaiting that decision.")
+        raise InvalidState(_("This certificate is not awaiting that decision."))
     if status != certificate.Status.APPROVED and not reason.strip():
-        raise ReviewNotAllowed("A reason is required.")
+        raise InvalidInput(_("A reason is required."))
     certificate.status = status
     certificate.status_reason = reason
     certificate.reviewed_by = reviewer
@@ -67,7 +59,7 @@ EXPIRY_NOTICE_DAYS = 30
 def submit(certificate, *, seller_user) -> None:
     """A seller submits a certificate for one of its own products; it waits for staff review."""
     if not certificate.product.stockrecords.filter(partner__users=seller_user).exists():
-        raise ReviewNotAllowed("A seller submits certificates only for its own products.")
+        raise NotPermitted(_("A seller submits certificates only for its own products."))
     certificate.status = certificate.Status.PENDING
     certificate.submitted_by = seller_user
     certificate.reviewed_by = None
@@ -89,7 +81,7 @@ def expire_lapsed(*, on: datetime.date | None = None) -> int:
     """
     from catalogue_ext.models import ProductCertificate
 
-    on = on or today()
+    on = on or dates.today()
     return ProductCertificate.objects.filter(
         status=ProductCertificate.Status.APPROVED, expiry_date__lt=on
     ).update(status=ProductCertificate.Status.EXPIRED, updated_at=timezone.now())
@@ -101,7 +93,7 @@ def send_expiry_notices(*, on: datetime.date | None = None) -> int:
 
     from catalogue_ext.models import ProductCertificate
 
-    on = on or today()
+    on = on or dates.today()
     due = ProductCertificate.objects.valid(on=on).filter(
         expiry_date__lte=on + datetime.timedelta(days=EXPIRY_NOTICE_DAYS), expiry_notice_sent_at__isnull=True
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct, MissingProductImage
 from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
 
-from catalogue_ext import certification
+from shop.core import dates
 from shop.sellers.storage import PrivateStorage
 from shop.uploads import validate_scan
 
@@ -151,7 +151,7 @@ class Product(AbstractProduct):
 class CertificateQuerySet(models.QuerySet):
     def valid(self, on: datetime.date | None = None):
         """The one definition of a certificate that makes its product certified."""
-        on = on or certification.today()
+        on = on or dates.today()
         return self.filter(
             status=ProductCertificate.Status.APPROVED,
             expiry_date__gte=on,
@@ -221,7 +221,7 @@ class ProductCertificate(models.Model):
             raise ValidationError({"expiry_date": _("The expiry date cannot be before the issue date.")})
 
     def is_valid_on(self, day: datetime.date | None = None) -> bool:
-        day = day or certification.today()
+        day = day or dates.today()
         return (
             self.status == self.Status.APPROVED
             and self.expiry_date >= day

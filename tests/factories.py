@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 
-from catalogue_ext.certification import today
+from shop.core.dates import today
 
 Region = get_model("catalogue", "Region")
 Product = get_model("catalogue", "Product")

@@ -36,6 +36,7 @@ from cms.models import (
     TrainingIndexPage,
     TrainingPage,
 )
+from shop.core import dates
 
 Product = get_model("catalogue", "Product")
 Region = get_model("catalogue", "Region")
@@ -335,7 +336,7 @@ def load_news(home, images):
     )
     if created:
         _publish(index)
-    today = timezone.localdate()
+    today = dates.today()
     for slug, title, tags, days_ago, summary, text in NEWS:
         article, created = _child(
             index,

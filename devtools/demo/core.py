@@ -20,8 +20,8 @@ from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
 from pypinyin import lazy_pinyin
 
-from catalogue_ext import certification
 from catalogue_ext.credit_codes import check_character
+from shop.core import dates
 
 Region = get_model("catalogue", "Region")
 Product = get_model("catalogue", "Product")
@@ -215,7 +215,7 @@ def load_products(sellers, categories):
     product_class, _ = ProductClass.objects.get_or_create(
         name="农特产品", defaults={"requires_shipping": True, "track_stock": True}
     )
-    today = certification.today()
+    today = dates.today()
     status_for = {
         "certified": ProductCertificate.Status.APPROVED,
         "expired": ProductCertificate.Status.APPROVED,  # approved, but the expiry date has passed

@@ -12,9 +12,9 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.partner.strategy import Default
 from oscar.core.loading import get_class, get_model
 
-from catalogue_ext import certification
 from catalogue_ext.credit_codes import check_character
 from shop.checkout import payment_methods
+from shop.core import dates
 from shop.institutions import checkout
 from shop.institutions.models import AnnualTarget, Membership, Organisation, OrganisationOrder, Purpose
 from shop.order import statuses
@@ -178,7 +178,7 @@ def _members(organisations):
 
 
 def _targets(organisations):
-    year = certification.today().year
+    year = dates.current_year()
     for key, (declared, fixed) in TARGETS.items():
         AnnualTarget.objects.update_or_create(
             organisation=organisations[key],
@@ -204,7 +204,7 @@ def _orders(organisations) -> int:
     )
     if len(certified) < 12 or uncertified is None:
         return 0
-    today = certification.today()
+    today = dates.today()
     created = 0
     for reference, key, email, purpose, month, items, status in ORDERS:
         user = users.get(email)
@@ -215,7 +215,7 @@ def _orders(organisations) -> int:
         if month is not None:
             day = datetime.date(today.year, min(month, today.month), 15)
             day = min(day, today)
-            placed_at = datetime.datetime.combine(day, datetime.time(10), tzinfo=certification.SHANGHAI)
+            placed_at = dates.at(day, datetime.time(10))
         try:
             _place(user, organisations[key], reference, purpose, products, status, placed_at)
         except UnableToPlaceOrder:

@@ -13,7 +13,7 @@ from django.db import transaction
 from oscar.core.loading import get_class, get_model
 from PIL import Image
 
-from catalogue_ext import certification
+from shop.core import dates
 from shop.order import statuses
 from shop.sellers import fulfilment
 from shop.sellers.models import CountyOfficer, HelpSellFlag, SellerApplication
@@ -57,7 +57,7 @@ def load(stdout=None):
         application.save()
     _say(stdout, "  a pending seller application from consumer@example.com")
 
-    until = certification.today() + datetime.timedelta(days=30)
+    until = dates.today() + datetime.timedelta(days=30)
     seller = users.get(email="seller@example.com")
     for upc, reason, quantity, note in HELP_SELL:
         product = Product.objects.filter(upc=upc).first()

@@ -21,11 +21,11 @@ from django.db.models import Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
 from devtools.loadgen import home, images, marks, vocabulary
 from devtools.loadgen.writer import Table, next_id, reset_sequence
 from search import indexing
 from shop import caching
+from shop.core import dates
 from shop.order import statuses
 
 Region = get_model("catalogue", "Region")
@@ -176,7 +176,7 @@ class _Generator:
         self.rng = random.Random(seed)
         self.seed = seed
         self.progress = progress
-        self.today = certification.today()
+        self.today = dates.today()
         self.now = timezone.now()
         self.summary = Summary()
 
@@ -261,9 +261,7 @@ class _Generator:
     def _moment(self, start: datetime.date, end: datetime.date) -> datetime.datetime:
         span = max((end - start).days, 1) * 86400
         offset = self.rng.randrange(span)
-        return datetime.datetime.combine(start, datetime.time(), tzinfo=certification.SHANGHAI) + (
-            datetime.timedelta(seconds=offset)
-        )
+        return dates.at(start) + (datetime.timedelta(seconds=offset))
 
     def _person(self) -> str:
         return self.rng.choice(vocabulary.SURNAMES) + self.rng.choice(vocabulary.GIVEN_NAMES)

@@ -22,11 +22,11 @@ from django.db.models import (
     When,
 )
 
-from catalogue_ext import certification
 from search import text
 from search.backends.base import SearchBackend, SearchRequest, SearchResults
 from search.filters import PRICE_RANGES, CatalogueFilters
 from search.models import ProductDocument, ProductDocumentCategory
+from shop.core import dates
 
 ORDERINGS = {
     "newest": ("-date_created", "-product_id"),
@@ -43,7 +43,7 @@ RANK_INDEX = RELEVANCE[2:]
 
 def certified_q() -> Q:
     """Certified in the index and not yet past the certificate's expiry (so expiry needs no re-index)."""
-    return Q(certified=True, certified_until__gte=certification.today())
+    return Q(certified=True, certified_until__gte=dates.today())
 
 
 def _certified_now() -> Case:

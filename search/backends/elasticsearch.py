@@ -23,9 +23,9 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
-from catalogue_ext import certification
 from search import queries
 from search.backends.base import SearchBackend, SearchRequest, SearchResults
+from shop.core import dates
 
 logger = logging.getLogger("aidmarket.search")
 
@@ -89,7 +89,7 @@ class ElasticsearchBackend(SearchBackend):
         self.es = es or client()
 
     def search(self, request: SearchRequest) -> SearchResults:
-        search = queries.build_search(request, index=alias_name(), today=certification.today())
+        search = queries.build_search(request, index=alias_name(), today=dates.today())
         response = self.es.search(index=alias_name(), body=search.to_dict())
         hits = response["hits"]
         facets = queries.parse_facets(response.get("aggregations", {})) if request.with_facets else {}

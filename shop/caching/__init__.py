@@ -23,7 +23,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 
-from catalogue_ext import certification
+from shop.core import dates
 
 CATALOGUE_VERSION_KEY = "catalogue-version"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
@@ -91,7 +91,7 @@ def fragment_versions(request):
     if not page_cache_seconds():
         return {"catalogue_cache_version": ""}
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    return {"catalogue_cache_version": f"{catalogue_version()}.{certification.today():%Y%m%d}.{language}"}
+    return {"catalogue_cache_version": f"{catalogue_version()}.{dates.today():%Y%m%d}.{language}"}
 
 
 def cached_views():
@@ -148,9 +148,7 @@ class AnonymousPageCacheMiddleware:
         version = ".".join(str(versions.get(k, 1)) for k in keys)
         url = hashlib.sha1(request.get_full_path().encode()).hexdigest()
         language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-        return (
-            f"page:{version}:{certification.today():%Y%m%d}:{language}:{request.get_host()}:{url}:{personal}"
-        )
+        return f"page:{version}:{dates.today():%Y%m%d}:{language}:{request.get_host()}:{url}:{personal}"
 
     @staticmethod
     def anonymous(request) -> bool:

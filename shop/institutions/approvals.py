@@ -4,15 +4,12 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from shop.core.exceptions import InvalidInput, InvalidState, NotPermitted
 from shop.institutions import notifications
 from shop.institutions.models import Membership, OrganisationOrder
 from shop.order import statuses
-
-
-class ApprovalNotAllowed(Exception):
-    pass
 
 
 def requires_approval(organisation, *, total: Decimal) -> bool:
@@ -41,7 +38,7 @@ def approve(organisation_order: OrganisationOrder, *, approver) -> None:
 def reject(organisation_order: OrganisationOrder, *, approver, reason: str) -> None:
     """Cancel the order with a reason and release its stock."""
     if not reason.strip():
-        raise ApprovalNotAllowed(_("Please give a reason for the rejection."))
+        raise InvalidInput(_("Please give a reason for the rejection."))
     with transaction.atomic():
         locked = _lock_pending(organisation_order, approver)
         locked.order.set_status(statuses.CANCELLED)
@@ -59,16 +56,16 @@ def _lock_pending(organisation_order, approver) -> OrganisationOrder:
         .get(pk=organisation_order.pk)
     )
     if locked.buyer_id == approver.pk:
-        raise ApprovalNotAllowed(_("You cannot approve or reject an order you placed yourself."))
+        raise NotPermitted(_("You cannot approve or reject an order you placed yourself."))
     if not Membership.objects.filter(
         organisation_id=locked.organisation_id, user=approver, is_approver=True
     ).exists():
-        raise ApprovalNotAllowed(_("Only an approver of this organisation can decide on its orders."))
+        raise NotPermitted(_("Only an approver of this organisation can decide on its orders."))
     if (
         locked.approval != OrganisationOrder.Approval.PENDING
         or locked.order.status != statuses.AWAITING_APPROVAL
     ):
-        raise ApprovalNotAllowed(_("This order is not awaiting approval."))
+        raise InvalidState(_("This order is not awaiting approval."))
     return locked
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from oscar.apps.checkout.utils import CheckoutSessionData
 
-from catalogue_ext import certification
+from shop.core import dates
 from shop.institutions import approvals, notifications, quotas
 from shop.institutions.models import Organisation, OrganisationOrder
 from shop.order import statuses
@@ -126,7 +126,7 @@ def quota_preview(basket, organisation: Organisation) -> QuotaPreview:
                 reason,
             )
         )
-    progress = quotas.progress(organisation, year=certification.today().year)
+    progress = quotas.progress(organisation, year=dates.current_year())
     return QuotaPreview(
         organisation=organisation,
         lines=lines,

@@ -11,7 +11,8 @@ from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
+from shop.core import dates
+from shop.core.exceptions import DomainError
 from shop.institutions import impact, payments, quotas, reports, snapshots
 from shop.institutions.forms import OrganisationForm, OverviewFilterForm, PaymentRecordForm, TargetForm
 from shop.institutions.models import AnnualTarget, Organisation
@@ -35,7 +36,7 @@ class OverviewView(StaffView, TemplateView):
     def get(self, request, *args, **kwargs):
         form = OverviewFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        year = filters.get("year") or certification.today().year
+        year = filters.get("year") or dates.current_year()
         rows = self.rows(year, filters)
         fmt = request.GET.get("format")
         if fmt:
@@ -99,7 +100,7 @@ class OrganisationUpdateView(OrganisationCreateView, UpdateView):
         ctx = super().get_context_data(**kwargs)
         ctx["targets"] = self.object.targets.all()
         ctx["target_form"] = kwargs.get("target_form") or TargetForm(
-            organisation=self.object, initial={"year": certification.today().year}
+            organisation=self.object, initial={"year": dates.current_year()}
         )
         return ctx
 
@@ -144,7 +145,7 @@ class PaymentRecordView(StaffView, TemplateView):
         ctx["order"] = self.order
         ctx["records"] = self.order.bank_payments.all()
         ctx["form"] = kwargs.get("form") or PaymentRecordForm(
-            initial={"amount": self.order.total_incl_tax, "paid_on": certification.today()}
+            initial={"amount": self.order.total_incl_tax, "paid_on": dates.today()}
         )
         return ctx
 
@@ -157,8 +158,8 @@ class PaymentRecordView(StaffView, TemplateView):
         if form.is_valid():
             try:
                 payments.record_bank_transfer(self.order, recorded_by=request.user, **form.cleaned_data)
-            except payments.PaymentNotAllowed as refusal:
-                form.add_error(None, str(refusal))
+            except DomainError as refusal:
+                form.add_error(None, refusal.message)
             else:
                 messages.success(request, _("Payment recorded for order %s.") % self.order.number)
                 return redirect("institutions-dashboard:payments")
@@ -172,10 +173,11 @@ class FreezeYearView(StaffView):
         except ValueError:
             messages.error(request, _("Choose a year to freeze."))
             return redirect("institutions-dashboard:overview")
-        if year >= certification.today().year:
-            messages.error(request, _("Only a year that has ended can be frozen."))
+        try:
+            created = snapshots.freeze_year(year, by=request.user)
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
             return redirect("institutions-dashboard:overview")
-        created = snapshots.freeze_year(year, by=request.user)
         messages.success(
             request, _("%(count)d organisations frozen for %(year)d.") % {"count": created, "year": year}
         )

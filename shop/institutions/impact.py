@@ -7,7 +7,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
+from shop.core import dates
 from shop.institutions import quotas
 
 Line = get_model("order", "Line")
@@ -19,7 +19,7 @@ HelpSellFlag = get_model("sellers", "HelpSellFlag")
 
 def sales_lines(*, year: int):
     """Lines of paid, not cancelled orders placed in the year (Asia/Shanghai), net of refunds."""
-    start, end = quotas.year_bounds(year)
+    start, end = dates.year_bounds(year)
     return (
         Line.objects.filter(
             order__in=Order.objects.paid().filter(date_placed__gte=start, date_placed__lt=end)
@@ -79,9 +79,7 @@ def impact(*, year: int) -> Impact:
         "month": sorted(
             (key.strftime("%Y-%m"), amount)
             for key, amount in _grouped(
-                poverty.annotate(key=TruncMonth("order__date_placed", tzinfo=certification.SHANGHAI)).values(
-                    "key"
-                ),
+                poverty.annotate(key=TruncMonth("order__date_placed")).values("key"),
                 raw=True,
             )
         ),
@@ -113,7 +111,7 @@ def _grouped(rows, raw=False):
 
 def _help_sell(year: int) -> dict:
     """How the year's help-sell flags ended (or that they are still running)."""
-    start, end = quotas.year_bounds(year)
+    start, end = dates.year_bounds(year)
     flags = HelpSellFlag.objects.filter(created_at__gte=start, created_at__lt=end)
     rows = flags.values("end_reason").annotate(count=Count("pk")).order_by("end_reason")
     labels = dict(HelpSellFlag.EndReason.choices)

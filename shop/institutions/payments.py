@@ -6,10 +6,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from shop.checkout import payment_methods
+from shop.core.exceptions import InvalidInput, InvalidState, NotPermitted
 from shop.institutions.models import PaymentRecord
 from shop.order import statuses
 
@@ -19,24 +20,20 @@ Source = get_model("payment", "Source")
 AWAITING = (statuses.PENDING_PAYMENT, statuses.PAYMENT_FAILED)
 
 
-class PaymentNotAllowed(Exception):
-    pass
-
-
 def record_bank_transfer(
     order, *, amount: Decimal, paid_on: datetime.date, reference: str, recorded_by
 ) -> PaymentRecord:
     """Record a received transfer; once the order total is covered the order is paid."""
     if not recorded_by.is_staff:
-        raise PaymentNotAllowed(_("Only staff record payments."))
+        raise NotPermitted(_("Only staff record payments."))
     if amount <= 0:
-        raise PaymentNotAllowed(_("The amount must be positive."))
+        raise InvalidInput(_("The amount must be positive."))
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.payment_method != payment_methods.BANK_TRANSFER:
-            raise PaymentNotAllowed(_("This order is not paid by bank transfer."))
+            raise InvalidState(_("This order is not paid by bank transfer."))
         if locked.status not in AWAITING:
-            raise PaymentNotAllowed(_("This order is not awaiting payment."))
+            raise InvalidState(_("This order is not awaiting payment."))
         record = PaymentRecord.objects.create(
             order=locked, amount=amount, paid_on=paid_on, reference=reference, recorded_by=recorded_by
         )

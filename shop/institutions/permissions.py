@@ -39,11 +39,16 @@ def require_reports(user, organisation) -> None:
         raise PermissionDenied
 
 
-def require_administrator(user, organisation) -> None:
-    if not (
+def is_administrator(user, organisation) -> bool:
+    """Staff, and administrators of this very organisation (not of a unit above it)."""
+    return user.is_authenticated and (
         user.is_staff
         or Membership.objects.filter(user=user, organisation=organisation, is_administrator=True).exists()
-    ):
+    )
+
+
+def require_administrator(user, organisation) -> None:
+    if not is_administrator(user, organisation):
         raise PermissionDenied
 
 

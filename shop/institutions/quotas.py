@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from oscar.core.loading import get_model
 
 from catalogue_ext import certification
+from shop.core import dates
 from shop.institutions.models import AnnualTarget, LineRefund, Organisation, OrganisationOrder, YearSnapshot
 from shop.order import statuses
 
@@ -32,12 +33,6 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 BREAKDOWNS = ("purpose", "province", "county", "category", "month")
-
-
-def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
-    """The first instant of the year and of the next one, Asia/Shanghai."""
-    start = datetime.datetime(year, 1, 1, tzinfo=certification.SHANGHAI)
-    return start, datetime.datetime(year + 1, 1, 1, tzinfo=certification.SHANGHAI)
 
 
 def refunded_amount():
@@ -73,7 +68,7 @@ def _online_refund_lines():
 
 def counted_orders(*, year: int, organisation_ids: Iterable[int] | None = None):
     """Organisation orders placed in the year (Asia/Shanghai) that are paid and not cancelled."""
-    start, end = year_bounds(year)
+    start, end = dates.year_bounds(year)
     orders = Order.objects.paid().filter(
         date_placed__gte=start, date_placed__lt=end, organisation_link__isnull=False
     )
@@ -90,7 +85,7 @@ def qualifying_lines(*, year: int, organisation_ids: Iterable[int] | None = None
     the organisation link) instead of scanning every paid order of the year, and grouping by the
     organisation link reuses the join.
     """
-    start, end = year_bounds(year)
+    start, end = dates.year_bounds(year)
     lines = Line.objects.filter(
         order__status__in=statuses.PAID_STATUSES,
         order__date_placed__gte=start,
@@ -171,7 +166,7 @@ def _breakdown_key(by: str):
             .values("category__name")[:1]
         )
     if by == "month":
-        return TruncMonth("order__date_placed", tzinfo=certification.SHANGHAI)
+        return TruncMonth("order__date_placed")
     raise ValueError(f"Unknown breakdown {by!r}")
 
 
@@ -311,7 +306,7 @@ class Progress:
     @property
     def elapsed(self) -> Decimal:
         """The fraction of the year gone by today (1 for past years, 0 for future ones)."""
-        today = self.today or certification.today()
+        today = self.today or dates.today()
         start, end = datetime.date(self.year, 1, 1), datetime.date(self.year + 1, 1, 1)
         if today >= end:
             return Decimal(1)

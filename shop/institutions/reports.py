@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from shop.core import dates
 from shop.institutions import quotas
 from shop.institutions.models import Organisation, Purpose
 
@@ -157,7 +158,7 @@ def report_sections(report: Report) -> list[tuple[str, list[str], list[list]]]:
     body = [
         [
             row["number"],
-            row["placed"].astimezone(quotas.certification.SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+            dates.local(row["placed"]).strftime("%Y-%m-%d %H:%M"),
             row["organisation_name"],
             row["purpose_label"],
             row["total"],

@@ -1,19 +1,21 @@
 """Freezing a year: at year end staff fix each organisation's figures; reports of that year show them."""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from shop.core import dates
+from shop.core.exceptions import InvalidState, NotPermitted
 from shop.institutions import quotas
 from shop.institutions.models import YearSnapshot
 
 
-class FreezeNotAllowed(Exception):
-    pass
-
-
 def freeze_year(year: int, *, by) -> int:
-    """Snapshot every organisation's figures for the year; already frozen organisations keep theirs."""
+    """Snapshot every organisation's figures for a year that has ended; already frozen organisations keep theirs."""
     if not by.is_staff:
-        raise FreezeNotAllowed("Only staff freeze a year.")
+        raise NotPermitted(_("Only staff freeze a year."))
+    # A running year's figures still change with every paid order; freezing it would fix a partial total.
+    if not dates.is_past_year(year):
+        raise InvalidState(_("Only a year that has ended can be frozen."))
     with transaction.atomic():
         frozen = set(
             YearSnapshot.objects.select_for_update()

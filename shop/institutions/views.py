@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -12,8 +11,9 @@ from django.views.generic import TemplateView
 from oscar.apps.checkout.utils import CheckoutSessionData
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
-from shop.institutions import approvals, checkout, permissions, quotas, reports
+from shop.core import dates
+from shop.core.exceptions import DomainError, NotPermitted
+from shop.institutions import approvals, checkout, membership, permissions, quotas, reports
 from shop.institutions.forms import (
     PERSONAL,
     DeclarationForm,
@@ -31,8 +31,8 @@ def requested_year(request) -> int:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        return certification.today().year
-    return year if 2015 <= year <= 2100 else certification.today().year
+        return dates.current_year()
+    return year if 2015 <= year <= 2100 else dates.current_year()
 
 
 class OrganisationMixin(LoginRequiredMixin):
@@ -111,7 +111,7 @@ class ReportView(OrganisationMixin, TemplateView):
             self.organisation, year=year, page=self.request.GET.get("page") or 1
         )
         ctx["page_obj"], ctx["paginator"] = report.orders_page, report.orders_page.paginator
-        ctx["years"] = range(certification.today().year, certification.today().year - 5, -1)
+        ctx["years"] = range(dates.current_year(), dates.current_year() - 5, -1)
         return ctx
 
 
@@ -153,7 +153,7 @@ class StatementView(OrganisationMixin, TemplateView):
         ctx["year"] = year
         ctx["report"] = reports.organisation_report(self.organisation, year=year)
         ctx["lines"] = quotas.report_lines(self.organisation, year=year)
-        ctx["printed_on"] = certification.today()
+        ctx["printed_on"] = dates.today()
         return ctx
 
 
@@ -192,9 +192,10 @@ class DecideView(ApprovalListView):
                     organisation_order, approver=request.user, reason=form.cleaned_data["reason"]
                 )
                 messages.success(request, _("Order %s rejected.") % organisation_order.order.number)
-        except approvals.ApprovalNotAllowed as refusal:
-            messages.error(request, str(refusal))
-            return self.render_to_response(self.get_context_data(), status=403)
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
+            status = 403 if isinstance(refusal, NotPermitted) else 400
+            return self.render_to_response(self.get_context_data(), status=status)
         return redirect("institutions:approvals", pk=self.organisation.pk)
 
 
@@ -215,13 +216,14 @@ class MembersView(OrganisationMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
-            Membership.objects.create(
-                organisation=self.organisation,
+            membership.add(
+                self.organisation,
                 user=form.user,
-                **{name: form.cleaned_data[name] for name in ("is_buyer", "is_approver", "is_administrator")},
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in membership.ROLES},
             )
-        except IntegrityError:
-            form.add_error("email", _("This person is already a member."))
+        except DomainError as refusal:
+            form.add_error(None, refusal.message)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, _("%s added.") % form.user.email)
         return redirect(request.path)
@@ -232,15 +234,21 @@ class MemberUpdateView(OrganisationMixin, View):
         permissions.require_administrator(self.request.user, self.organisation)
 
     def post(self, request, *args, member, **kwargs):
-        membership = get_object_or_404(Membership, organisation=self.organisation, pk=member)
-        if request.POST.get("remove"):
-            membership.delete()
-            messages.success(request, _("%s removed.") % membership.user.email)
-        else:
-            form = MembershipRolesForm(request.POST, instance=membership)
-            if form.is_valid():
-                form.save()
-                messages.success(request, _("Roles of %s saved.") % membership.user.email)
+        member = get_object_or_404(
+            Membership.objects.select_related("user"), organisation=self.organisation, pk=member
+        )
+        form = MembershipRolesForm(request.POST, instance=member)
+        try:
+            if request.POST.get("remove"):
+                membership.remove(member, by=request.user)
+                messages.success(request, _("%s removed.") % member.user.email)
+            elif form.is_valid():
+                membership.set_roles(
+                    member, by=request.user, **{name: form.cleaned_data[name] for name in membership.ROLES}
+                )
+                messages.success(request, _("Roles of %s saved.") % member.user.email)
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
         return redirect("institutions:members", pk=self.organisation.pk)
 
 

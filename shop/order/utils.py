@@ -5,7 +5,7 @@ from oscar.apps.order import utils
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
+from shop.core import dates
 
 StockRecord = get_model("partner", "StockRecord")
 ProductCertificate = get_model("catalogue", "ProductCertificate")
@@ -22,7 +22,7 @@ class OrderCreator(utils.OrderCreator):
         source = product.parent if product.is_child else product
         county = source.origin_county
         certificate = (
-            ProductCertificate.objects.valid(on=certification.today())
+            ProductCertificate.objects.valid(on=dates.today())
             .filter(product=source)
             .order_by("-expiry_date")
             .first()

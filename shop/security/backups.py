@@ -5,7 +5,6 @@ private-media.tar.gz (licence and certificate scans, shop.sellers.storage) and m
 which engine, which migrations, row counts of the tables that matter).
 """
 
-import datetime
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from shop.core import dates
 from shop.sellers.storage import private_root
 
 COUNTED_MODELS = (
@@ -154,7 +154,7 @@ def _restore_media(archive_path: Path, media: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=media.parent))
     with tarfile.open(archive_path, "r:gz") as archive:
         archive.extractall(staging, filter="data")  # refuses absolute paths and ../ escapes
-    previous = media.with_name(f"{media.name}.before-restore-{datetime.datetime.now():%Y%m%d%H%M%S}")
+    previous = media.with_name(f"{media.name}.before-restore-{dates.now():%Y%m%d%H%M%S}")
     if media.exists():
         media.rename(previous)
     staging.rename(media)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from shop.core.exceptions import InvalidInput
 from shop.sellers.listings import allowed_origin_counties
 
 Product = get_model("catalogue", "Product")
@@ -72,7 +73,7 @@ class Plan:
         return sum(1 for row in self.rows if row.action == action)
 
 
-class ImportRefused(Exception):
+class ImportRefused(InvalidInput):
     pass
 
 

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
 from catalogue_ext.credit_codes import normalise
+from shop.core import dates
 from shop.order import statuses
 from shop.sellers.models import HelpSellFlag, SellerApplication
 
@@ -103,7 +103,7 @@ class CertificateForm(forms.ModelForm):
 
     def clean_expiry_date(self):
         expiry = self.cleaned_data["expiry_date"]
-        if expiry < certification.today():
+        if expiry < dates.today():
             raise forms.ValidationError(_("This certificate has already expired."))
         return expiry
 
@@ -152,6 +152,6 @@ class HelpSellForm(forms.ModelForm):
 
     def clean_until(self):
         until = self.cleaned_data["until"]
-        if until < certification.today():
+        if until < dates.today():
             raise forms.ValidationError(_("The until-date has passed."))
         return until

@@ -2,19 +2,17 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from shop.checkout.payment_methods import CASH_ON_DELIVERY
+from shop.core.exceptions import InvalidInput, InvalidState, NotPermitted
 from shop.order import statuses
 from shop.sellers import notifications
 from shop.sellers.access import partners_of
 
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
-
-
-class NotAllowed(Exception):
-    pass
 
 
 def lines_for(user):
@@ -37,22 +35,22 @@ def mark_shipped(lines, *, by, carrier: str, tracking_number: str) -> list:
     """Mark some of the user's own pending lines of one order shipped; the order follows once all are."""
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
     if not carrier or not tracking_number:
-        raise NotAllowed("Carrier and tracking number are required.")
+        raise InvalidInput(_("Carrier and tracking number are required."))
     pks = [line.pk for line in lines]
     with transaction.atomic():
         locked = list(
             Line.objects.select_for_update().filter(pk__in=pks, partner__in=partners_of(by)).order_by("pk")
         )
         if not locked or len(locked) != len(set(pks)):
-            raise NotAllowed("Sellers ship only their own lines.")
+            raise NotPermitted(_("Sellers ship only their own lines."))
         order_ids = {line.order_id for line in locked}
         if len(order_ids) != 1:
-            raise NotAllowed("Ship the lines of one order at a time.")
+            raise InvalidInput(_("Ship the lines of one order at a time."))
         order = Order.objects.select_for_update().get(pk=order_ids.pop())
         if not is_shippable(order):
-            raise NotAllowed("This order cannot be shipped yet.")
+            raise InvalidState(_("This order cannot be shipped yet."))
         if any(line.status != statuses.LINE_PENDING for line in locked):
-            raise NotAllowed("Only lines awaiting shipment can be shipped.")
+            raise InvalidState(_("Only lines awaiting shipment can be shipped."))
         now = timezone.now()
         Line.objects.filter(pk__in=pks).update(
             status=statuses.LINE_SHIPPED,

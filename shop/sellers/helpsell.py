@@ -5,19 +5,17 @@ import datetime
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
 from search import indexing
 from shop import caching
+from shop.core import dates
+from shop.core.exceptions import InvalidInput, NotPermitted
 from shop.sellers.access import partners_of
 from shop.sellers.models import HelpSellFlag
 
 Product = get_model("catalogue", "Product")
-
-
-class NotAllowed(Exception):
-    pass
 
 
 def products_needing_help(*, on: datetime.date | None = None):
@@ -29,9 +27,9 @@ def products_needing_help(*, on: datetime.date | None = None):
 def flag(product, *, by, quantity: int, reason: str, until: datetime.date, note: str = "") -> HelpSellFlag:
     """A seller flags one of its own products as surplus until a date."""
     if not product.stockrecords.filter(partner__in=partners_of(by)).exists():
-        raise NotAllowed("Sellers flag only their own products.")
-    if until < certification.today():
-        raise NotAllowed("The until-date has passed.")
+        raise NotPermitted(_("Sellers flag only their own products."))
+    if until < dates.today():
+        raise InvalidInput(_("The until-date has passed."))
     help_flag = HelpSellFlag.objects.create(
         product=product, quantity=quantity, reason=reason, until=until, note=note, created_by=by
     )
@@ -43,7 +41,7 @@ def withdraw(help_flag: HelpSellFlag, *, by) -> None:
     with transaction.atomic():
         help_flag = HelpSellFlag.objects.select_for_update().get(pk=help_flag.pk)
         if not help_flag.product.stockrecords.filter(partner__in=partners_of(by)).exists():
-            raise NotAllowed("Sellers end only their own flags.")
+            raise NotPermitted(_("Sellers end only their own flags."))
         if help_flag.ended_at is None:
             help_flag.ended_at = timezone.now()
             help_flag.end_reason = HelpSellFlag.EndReason.WITHDRAWN
@@ -56,7 +54,7 @@ def end_lapsed(*, on: datetime.date | None = None) -> int:
 
     Listings never wait for this: HelpSellFlag.objects.active() already leaves such flags out.
     """
-    on = on or certification.today()
+    on = on or dates.today()
     open_flags = HelpSellFlag.objects.filter(ended_at__isnull=True)
     now = timezone.now()
     lapsed = open_flags.filter(until__lt=on)

@@ -7,8 +7,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
 from catalogue_ext.credit_codes import validate_credit_code
+from shop.core import dates
 from shop.partner.models import Partner, phone_validator
 from shop.sellers.storage import PrivateStorage
 from shop.uploads import validate_scan
@@ -119,7 +119,7 @@ class CountyOfficer(models.Model):
 class HelpSellFlagQuerySet(models.QuerySet):
     def active(self, on: datetime.date | None = None):
         """Flags still running on `on`: not ended, until-date not passed, and the product still in stock."""
-        on = on or certification.today()
+        on = on or dates.today()
         StockRecord = get_model("partner", "StockRecord")
         in_stock = StockRecord.objects.filter(product=OuterRef("product_id")).filter(
             num_in_stock__gt=Coalesce(F("num_allocated"), 0)

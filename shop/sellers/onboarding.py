@@ -3,18 +3,16 @@
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from shop.core.exceptions import InvalidInput, InvalidState, NotPermitted
 from shop.sellers import notifications
 from shop.sellers.access import officer_county
 from shop.sellers.models import SellerApplication
 
 Partner = get_model("partner", "Partner")
 Status = SellerApplication.Status
-
-
-class NotAllowed(Exception):
-    """The user may not take this step on this application (the view answers 403)."""
 
 
 def submitted(application: SellerApplication) -> None:
@@ -34,7 +32,7 @@ def recommend(application: SellerApplication, *, officer, comment: str = "") -> 
 def decline(application: SellerApplication, *, officer, comment: str) -> SellerApplication:
     """The county officer does not recommend the application; a comment is required."""
     if not comment.strip():
-        raise NotAllowed("A comment is required to decline.")
+        raise InvalidInput(_("A comment is required to decline."))
     return _county_decision(application, officer=officer, status=Status.DECLINED, comment=comment)
 
 
@@ -42,9 +40,9 @@ def _county_decision(application, *, officer, status, comment):
     with transaction.atomic():
         application = SellerApplication.objects.select_for_update().get(pk=application.pk)
         if officer_county(officer) != application.county:
-            raise NotAllowed("Only an officer of the application's county decides on it.")
+            raise NotPermitted(_("Only an officer of the application's county decides on it."))
         if application.status != Status.SUBMITTED:
-            raise NotAllowed("This application is no longer awaiting the county.")
+            raise InvalidState(_("This application is no longer awaiting the county."))
         application.status = status
         application.county_comment = comment
         application.recommended_by = officer
@@ -62,7 +60,7 @@ def approve(application: SellerApplication, *, reviewer) -> Partner:
         application = SellerApplication.objects.select_for_update().get(pk=application.pk)
         _check_reviewable(application, reviewer)
         if Partner.objects.filter(credit_code=application.credit_code).exists():
-            raise NotAllowed("A seller with this credit code already exists.")
+            raise InvalidState(_("A seller with this credit code already exists."))
         partner = Partner.objects.create(
             name=application.entity_name,
             kind=application.kind,
@@ -86,7 +84,7 @@ def approve(application: SellerApplication, *, reviewer) -> Partner:
 def reject(application: SellerApplication, *, reviewer, reason: str) -> SellerApplication:
     """Staff reject a recommended application with a reason the applicant is told."""
     if not reason.strip():
-        raise NotAllowed("A reason is required.")
+        raise InvalidInput(_("A reason is required."))
     with transaction.atomic():
         application = SellerApplication.objects.select_for_update().get(pk=application.pk)
         _check_reviewable(application, reviewer)
@@ -109,8 +107,8 @@ def link_user(partner: Partner, user) -> None:
 
 def _check_reviewable(application, reviewer):
     if not reviewer.is_staff:
-        raise NotAllowed("Only platform staff review applications.")
+        raise NotPermitted(_("Only platform staff review applications."))
     if reviewer.pk == application.applicant_id:
-        raise NotAllowed("Nobody reviews their own application.")
+        raise NotPermitted(_("Nobody reviews their own application."))
     if application.status != Status.RECOMMENDED:
-        raise NotAllowed("Only applications recommended by the county are reviewed.")
+        raise InvalidState(_("Only applications recommended by the county are reviewed."))

@@ -7,7 +7,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from oscar.core.loading import get_model
 
-from catalogue_ext.certification import SHANGHAI
+from shop.core import dates
 
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
@@ -24,7 +24,7 @@ def monthly_sales(partners, *, year: int | None = None):
     if year:
         lines = lines.filter(order__date_placed__year=year)
     return (
-        lines.annotate(month=TruncMonth("order__date_placed", tzinfo=SHANGHAI))
+        lines.annotate(month=TruncMonth("order__date_placed"))
         .values("month", "product_id", "title")
         .annotate(
             quantity=Sum("quantity"), revenue=Sum("line_price_incl_tax"), orders=Count("order", distinct=True)
@@ -39,7 +39,7 @@ def monthly_totals(partners, *, year: int | None = None):
     if year:
         lines = lines.filter(order__date_placed__year=year)
     return (
-        lines.annotate(month=TruncMonth("order__date_placed", tzinfo=SHANGHAI))
+        lines.annotate(month=TruncMonth("order__date_placed"))
         .values("month")
         .annotate(quantity=Sum("quantity"), revenue=Sum("line_price_incl_tax"))
         .order_by("month")
@@ -65,7 +65,7 @@ def export_csv(rows) -> bytes:
     for row in rows:
         writer.writerow(
             [
-                row["month"].astimezone(SHANGHAI).strftime("%Y-%m"),
+                dates.local(row["month"]).strftime("%Y-%m"),
                 row["product_id"],
                 row["title"],
                 row["quantity"],

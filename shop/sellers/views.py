@@ -13,6 +13,7 @@ from django.views import generic
 from oscar.core.loading import get_model
 
 from catalogue_ext import certification
+from shop.core.exceptions import DomainError, NotPermitted
 from shop.order import statuses
 from shop.sellers import catalogue_io, fulfilment, helpsell, listings, onboarding, reports
 from shop.sellers.access import (
@@ -231,7 +232,11 @@ class CertificateSubmitView(SellerRequiredMixin, generic.CreateView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        certification.submit(form.instance, seller_user=self.request.user)
+        try:
+            certification.submit(form.instance, seller_user=self.request.user)
+        except DomainError as refusal:
+            form.add_error(None, refusal.message)
+            return self.form_invalid(form)
         messages.success(self.request, _("Certificate submitted for review."))
         return HttpResponseRedirect(reverse("sellers:certificates"))
 
@@ -279,8 +284,8 @@ class ShipView(SellerRequiredMixin, generic.FormView):
                 carrier=form.cleaned_data["carrier"],
                 tracking_number=form.cleaned_data["tracking_number"],
             )
-        except fulfilment.NotAllowed as refusal:
-            form.add_error(None, str(refusal))
+        except DomainError as refusal:
+            form.add_error(None, refusal.message)
             return self.form_invalid(form)
         messages.success(self.request, _("Marked as shipped; the customer has been told."))
         return HttpResponseRedirect(reverse("sellers:order-lines"))
@@ -315,14 +320,18 @@ class HelpSellFlagCreateView(SellerRequiredMixin, generic.CreateView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        helpsell.flag(
-            data["product"],
-            by=self.request.user,
-            quantity=data["quantity"],
-            reason=data["reason"],
-            until=data["until"],
-            note=data["note"],
-        )
+        try:
+            helpsell.flag(
+                data["product"],
+                by=self.request.user,
+                quantity=data["quantity"],
+                reason=data["reason"],
+                until=data["until"],
+                note=data["note"],
+            )
+        except DomainError as refusal:
+            form.add_error(None, refusal.message)
+            return self.form_invalid(form)
         messages.success(self.request, _("Your product is now listed for help-selling."))
         return HttpResponseRedirect(reverse("sellers:help-sell-flags"))
 
@@ -330,7 +339,10 @@ class HelpSellFlagCreateView(SellerRequiredMixin, generic.CreateView):
 class HelpSellFlagEndView(SellerRequiredMixin, generic.View):
     def post(self, request, pk):
         help_flag = get_object_or_404(HelpSellFlag, pk=pk, product__in=listings.products_of(request.user))
-        helpsell.withdraw(help_flag, by=request.user)
+        try:
+            helpsell.withdraw(help_flag, by=request.user)
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
         return HttpResponseRedirect(reverse("sellers:help-sell-flags"))
 
 
@@ -387,8 +399,11 @@ class CountyApplicationDetailView(CountyOfficerRequiredMixin, generic.FormView):
                 onboarding.recommend(application, officer=self.request.user, comment=comment)
             else:
                 onboarding.decline(application, officer=self.request.user, comment=comment)
-        except onboarding.NotAllowed:
-            raise PermissionDenied
+        except NotPermitted as refusal:
+            raise PermissionDenied(refusal.message) from refusal
+        except DomainError as refusal:
+            form.add_error(None, refusal.message)
+            return self.form_invalid(form)
         return HttpResponseRedirect(reverse("sellers:county-applications"))
 
 
@@ -489,8 +504,8 @@ class StaffApplicationDetailView(StaffRequiredMixin, generic.FormView):
                 onboarding.reject(
                     application, reviewer=self.request.user, reason=form.cleaned_data["comment"]
                 )
-        except onboarding.NotAllowed as refusal:
-            form.add_error(None, str(refusal))
+        except DomainError as refusal:
+            form.add_error(None, refusal.message)
             return self.form_invalid(form)
         return HttpResponseRedirect(reverse("sellers:staff-applications"))
 
@@ -528,6 +543,9 @@ class StaffCertificateReviewView(StaffRequiredMixin, generic.FormView):
                 certification.reject(
                     certificate, reviewer=self.request.user, reason=form.cleaned_data["comment"]
                 )
-        except certification.ReviewNotAllowed as refusal:
-            raise PermissionDenied(str(refusal))
+        except NotPermitted as refusal:
+            raise PermissionDenied(refusal.message) from refusal
+        except DomainError as refusal:
+            form.add_error(None, refusal.message)
+            return self.form_invalid(form)
         return HttpResponseRedirect(reverse("sellers:staff-certificates"))

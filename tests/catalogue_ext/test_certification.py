@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from catalogue_ext import certification
 from catalogue_ext.models import Product, ProductCertificate
+from shop.core import dates
 from tests.factories import CertificateFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_certificate_that_is_not_approved_does_not_certify(partner, status):
 
 def test_expired_approved_certificate_does_not_certify(partner):
     product = ProductFactory(partner=partner)
-    today = certification.today()
+    today = dates.today()
     CertificateFactory(
         product=product,
         issue_date=today - datetime.timedelta(days=400),
@@ -50,7 +51,7 @@ def test_expired_approved_certificate_does_not_certify(partner):
 
 def test_certificate_not_yet_issued_does_not_certify(partner):
     product = ProductFactory(partner=partner)
-    today = certification.today()
+    today = dates.today()
     CertificateFactory(product=product, issue_date=today + datetime.timedelta(days=1))
 
     assert product.id not in certified_ids()
@@ -73,14 +74,14 @@ def test_today_is_the_shanghai_date_not_the_utc_date(partner, monkeypatch):
         product=product, issue_date=datetime.date(2026, 1, 1), expiry_date=datetime.date(2026, 12, 31)
     )
 
-    assert certification.today() == datetime.date(2027, 1, 1)
+    assert dates.today() == datetime.date(2027, 1, 1)
     assert product.id not in certified_ids()
     assert not certification.is_product_certified(product)
 
 
 def test_one_valid_certificate_among_expired_ones_is_enough(partner):
     product = ProductFactory(partner=partner, certified=True)
-    today = certification.today()
+    today = dates.today()
     CertificateFactory(
         product=product,
         issue_date=today - datetime.timedelta(days=800),

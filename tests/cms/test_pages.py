@@ -5,8 +5,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from wagtail.models import Site
 
-from catalogue_ext.certification import today
 from cms.models import HomePageFeaturedCampaign, HomePageFeaturedProduct, SiteNavigation
+from shop.core.dates import today
 from shop.sellers.models import HelpSellFlag
 from tests import factories
 from tests.cms import factories as cms_factories

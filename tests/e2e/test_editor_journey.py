@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from catalogue_ext.certification import SHANGHAI
+from shop.core import dates
 
 pytestmark = pytest.mark.slow
 expect = pytest.importorskip(
@@ -43,7 +43,7 @@ def approve_on_dashboard(page, title):
 
 def test_editor_campaign_is_moderated_published_and_shown_on_the_home_page(journey):
     title = f"E2E 丰收助农节 {uuid.uuid4().hex[:6]}"
-    now = datetime.datetime.now(SHANGHAI)
+    now = dates.now()
 
     editor_session = journey("journey4-editor")
     editor = editor_session.new_page()

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from PIL import Image, ImageDraw
 
-from catalogue_ext.certification import SHANGHAI
+from shop.core import dates
 from tests.e2e.steps import add_to_basket, choose_payment, go_to_checkout, place_order, ship_to_an_address
 
 pytestmark = pytest.mark.slow
@@ -42,7 +42,7 @@ def test_seller_lists_certifies_and_ships_and_the_customer_sees_the_tracking_num
     title = f"安远脐橙 E2E尝鲜装 {suffix}"
     certificate_number = f"XFBF-360726-E2E-{suffix}"
     tracking_number = f"SF{uuid.uuid4().int % 10**12:012d}"
-    today = datetime.datetime.now(SHANGHAI).date()
+    today = dates.now().date()
 
     seller_session = journey("journey3-seller")
     seller = seller_session.new_page()

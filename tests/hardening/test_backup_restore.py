@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from oscar.core.loading import get_model
 
-from catalogue_ext.certification import today
+from shop.core.dates import today
 from shop.institutions import quotas
 from shop.institutions.models import Organisation
 from shop.order import statuses

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from oscar.core.loading import get_model
 
-from catalogue_ext.certification import today
+from shop.core.dates import today
 from shop.order import statuses
 from tests import factories
 

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from shop.core.exceptions import InvalidState, NotPermitted
 from shop.institutions import approvals, quotas
 from shop.institutions.models import Membership, OrganisationOrder
 from shop.order import statuses
@@ -91,7 +92,7 @@ def test_approver_cannot_approve_their_own_order(client, organisation, partner, 
     assert response.status_code == 403
     own.refresh_from_db()
     assert own.status == statuses.AWAITING_APPROVAL
-    with pytest.raises(approvals.ApprovalNotAllowed):
+    with pytest.raises(NotPermitted):
         approvals.approve(own.organisation_link, approver=approver)
 
 
@@ -124,7 +125,7 @@ def test_approver_of_another_organisation_gets_not_found(client, held_order, org
 def test_an_order_decided_once_cannot_be_decided_again(held_order, approver):
     approvals.approve(held_order.organisation_link, approver=approver)
 
-    with pytest.raises(approvals.ApprovalNotAllowed):
+    with pytest.raises(InvalidState):
         approvals.reject(held_order.organisation_link, approver=approver, reason="改主意")
 
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from catalogue_ext import certification
+from shop.core import dates
 from shop.sellers.models import HelpSellFlag
 from tests.factories import ProductFactory
 
@@ -15,7 +15,7 @@ def flag(product, *, days=10):
         product=product,
         quantity=500,
         reason=HelpSellFlag.Reason.HARVEST_GLUT,
-        until=certification.today() + datetime.timedelta(days=days),
+        until=dates.today() + datetime.timedelta(days=days),
     )
 
 

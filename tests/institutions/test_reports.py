@@ -1,16 +1,17 @@
 """Report screen, CSV and XLSX agree with the counting function; freezing; overview; statement; impact."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from catalogue_ext import certification
+from shop.core import dates
 from shop.institutions import quotas, refunds, snapshots
 from shop.institutions.models import Organisation, Purpose, YearSnapshot
 from tests import factories
@@ -18,7 +19,7 @@ from tests.institutions.factories import MembershipFactory, OrganisationFactory,
 
 pytestmark = pytest.mark.django_db
 
-YEAR = certification.today().year
+YEAR = dates.current_year()
 
 
 @pytest.fixture
@@ -78,15 +79,22 @@ def test_xlsx_and_csv_totals_equal_the_counting_function(client, org_admin, orga
     assert set(totals) == {expected}
 
 
+def new_year_has_come(monkeypatch):
+    """Move the clock to half past midnight on 1 January of the next year, Shanghai time."""
+    moved = dates.year_bounds(YEAR + 1)[0] + datetime.timedelta(minutes=30)
+    monkeypatch.setattr(timezone, "now", lambda: moved)
+
+
 def test_frozen_year_keeps_its_figures_and_shows_a_late_refund_as_adjustment(
-    client, org_admin, organisation, counted_orders, staff_user
+    client, org_admin, organisation, counted_orders, staff_user, monkeypatch
 ):
+    new_year_has_come(monkeypatch)
     created = snapshots.freeze_year(YEAR, by=staff_user)
     line = counted_orders.lines.filter(was_certified=True).get()
     refunds.record(line, amount=Decimal("10.00"))
     client.force_login(org_admin)
 
-    response = client.get(reverse("institutions:report", kwargs={"pk": organisation.pk}))
+    response = client.get(reverse("institutions:report", kwargs={"pk": organisation.pk}), {"year": YEAR})
 
     assert created >= 1
     progress = response.context["report"].progress

@@ -12,6 +12,8 @@ import json
 import sys
 from decimal import Decimal
 
+from shop.core import dates
+
 PASSWORD = "Load-2026!"
 RACE_STOCK = 5
 RACERS = 20
@@ -164,9 +166,8 @@ def quotas() -> dict:
 
 
 def _year() -> int:
-    from catalogue_ext import certification
 
-    return certification.today().year
+    return dates.current_year()
 
 
 if __name__ == "__main__":

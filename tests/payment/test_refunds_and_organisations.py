@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
+from shop.core import dates
 from shop.institutions import approvals, quotas
 from shop.institutions.models import OrganisationOrder
 from shop.order import statuses
@@ -33,7 +33,7 @@ def _tagging(organisation):
 
 
 def _counted(organisation):
-    year = certification.today().year
+    year = dates.current_year()
     return quotas.counted_by_organisation(year=year, organisation_ids=[organisation.pk]).get(
         organisation.pk, Decimal("0.00")
     )

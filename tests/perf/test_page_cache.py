@@ -12,6 +12,7 @@ from oscar.test.basket import add_product
 from oscar.test.factories import create_order
 
 from catalogue_ext import certification
+from shop.core import dates
 from tests import factories
 
 Basket = get_model("basket", "Basket")
@@ -165,13 +166,13 @@ def test_cached_page_carries_a_working_csrf_token_for_each_visitor(certified_pro
 
 def test_certificates_that_expire_overnight_are_not_served_from_yesterdays_page(partner, monkeypatch):
     product = factories.ProductFactory(partner=partner)
-    factories.CertificateFactory(product=product, expiry_date=certification.today())
+    factories.CertificateFactory(product=product, expiry_date=dates.today())
     url = product.get_absolute_url()
     assert_cached(url)
     assert b"certified-badge" in visit(url).content
 
-    tomorrow = certification.today() + datetime.timedelta(days=1)
-    monkeypatch.setattr(certification, "today", lambda: tomorrow)
+    tomorrow = dates.today() + datetime.timedelta(days=1)
+    monkeypatch.setattr(dates, "today", lambda: tomorrow)
 
     assert b"certified-badge" not in visit(url).content
 

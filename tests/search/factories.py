@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from oscar.test.factories import OrderFactory, OrderLineFactory
 
-from catalogue_ext.certification import today
 from search import indexing
+from shop.core.dates import today
 from tests import factories
 
 

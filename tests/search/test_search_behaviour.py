@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.db import transaction
 
-from catalogue_ext.certification import today
 from search import engine, indexing
 from search.backends.base import SearchRequest
 from search.filters import CatalogueFilters
+from shop.core.dates import today
 from shop.sellers.models import HelpSellFlag
 from tests import factories
 from tests.search.factories import build_catalogue, sell, shorten_certificates
@@ -233,7 +233,7 @@ def test_expired_certificate_changes_the_certified_facet(catalogue):
 def test_certificate_lapsing_with_time_leaves_the_certified_facet_without_reindexing(catalogue, monkeypatch):
     shorten_certificates(catalogue.navel, days_left=10)
     later = today() + datetime.timedelta(days=11)
-    monkeypatch.setattr("catalogue_ext.certification.today", lambda: later)  # time passes; nothing is saved
+    monkeypatch.setattr("shop.core.dates.today", lambda: later)  # time passes; nothing is saved
 
     assert search(certified_only=True).ids == [catalogue.puer.id]
     assert search().facets["certified"] == {True: 1}

@@ -7,7 +7,7 @@ from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 from PIL import Image
 
-from catalogue_ext.certification import today
+from shop.core.dates import today
 from shop.order import statuses
 from shop.sellers import onboarding
 from shop.sellers.models import CountyOfficer

@@ -8,6 +8,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from catalogue_ext import certification
+from shop.core import dates
 from tests.factories import CertificateFactory, ProductFactory
 
 Order = get_model("order", "Order")
@@ -86,7 +87,7 @@ def test_certificate_expiring_after_the_order_does_not_change_the_order(shopper,
     shopper.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
     checkout(shopper)
 
-    certificate.expiry_date = certification.today() - datetime.timedelta(days=1)
+    certificate.expiry_date = dates.today() - datetime.timedelta(days=1)
     certificate.issue_date = certificate.expiry_date - datetime.timedelta(days=365)
     certificate.save()
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from catalogue_ext import certification
+from shop.core import dates
 from shop.sellers import helpsell, lowstock
 
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        today = certification.today()
+        today = dates.today()
         expired = certification.expire_lapsed(on=today)
         notices = certification.send_expiry_notices(on=today)
         ended = helpsell.end_lapsed(on=today)
