@@ -334,7 +334,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party avatar requests from the admin
 
 # Uploads: no request body above this (files stream to disk otherwise), and only decodable images
-# (JPEG/PNG/WebP) in Wagtail too; every model file field validates with shop.uploads.
+# (JPEG/PNG/WebP) in Wagtail too; every model file field validates with shop.core.files.
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=25 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
 FILE_UPLOAD_PERMISSIONS = 0o644

@@ -17,7 +17,7 @@ def png_bytes(size=(40, 30)) -> bytes:
     return buffer.getvalue()
 
 
-def test_every_file_field_of_every_model_validates_uploads_with_shop_uploads():
+def test_every_file_field_of_every_model_validates_uploads_with_shop_core_files():
     fields = list(uploads_policy.file_fields())
     unguarded = [
         f"{model._meta.label}.{field.name}"
@@ -32,7 +32,7 @@ def test_every_file_field_of_every_model_validates_uploads_with_shop_uploads():
 
 
 def test_image_fields_get_the_image_validator_and_other_files_the_document_validator():
-    from shop import uploads
+    from shop.core import files as uploads
 
     for _model, field in uploads_policy.file_fields():
         names = {

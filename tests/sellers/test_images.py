@@ -7,7 +7,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from PIL import Image
 
-from shop.uploads import validate_image_upload
+from shop.core.files import validate_image_upload
 from tests.sellers.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
