@@ -132,16 +132,18 @@ def test_dashboard_image_upload_is_stored_under_a_name_the_shop_chooses(client, 
     assert re.fullmatch(r"images/products/\d{4}/\d{2}/[0-9a-f]{32}\.png", name), name
 
 
-def test_dashboard_image_upload_refuses_a_png_named_svg(client, seller_user, own_product):
+def test_dashboard_image_upload_refuses_a_png_named_jpg(client, seller_user, own_product):
     client.force_login(seller_user)
 
     response = client.post(
         reverse("dashboard:catalogue-product", kwargs={"pk": own_product.pk}),
         image_post(
-            own_product, SimpleUploadedFile("orange.svg", png_bytes((64, 64)), content_type="image/svg+xml")
+            own_product, SimpleUploadedFile("orange.jpg", png_bytes((64, 64)), content_type="image/jpeg")
         ),
     )
 
     assert response.status_code == 200
-    assert "以“.svg”结尾" in str(response.context["image_formset"].errors[0]["original"])
+    assert "内容是 PNG 文件，但文件名以“.jpg”结尾" in str(
+        response.context["image_formset"].errors[0]["original"]
+    )
     assert not ProductImage.objects.filter(product=own_product).exists()
