@@ -1,4 +1,6 @@
 """The ground floor: small, shop-wide building blocks that every app may import and that import nothing of ours.
 
 - ``exports``: the one writer of every CSV/XLSX file the shop produces (typed cells, formula injection neutralised).
+- ``files``: upload checks (type by content, extension must agree), shop-chosen names, private storage and the
+  one private download.
 """
