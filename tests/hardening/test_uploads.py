@@ -158,4 +158,3 @@ def test_wagtail_image_upload_is_stored_under_a_name_the_shop_chooses(admin_clie
     assert response.status_code == 302
     name = get_image_model().objects.get(title="果园").file.name
     assert re.fullmatch(r"original_images/[0-9a-f]{32}\.png", name), name
-
