@@ -10,8 +10,7 @@ from oscar.apps.catalogue.abstract_models import AbstractProduct, MissingProduct
 from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
 
 from shop.core import dates
-from shop.sellers.storage import PrivateStorage
-from shop.uploads import validate_scan
+from shop.core.files import PrivateStorage, ShopChosenName, validate_scan
 
 
 class RegionQuerySet(models.QuerySet):
@@ -181,7 +180,7 @@ class ProductCertificate(models.Model):
     # Private like sellers' licence scans: served only by sellers:certificate-scan, never from MEDIA_URL.
     scan = models.FileField(
         _("Certificate scan"),
-        upload_to="certificates/%Y/%m/",
+        upload_to=ShopChosenName("certificates/%Y/%m/"),
         blank=True,
         validators=[validate_scan],
         storage=PrivateStorage(),

@@ -7,8 +7,7 @@ import shutil
 from django.conf import settings
 from django.db import migrations, models
 
-import shop.sellers.storage
-import shop.uploads
+import shop.core.files
 
 
 def _move_scans(apps, source_root, target_root):
@@ -21,11 +20,11 @@ def _move_scans(apps, source_root, target_root):
 
 
 def to_private(apps, schema_editor):
-    _move_scans(apps, os.path.abspath(settings.MEDIA_ROOT), shop.sellers.storage.private_root())
+    _move_scans(apps, os.path.abspath(settings.MEDIA_ROOT), shop.core.files.private_root())
 
 
 def to_public(apps, schema_editor):
-    _move_scans(apps, shop.sellers.storage.private_root(), os.path.abspath(settings.MEDIA_ROOT))
+    _move_scans(apps, shop.core.files.private_root(), os.path.abspath(settings.MEDIA_ROOT))
 
 
 class Migration(migrations.Migration):
@@ -39,9 +38,9 @@ class Migration(migrations.Migration):
             name="scan",
             field=models.FileField(
                 blank=True,
-                storage=shop.sellers.storage.PrivateStorage(),
+                storage=shop.core.files.PrivateStorage(),
                 upload_to="certificates/%Y/%m/",
-                validators=[shop.uploads.validate_scan],
+                validators=[shop.core.files.validate_scan],
                 verbose_name="Certificate scan",
             ),
         ),

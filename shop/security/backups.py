@@ -1,7 +1,7 @@
 """Backups of the database and media that restore exactly: pg_dump/pg_restore or SQLite's backup API.
 
 A backup is a folder: database.dump (PostgreSQL custom format) or database.sqlite3, media.tar.gz,
-private-media.tar.gz (licence and certificate scans, shop.sellers.storage) and manifest.json (when,
+private-media.tar.gz (licence and certificate scans, shop.core.files.PrivateStorage) and manifest.json (when,
 which engine, which migrations, row counts of the tables that matter).
 """
 
@@ -21,7 +21,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from shop.core import dates
-from shop.sellers.storage import private_root
+from shop.core.files import private_root
 
 COUNTED_MODELS = (
     ("order", "Order"),

@@ -1,13 +1,13 @@
-"""Every FileField and ImageField of every installed model validates uploads with shop.uploads."""
+"""Every FileField and ImageField of every installed model validates uploads with shop.core.files."""
 
 from django.apps import apps
 from django.db import models
 
-from shop import uploads
+from shop.core import files as uploads
 
 
 def validator_for(field: models.FileField):
-    """The shop.uploads validator a field of this kind needs."""
+    """The shop.core.files validator a field of this kind needs."""
     if isinstance(field, models.ImageField):
         return uploads.validate_image_upload
     return uploads.validate_document_upload
@@ -26,7 +26,7 @@ def file_fields():
 
 
 def guard_all_file_fields() -> None:
-    """Attach the matching shop.uploads validator to every file field that has none."""
+    """Attach the matching shop.core.files validator to every file field that has none."""
     for _model, field in file_fields():
         if has_upload_validator(field):
             continue

@@ -9,9 +9,8 @@ from oscar.core.loading import get_model
 
 from catalogue_ext.credit_codes import validate_credit_code
 from shop.core import dates
+from shop.core.files import PrivateStorage, ShopChosenName, validate_scan
 from shop.partner.models import Partner, phone_validator
-from shop.sellers.storage import PrivateStorage
-from shop.uploads import validate_scan
 
 
 class SellerApplicationQuerySet(models.QuerySet):
@@ -57,7 +56,7 @@ class SellerApplication(models.Model):
     contact_phone = models.CharField(_("Contact phone"), max_length=32, validators=[phone_validator])
     licence_scan = models.FileField(
         _("Business licence scan"),
-        upload_to="seller-applications/%Y/%m/",
+        upload_to=ShopChosenName("seller-applications/%Y/%m/"),
         validators=[validate_scan],
         storage=PrivateStorage(),
     )

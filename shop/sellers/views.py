@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views import generic
 from oscar.core.loading import get_model
 
 from catalogue_ext import certification
+from shop.core import files
 from shop.core.exceptions import DomainError, NotPermitted
 from shop.order import statuses
 from shop.sellers import catalogue_io, fulfilment, helpsell, listings, onboarding, reports
@@ -434,14 +435,7 @@ class CountySalesView(CountyOfficerRequiredMixin, SalesReportMixin, generic.Temp
         return Partner.objects.filter(county=self.county)
 
 
-# --- Private documents (stored by storage.PrivateStorage, never under MEDIA_URL) ---
-
-
-def private_file_response(field_file) -> FileResponse:
-    """Send a privately stored file as a download; 404 when there is none (or it is gone from disk)."""
-    if not field_file or not field_file.storage.exists(field_file.name):
-        raise Http404
-    return FileResponse(field_file.open("rb"), filename=field_file.name.split("/")[-1])
+# --- Private documents (stored by shop.core.files.PrivateStorage, never under MEDIA_URL) ---
 
 
 class ApplicationLicenceView(LoginRequiredMixin, generic.View):
@@ -456,7 +450,7 @@ class ApplicationLicenceView(LoginRequiredMixin, generic.View):
         )
         if not allowed:
             raise Http404
-        return private_file_response(application.licence_scan)
+        return files.private_download(application.licence_scan, download_name=f"licence-{application.pk}")
 
 
 class CertificateScanView(LoginRequiredMixin, generic.View):
@@ -466,7 +460,7 @@ class CertificateScanView(LoginRequiredMixin, generic.View):
         certificate = get_object_or_404(ProductCertificate.objects.select_related("product"), pk=pk)
         if not may_see_certificate(request.user, certificate):
             raise Http404
-        return private_file_response(certificate.scan)
+        return files.private_download(certificate.scan, download_name=f"certificate-{certificate.pk}")
 
 
 # --- Platform staff --------------------------------------------------------------------------------------

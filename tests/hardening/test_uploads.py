@@ -17,7 +17,7 @@ def png_bytes(size=(40, 30)) -> bytes:
     return buffer.getvalue()
 
 
-def test_every_file_field_of_every_model_validates_uploads_with_shop_uploads():
+def test_every_file_field_of_every_model_validates_uploads_with_shop_core_files():
     fields = list(uploads_policy.file_fields())
     unguarded = [
         f"{model._meta.label}.{field.name}"
@@ -32,7 +32,7 @@ def test_every_file_field_of_every_model_validates_uploads_with_shop_uploads():
 
 
 def test_image_fields_get_the_image_validator_and_other_files_the_document_validator():
-    from shop import uploads
+    from shop.core import files as uploads
 
     for _model, field in uploads_policy.file_fields():
         names = {
@@ -138,3 +138,23 @@ def test_request_bodies_above_the_cap_are_refused_before_they_are_read(client, s
     response = client.post("/accounts/login/", {"file": SimpleUploadedFile("big.bin", b"x" * 4096)})
 
     assert response.status_code == 413
+
+
+@pytest.mark.django_db
+def test_wagtail_image_upload_is_stored_under_a_name_the_shop_chooses(admin_client):
+    import re
+
+    from wagtail.images import get_image_model
+
+    response = admin_client.post(
+        "/cms-admin/images/add/",
+        {
+            "title": "果园",
+            "description": "赣南脐橙果园",
+            "file": SimpleUploadedFile("<果园>.png", png_bytes(), "image/png"),
+        },
+    )
+
+    assert response.status_code == 302
+    name = get_image_model().objects.get(title="果园").file.name
+    assert re.fullmatch(r"original_images/[0-9a-f]{32}\.png", name), name

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from shop.sellers.storage import private_root
+from shop.core.files import private_root
 from tests import factories
 from tests.sellers.conftest import png_bytes, png_upload
 

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from PIL import Image
 
-from shop.uploads import validate_image_upload
+from shop.core.files import validate_image_upload
 from tests.sellers.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,34 @@ def test_dashboard_image_upload_accepts_a_real_image(client, seller_user, own_pr
 
     assert response.status_code == 302
     assert ProductImage.objects.filter(product=own_product).count() == 1
+
+
+def test_dashboard_image_upload_is_stored_under_a_name_the_shop_chooses(client, seller_user, own_product):
+    client.force_login(seller_user)
+
+    client.post(
+        reverse("dashboard:catalogue-product", kwargs={"pk": own_product.pk}),
+        image_post(
+            own_product, SimpleUploadedFile("<橙子>.png", png_bytes((64, 64)), content_type="image/png")
+        ),
+    )
+
+    name = ProductImage.objects.get(product=own_product).original.name
+    assert re.fullmatch(r"images/products/\d{4}/\d{2}/[0-9a-f]{32}\.png", name), name
+
+
+def test_dashboard_image_upload_refuses_a_png_named_jpg(client, seller_user, own_product):
+    client.force_login(seller_user)
+
+    response = client.post(
+        reverse("dashboard:catalogue-product", kwargs={"pk": own_product.pk}),
+        image_post(
+            own_product, SimpleUploadedFile("orange.jpg", png_bytes((64, 64)), content_type="image/jpeg")
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "内容是 PNG 文件，但文件名以“.jpg”结尾" in str(
+        response.context["image_formset"].errors[0]["original"]
+    )
+    assert not ProductImage.objects.filter(product=own_product).exists()

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.catalogue import forms as oscar_forms
 from oscar.core.loading import get_model
 
+from shop.core.files import shop_chosen_name, validate_image_upload
 from shop.sellers import listings
-from shop.uploads import validate_image_upload
 
 Region = get_model("catalogue", "Region")
 
@@ -29,11 +29,13 @@ class ProductForm(oscar_forms.ProductForm):
 
 class ProductImageForm(oscar_forms.ProductImageForm):
     def clean_original(self):
-        """Decode every new upload with Pillow before anything is stored."""
+        """Decode every new upload with Pillow before anything is stored; store it under a name we choose."""
         original = self.cleaned_data.get("original")
         if isinstance(original, UploadedFile):
             try:
                 validate_image_upload(original)
             except forms.ValidationError as error:
                 raise forms.ValidationError(error.messages)
+            # Oscar's upload_to keeps the uploaded name; the folder stays Oscar's, the name becomes ours.
+            original.name = shop_chosen_name(original)
         return original

@@ -3,7 +3,7 @@
 import catalogue_ext.credit_codes
 import django.core.validators
 import django.db.models.deletion
-import shop.uploads
+import shop.core.files
 from django.conf import settings
 from django.db import migrations, models
 
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('credit_code', models.CharField(max_length=18, validators=[catalogue_ext.credit_codes.validate_credit_code], verbose_name='Unified social credit code')),
                 ('contact_name', models.CharField(max_length=64, verbose_name='Contact person')),
                 ('contact_phone', models.CharField(max_length=32, validators=[django.core.validators.RegexValidator('^(\\+?86[- ]?)?(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$', 'Enter a mainland mobile number (11 digits starting with 1) or a landline with area code.')], verbose_name='Contact phone')),
-                ('licence_scan', models.FileField(upload_to='seller-applications/%Y/%m/', validators=[shop.uploads.validate_scan], verbose_name='Business licence scan')),
+                ('licence_scan', models.FileField(upload_to='seller-applications/%Y/%m/', validators=[shop.core.files.validate_scan], verbose_name='Business licence scan')),
                 ('households_linked', models.PositiveIntegerField(default=0, verbose_name='Households linked (带农户数)')),
                 ('linkage_description', models.TextField(verbose_name='How you link farmers to income')),
                 ('status', models.CharField(choices=[('submitted', 'Awaiting county recommendation'), ('recommended', 'Recommended by the county, awaiting platform review'), ('declined', 'Not recommended by the county'), ('approved', 'Approved'), ('rejected', 'Rejected by the platform')], default='submitted', max_length=16, verbose_name='Status')),
