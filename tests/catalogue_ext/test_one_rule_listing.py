@@ -86,27 +86,14 @@ def test_a_sold_out_product_stays_listed_everywhere_marked_sold_out(client, part
 
 
 def test_a_variant_is_listed_nowhere_and_its_parent_everywhere(client, partner):
-    parent = factories.ProductFactory(partner=partner, structure=Product.PARENT, title="脐橙礼盒")
-    StockRecord.objects.filter(product=parent).delete()
-    child = factories.ProductFactory(
-        partner=partner, structure=Product.CHILD, parent=parent, product_class=None, origin_county=None
-    )
+    parent, child = factories.variant_family(partner)
 
     assert set(listed_everywhere(child, partner, client).values()) == {False}
     assert set(listed_everywhere(parent, partner, client).values()) == {True}
 
 
 def test_a_parent_whose_only_variant_has_no_price_is_listed_nowhere(client, partner):
-    parent = factories.ProductFactory(partner=partner, structure=Product.PARENT, title="脐橙礼盒")
-    StockRecord.objects.filter(product=parent).delete()
-    factories.ProductFactory(
-        partner=partner,
-        structure=Product.CHILD,
-        parent=parent,
-        product_class=None,
-        origin_county=None,
-        price=None,
-    )
+    parent, _variant = factories.variant_family(partner, price=None)
 
     assert set(listed_everywhere(parent, partner, client).values()) == {False}
 

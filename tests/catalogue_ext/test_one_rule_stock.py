@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from oscar.apps.order.exceptions import UnableToPlaceOrder
+from oscar.apps.partner.strategy import Default
 from oscar.core.loading import get_model
 
 from catalogue_ext import certification
@@ -39,21 +40,6 @@ def _stock(product, *, num_in_stock, num_allocated=None, price=Decimal("39.90"))
         num_in_stock=num_in_stock, num_allocated=num_allocated, price=price
     )
     return StockRecord.objects.get(product=product)
-
-
-def _variant_family(partner, *, num_in_stock):
-    parent = factories.ProductFactory(partner=partner, structure=Product.PARENT, title="脐橙礼盒")
-    StockRecord.objects.filter(product=parent).delete()  # a parent is sold through its children
-    child = factories.ProductFactory(
-        partner=partner,
-        structure=Product.CHILD,
-        parent=parent,
-        product_class=None,
-        origin_county=None,
-        title="脐橙礼盒 5kg",
-        num_in_stock=num_in_stock,
-    )
-    return parent, child
 
 
 def in_stock_everywhere(product, partner) -> dict[str, bool]:
@@ -134,19 +120,19 @@ def test_a_record_without_a_price_is_never_available(partner):
 
 
 def test_a_parent_is_in_stock_through_its_children_for_every_consumer(partner):
-    parent, child = _variant_family(partner, num_in_stock=3)
+    parent, child = factories.variant_family(partner, num_in_stock=3)
 
     assert set(in_stock_everywhere(parent, partner).values()) == {True}
 
 
 def test_a_parent_whose_children_are_sold_out_is_sold_out_for_every_consumer(partner):
-    parent, child = _variant_family(partner, num_in_stock=0)
+    parent, child = factories.variant_family(partner, num_in_stock=0)
 
     assert set(in_stock_everywhere(parent, partner).values()) == {False}
 
 
 def test_a_variant_follows_its_parents_untracked_class(partner, untracked_class):
-    parent, child = _variant_family(partner, num_in_stock=None)
+    parent, child = factories.variant_family(partner, num_in_stock=None)
     Product.objects.filter(pk=parent.pk).update(product_class=untracked_class)
     record = StockRecord.objects.select_related("product").get(product=child)
 
@@ -184,7 +170,10 @@ def test_python_predicate_and_sql_filter_agree(
     )
     annotated = StockRecord.objects.annotate_available_quantity().get(pk=record.pk)
 
+    purchase = Default().fetch_for_product(Product.objects.get(pk=product.pk))  # what Oscar's basket allows
+
     assert record.is_available() == StockRecord.objects.available().filter(pk=record.pk).exists()
+    assert record.is_available() == (purchase.price.exists and purchase.availability.is_available_to_buy)
     assert annotated.available_quantity == record.net_stock_level
 
 

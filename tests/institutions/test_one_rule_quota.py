@@ -94,16 +94,7 @@ def _basket(user, *products):
 
 
 def test_the_preview_the_order_creator_and_the_reports_agree_on_a_variant(buyer, organisation, partner):
-    parent = factories.ProductFactory(partner=partner, structure=Product.PARENT, certified=True)
-    StockRecord.objects.filter(product=parent).delete()
-    variant = factories.ProductFactory(
-        partner=partner,
-        structure=Product.CHILD,
-        parent=parent,
-        product_class=None,
-        origin_county=None,
-        price=Decimal("25.00"),
-    )
+    _parent, variant = factories.variant_family(partner, certified=True, price=Decimal("25.00"))
 
     preview = checkout.quota_preview(_basket(buyer, variant), organisation)
     line = place_order(buyer, [(variant, 1)], organisation=organisation).lines.get()
