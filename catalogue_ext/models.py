@@ -76,10 +76,62 @@ class Region(models.Model):
 
 
 class ProductQuerySet(OscarProductQuerySet):  # Oscar's dashboard needs browsable_dashboard(), base_queryset()
-    """Reusable reads of products. The certification rule lives in certified()."""
+    """Reusable reads of products. The certification rule lives in certified(), the listing rule in
+    listable(), and stock through the partner app's StockRecordQuerySet.available().
+
+    What a listing shows (catalogue and search, CMS product blocks and campaign pages, the help-sell
+    rail, county and seller pages, the sitemap, the search index's `available` flag): public products
+    that are not variants (a parent stands for its children) and have a priced stock record of their
+    own or, for a parent, of a child. A product without a price can never be bought, so it is never
+    listed. A sold-out product stays listed, marked sold out; listings that hide it filter in_stock().
+    """
 
     def browsable(self):
         return self.filter(is_public=True, parent__isnull=True)
+
+    def listable(self):
+        """What shoppers may see in a listing: public, not a variant, with a price to buy it at."""
+        return self.filter(self.listable_condition())
+
+    @staticmethod
+    def listable_condition() -> Q:
+        priced = _stockrecords().priced()
+        return Q(is_public=True, parent__isnull=True) & (
+            Exists(priced.filter(product=OuterRef("pk")))
+            | Exists(priced.filter(product__parent=OuterRef("pk")))
+        )
+
+    def sold_by(self, partner):
+        """Products with a stock record of the seller: its own, or for a parent one of a child's."""
+        records = _stockrecords().filter(partner=partner)
+        return self.filter(
+            Exists(records.filter(product=OuterRef("pk")))
+            | Exists(records.filter(product__parent=OuterRef("pk")))
+        )
+
+    def in_stock(self):
+        return self.filter(self.in_stock_condition())
+
+    def with_stock_flag(self):
+        """Annotate `in_stock`, the stock rule of StockRecordQuerySet.available() for each product."""
+        return self.annotate(in_stock=self.in_stock_condition())
+
+    @staticmethod
+    def in_stock_condition(product: str = "pk"):
+        """A record of the product (`product` names it through OuterRef), or of one of its children, is available."""
+        available = _stockrecords().available()
+        return Exists(available.filter(product=OuterRef(product))) | Exists(
+            available.filter(product__parent=OuterRef(product))
+        )
+
+    def for_cards(self):
+        """Everything a product card shows fetched up front: certification and stock flags, origin, images."""
+        return (
+            self.with_certified_flag()
+            .with_stock_flag()
+            .select_related("origin_county", "origin_province", "product_class")
+            .prefetch_related("stockrecords", "stockrecords__partner", "images")
+        )
 
     def certified(self, on: datetime.date | None = None):
         """Products with an approved certificate valid on `on` (default: today, Asia/Shanghai)."""
@@ -101,6 +153,13 @@ class ProductQuerySet(OscarProductQuerySet):  # Oscar's dashboard needs browsabl
 
     def from_county(self, codes):
         return self.filter(origin_county__in=codes)
+
+
+def _stockrecords():
+    # The partner app's models import this module (credit codes), so its manager is fetched when used.
+    from oscar.core.loading import get_model
+
+    return get_model("partner", "StockRecord").objects
 
 
 class Product(AbstractProduct):

@@ -22,11 +22,11 @@ CATEGORY_PRODUCTS_SHOWN = 48
 
 
 def campaign_product_ids(campaign) -> list[int]:
-    """The chosen products in the editor's order, then the category's browsable products."""
+    """The chosen products in the editor's order, then the category's listable products."""
     ids = [item.product_id for item in campaign.campaign_products.all()]
     if campaign.category_id:
         category_ids = (
-            Product.objects.browsable()
+            Product.objects.listable()
             .filter(categories__in=campaign.category.get_descendants_and_self())
             .exclude(id__in=ids)
             .order_by("-date_created", "-id")

@@ -2,9 +2,10 @@
 
 from oscar.core.loading import get_model
 
-from cms.products import listing_queryset, product_cards
+from cms.products import product_cards
 
 Partner = get_model("partner", "Partner")
+Product = get_model("catalogue", "Product")
 
 PRODUCTS_SHOWN = 24
 
@@ -37,7 +38,7 @@ def seller_url(seller, *, request=None) -> str:
 
 def county_products(county):
     ids = list(
-        listing_queryset()
+        Product.objects.listable()
         .filter(origin_county=county)
         .order_by("-date_created", "-id")
         .values_list("id", flat=True)[:PRODUCTS_SHOWN]
@@ -47,10 +48,9 @@ def county_products(county):
 
 def seller_products(seller):
     ids = list(
-        listing_queryset()
-        .filter(stockrecords__partner=seller)
+        Product.objects.listable()
+        .sold_by(seller)
         .order_by("-date_created", "-id")
-        .values_list("id", flat=True)
-        .distinct()[:PRODUCTS_SHOWN]
+        .values_list("id", flat=True)[:PRODUCTS_SHOWN]
     )
     return product_cards(ids)

@@ -2,36 +2,16 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
-StockRecord = get_model("partner", "StockRecord")
 HelpSellFlag = get_model("sellers", "HelpSellFlag")
 
 
-def listing_queryset():
-    """What shoppers may see, with everything a product card needs fetched up front."""
-    return (
-        Product.objects.browsable()
-        .with_certified_flag()
-        .select_related("origin_county", "origin_province", "product_class")
-        .prefetch_related("stockrecords", "stockrecords__partner", "images")
-    )
-
-
-def with_stock_flag(queryset):
-    """Annotate `in_stock`: stock is not tracked for the class, or some record has unallocated stock."""
-    available = StockRecord.objects.filter(product=OuterRef("pk")).filter(
-        Q(num_in_stock__gt=F("num_allocated")) | Q(num_allocated__isnull=True, num_in_stock__gt=0)
-    )
-    return queryset.annotate(in_stock=Q(product_class__track_stock=False) | Exists(available))
-
-
 def product_cards(ids, *, certified_only=False):
-    """The public products among `ids`, in that order, flagged with is_certified_now and in_stock."""
-    queryset = with_stock_flag(listing_queryset().filter(id__in=ids))
+    """The listable products among `ids`, in that order, flagged with is_certified_now and in_stock."""
+    queryset = Product.objects.listable().for_cards().filter(id__in=ids)
     if certified_only:
         queryset = queryset.certified()
     products = {product.id: product for product in queryset}
@@ -80,13 +60,20 @@ class ProductProblem:
 
 
 def product_problems(ids) -> list[ProductProblem]:
-    """Chosen products shoppers will not see or cannot buy: unpublished, out of stock or uncertified."""
-    queryset = with_stock_flag(Product.objects.filter(id__in=ids).with_certified_flag())
+    """Chosen products shoppers will not see or cannot buy: unpublished, unpriced, out of stock or uncertified."""
+    queryset = (
+        Product.objects.filter(id__in=ids)
+        .with_certified_flag()
+        .with_stock_flag()
+        .annotate(is_listable=Product.objects.listable_condition())
+    )
     problems = []
     for product in queryset.order_by("title"):
         reasons = []
         if not product.is_public:
             reasons.append(_("not published in the shop"))
+        elif not product.is_listable:
+            reasons.append(_("not listed in the shop: a variant, or no price"))
         if not product.in_stock:
             reasons.append(_("out of stock"))
         if not product.is_certified_now:

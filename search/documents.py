@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Max, OuterRef, Subquery, Sum, Value
+from django.db.models import Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
@@ -92,8 +92,9 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
     # Everything per product that needs another table is read for the batch's ids alone, by index:
     # correlated EXISTS subqueries here made PostgreSQL hash every stock record and every valid
     # certificate once per batch (0.5 s a batch at 100,000 products).
-    own = StockRecord.objects.filter(product=OuterRef("pk"))
-    of_children = StockRecord.objects.filter(product__parent=OuterRef("pk"))
+    # Only priced records: a record without a price neither sets the price nor makes the product listable.
+    own = StockRecord.objects.priced().filter(product=OuterRef("pk"))
+    of_children = StockRecord.objects.priced().filter(product__parent=OuterRef("pk"))
     certified_until = dict(
         ProductCertificate.objects.valid()
         .filter(product_id__in=ids)
@@ -102,11 +103,12 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
         .annotate(until=Max("expiry_date"))
         .values_list("product_id", "until")
     )
-    in_stock = StockRecord.objects.filter(num_in_stock__gt=Coalesce(F("num_allocated"), Value(0)))
-    # A standalone product's own stock records, or a parent's children's: two indexed lookups (an OR
+    # The catalogue's stock rule (StockRecordQuerySet.available(), as Product.objects.in_stock()) for a
+    # standalone product's own stock records or a parent's children's: two indexed lookups (an OR
     # across both would scan every stock record).
-    stocked = set(in_stock.filter(product_id__in=ids).values_list("product_id", flat=True))
-    stocked |= set(in_stock.filter(product__parent_id__in=ids).values_list("product__parent_id", flat=True))
+    available = StockRecord.objects.available()
+    stocked = set(available.filter(product_id__in=ids).values_list("product_id", flat=True))
+    stocked |= set(available.filter(product__parent_id__in=ids).values_list("product__parent_id", flat=True))
     # Sales per product for the batch in one grouped query (a correlated subquery would rescan every
     # paid order per product).
     sold = dict(
@@ -126,7 +128,7 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
             min_price=Coalesce(cheapest(own, "price"), cheapest(of_children, "price")),
             seller=Coalesce(cheapest(own, "partner_id"), cheapest(of_children, "partner_id")),
         )
-        .select_related("product_class", "origin_county", "origin_county__parent", "origin_province")
+        .select_related("origin_county", "origin_county__parent", "origin_province")
         .only(
             "id",
             "title",
@@ -135,7 +137,6 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
             "is_public",
             "parent_id",
             "structure",
-            "product_class__track_stock",
             "origin_county__code",
             "origin_county__name",
             "origin_county__level",
@@ -173,13 +174,13 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
         city = county.parent if county and county.parent and county.parent.level == "city" else None
         province = product.origin_province
         regions = [region for region in (province, city, county) if region]
-        track_stock = product.product_class.track_stock if product.product_class else True
         docs.append(
             ProductDoc(
                 id=product.id,
                 title=product.title or "",
                 description=text.plain_text(product.description),
                 date_created=product.date_created,
+                # Product.objects.listable(): public, not a variant, a priced record of its own or a child's.
                 available=bool(
                     product.is_public and product.parent_id is None and product.min_price is not None
                 ),
@@ -192,7 +193,7 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
                 seller_id=product.seller,
                 seller_name=seller_names.get(product.seller, ""),
                 price=product.min_price,
-                in_stock=bool(product.id in stocked or (not track_stock and product.min_price is not None)),
+                in_stock=product.id in stocked,
                 certified=product.id in certified_until,
                 certified_until=certified_until.get(product.id),
                 help_sell=product.id in flagged,

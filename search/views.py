@@ -18,19 +18,9 @@ Category = get_model("catalogue", "Category")
 MAX_RESULT_WINDOW = 10_000
 
 
-def listing_queryset():
-    """What shoppers may see, with everything a product card needs fetched up front."""
-    return (
-        Product.objects.browsable()
-        .with_certified_flag()
-        .select_related("origin_county", "origin_province", "product_class")
-        .prefetch_related("stockrecords", "stockrecords__partner", "images")
-    )
-
-
 def products_in_order(ids, *, query: str = ""):
     """The products with these ids, in this order, each with `search_title` highlighted for the query."""
-    products = {product.id: product for product in listing_queryset().filter(id__in=ids)}
+    products = {product.id: product for product in Product.objects.listable().for_cards().filter(id__in=ids)}
     ordered = [products[pk] for pk in ids if pk in products]
     for product in ordered:
         product.search_title = text.highlight(product.title, query) if query else product.title

@@ -10,7 +10,7 @@ class ProductSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Product.objects.browsable().only("id", "slug", "date_updated").order_by("id")
+        return Product.objects.listable().only("id", "slug", "date_updated").order_by("id")
 
     def lastmod(self, product):
         return product.date_updated

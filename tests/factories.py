@@ -144,6 +144,22 @@ class ProductFactory(factory.django.DjangoModelFactory):
         return product
 
 
+def variant_family(partner, *, certified=False, **variant_fields):
+    """A parent product sold only through one variant (a child with the stock record and price)."""
+    parent = ProductFactory(partner=partner, structure=Product.PARENT, title="脐橙礼盒", certified=certified)
+    StockRecord.objects.filter(product=parent).delete()
+    variant = ProductFactory(
+        partner=partner,
+        structure=Product.CHILD,
+        parent=parent,
+        product_class=None,  # a variant follows its parent's class
+        origin_county=None,  # and its parent's origin
+        title="脐橙礼盒 5kg",
+        **variant_fields,
+    )
+    return parent, variant
+
+
 class CertificateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProductCertificate

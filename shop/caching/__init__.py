@@ -200,13 +200,14 @@ def _order_status_changed(sender, order, **kwargs):
 
 
 def _order_stock_moved(order):
-    lines = list(
-        order.lines.select_related("stockrecord").values_list(
-            "product_id", "stockrecord__num_in_stock", "stockrecord__num_allocated"
-        )
-    )
-    sold_out = any((in_stock or 0) - (allocated or 0) <= 0 for _, in_stock, allocated in lines)
-    product_stock_changed([pk for pk, _, _ in lines if pk], sold_out=sold_out)
+    from django.db.models import Exists, OuterRef
+    from oscar.core.loading import get_model
+
+    # The partner app's stock rule: listings change when a line's record is no longer available to buy.
+    available = get_model("partner", "StockRecord").objects.available().filter(pk=OuterRef("stockrecord_id"))
+    lines = list(order.lines.annotate(available=Exists(available)).values_list("product_id", "available"))
+    sold_out = any(not is_available for _, is_available in lines)
+    product_stock_changed([pk for pk, _ in lines if pk], sold_out=sold_out)
 
 
 def connect_receivers():

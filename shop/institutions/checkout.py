@@ -4,11 +4,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from oscar.apps.checkout.utils import CheckoutSessionData
+from oscar.core.loading import get_model
 
 from shop.core import dates
 from shop.institutions import approvals, notifications, quotas
 from shop.institutions.models import Organisation, OrganisationOrder
 from shop.order import statuses
+
+Product = get_model("catalogue", "Product")
 
 SESSION_NAMESPACE = "institutions"
 TAGGING_FIELDS = (
@@ -123,7 +126,7 @@ def quota_preview(basket, organisation: Organisation) -> QuotaPreview:
                 line.quantity,
                 line.line_price_incl_tax_incl_discounts,
                 counts,
-                reason,
+                "" if counts else reason.label,
             )
         )
     progress = quotas.progress(organisation, year=dates.current_year())
@@ -188,8 +191,8 @@ class OrganisationCheckoutMixin:
 
 def help_your_quota_suggestions(*, limit: int = 8):
     """Certified products that sellers flagged as surplus: buying them helps and counts toward quotas."""
-    from search.views import listing_queryset
     from shop.sellers import helpsell
 
     flagged = helpsell.products_needing_help().certified().values("id")
-    return list(listing_queryset().filter(id__in=flagged).order_by("-date_created")[:limit])
+    products = Product.objects.listable().for_cards().filter(id__in=flagged)
+    return list(products.order_by("-date_created")[:limit])

@@ -5,22 +5,28 @@ whose product was certified and from a poverty county at the moment of ordering,
 organisation's orders placed in that year (Asia/Shanghai calendar) that are paid and not cancelled,
 minus the refunded amounts of those lines (institutions.LineRefund, written by refunds.record()).
 
+Whether one line counts is decided by the named conditions in CONDITIONS, written once for both
+worlds: `line_counts()` judges a basket line (its product, live: the checkout's quota preview) or an
+order line (the facts the order creator froze on it, and its order) in Python, and
+`counting_filter()` is the same conditions as one Q for the reports. The order creator freezes a
+line's product facts with `frozen_line_fields()`, the very facts the preview judged.
+
 counted_lines() is the one definition; every figure below (reports, exports, the staff overview,
 the impact dashboard) is an SQL aggregate over it, for one organisation or for all at once.
 """
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from catalogue_ext import certification
 from shop.core import dates
 from shop.institutions.models import AnnualTarget, LineRefund, Organisation, OrganisationOrder, YearSnapshot
 from shop.order import statuses
@@ -28,6 +34,7 @@ from shop.order import statuses
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
 ProductCategory = get_model("catalogue", "ProductCategory")
+ProductCertificate = get_model("catalogue", "ProductCertificate")
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -77,24 +84,133 @@ def counted_orders(*, year: int, organisation_ids: Iterable[int] | None = None):
     return orders
 
 
-def qualifying_lines(*, year: int, organisation_ids: Iterable[int] | None = None):
-    """THE rule: lines that count toward the quota (certified, from a poverty county, on a counted order).
+class Reason(models.TextChoices):
+    """Why a line counts toward the quota, or the first condition it fails."""
 
-    The same conditions as `counted_orders()`, written as joins from the line rather than as
-    `order IN (subquery)`: PostgreSQL can then start from the organisation's own orders (index on
-    the organisation link) instead of scanning every paid order of the year, and grouping by the
-    organisation link reuses the join.
-    """
+    COUNTS = "counts", _("Counts toward the organisation's quota")
+    NOT_POVERTY_COUNTY = "not_poverty_county", _("Not from a former poverty county")
+    NOT_CERTIFIED = "not_certified", _("No valid consumption-aid certificate")
+    NOT_ORGANISATION_ORDER = "not_organisation_order", _("Not ordered for an organisation")
+    NOT_PAID = "not_paid", _("Not paid, or cancelled")
+    OTHER_YEAR = "other_year", _("Placed in another year")
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """What the conditions read of a line. A basket line is judged as the organisation order it would
+    become, so its order facts hold and its year is the one asked about."""
+
+    poverty_county: bool
+    certified: bool
+    organisation_order: bool = True
+    paid: bool = True
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One named condition: how Python checks it on a line's facts, and the same check as a Q on lines."""
+
+    fails_with: Reason
+    holds: Callable[[LineFacts, int | None], bool]
+    q: Callable[[int | None], Q]
+
+
+def _in_year_q(year: int | None) -> Q:
+    if year is None:
+        return Q()
     start, end = dates.year_bounds(year)
-    lines = Line.objects.filter(
-        order__status__in=statuses.PAID_STATUSES,
-        order__date_placed__gte=start,
-        order__date_placed__lt=end,
-        was_certified=True,
-        was_poverty_county=True,
+    return Q(order__date_placed__gte=start, order__date_placed__lt=end)
+
+
+# In the order their reasons are reported. The product conditions are frozen on the order line when
+# the order is placed (frozen_line_fields), so a later certificate or map change never moves a count.
+CONDITIONS = (
+    Condition(
+        Reason.NOT_POVERTY_COUNTY,
+        lambda facts, year: facts.poverty_county,
+        lambda year: Q(was_poverty_county=True),
+    ),
+    Condition(Reason.NOT_CERTIFIED, lambda facts, year: facts.certified, lambda year: Q(was_certified=True)),
+    Condition(
+        Reason.NOT_ORGANISATION_ORDER,
+        lambda facts, year: facts.organisation_order,
+        lambda year: Q(order__organisation_link__isnull=False),
+    ),
+    Condition(
+        Reason.NOT_PAID,
+        lambda facts, year: facts.paid,
+        lambda year: Q(order__status__in=statuses.PAID_STATUSES),
+    ),
+    Condition(Reason.OTHER_YEAR, lambda facts, year: year is None or facts.year in (None, year), _in_year_q),
+)
+
+
+def evaluate(facts: LineFacts, *, year: int | None = None) -> tuple[bool, Reason]:
+    """(True, COUNTS) when every condition holds, else (False, the first failing condition's reason)."""
+    for condition in CONDITIONS:
+        if not condition.holds(facts, year):
+            return False, condition.fails_with
+    return True, Reason.COUNTS
+
+
+def line_counts(line, *, year: int | None = None) -> tuple[bool, Reason]:
+    """Whether a basket line (judged live) or an order line (its frozen facts and order) counts, and why not."""
+    return evaluate(line_facts(line), year=year)
+
+
+def counting_filter(*, year: int | None = None) -> Q:
+    """The conditions of line_counts() as one Q on order lines (all years when `year` is None)."""
+    combined = Q()
+    for condition in CONDITIONS:
+        combined &= condition.q(year)
+    return combined
+
+
+def line_facts(line) -> LineFacts:
+    if getattr(line, "order_id", None) is None:  # a basket line: its product as it is now
+        fields = frozen_line_fields(line.product)
+        return LineFacts(poverty_county=fields["was_poverty_county"], certified=fields["was_certified"])
+    order = line.order
+    return LineFacts(
+        poverty_county=line.was_poverty_county,
+        certified=line.was_certified,
+        organisation_order=OrganisationOrder.objects.filter(order=order).exists(),
+        paid=order.status in statuses.PAID_STATUSES,
+        year=dates.year_of(order.date_placed) if order.date_placed else None,
     )
+
+
+def frozen_line_fields(product, *, on: datetime.date | None = None) -> dict:
+    """The quota facts of a product (a variant's parent) as an order line freezes them when ordered."""
+    source = product.parent if product.is_child else product
+    county = source.origin_county
+    certificate = (
+        ProductCertificate.objects.valid(on=on or dates.today())
+        .filter(product=source)
+        .order_by("-expiry_date")
+        .first()
+    )
+    return {
+        "origin_county": county,
+        "origin_province_id": county.province_id if county else None,
+        "was_certified": certificate is not None,
+        "was_poverty_county": bool(county and county.is_poverty_county),
+        "certificate_number": certificate.number if certificate else "",
+    }
+
+
+def qualifying_lines(*, year: int, organisation_ids: Iterable[int] | None = None):
+    """THE rule in SQL: lines that count toward the quota in the year (counting_filter()).
+
+    The conditions are written as joins from the line rather than as `order IN (subquery)`:
+    PostgreSQL can then start from the organisation's own orders (index on the organisation link)
+    instead of scanning every paid order of the year, and grouping by the organisation link reuses
+    the join.
+    """
+    lines = Line.objects.filter(counting_filter(year=year))
     if organisation_ids is None:
-        return lines.filter(order__organisation_link__isnull=False)
+        return lines
     return lines.filter(order__organisation_link__organisation_id__in=list(organisation_ids))
 
 
@@ -533,16 +649,3 @@ def all_breakdowns(organisation: Organisation, *, year: int) -> dict[str, list[t
 
 def unit_ids(organisation: Organisation) -> list[int]:
     return Tree().unit_ids(organisation.pk)
-
-
-def line_counts(line) -> tuple[bool, str]:
-    """Whether a (basket or order) line's product would count now, and why not."""
-    from django.utils.translation import gettext as _
-
-    product = line.product.parent if line.product.is_child else line.product
-    county = product.origin_county
-    if county is None or not county.is_poverty_county:
-        return False, _("Not from a former poverty county")
-    if not certification.is_product_certified(product):
-        return False, _("No valid consumption-aid certificate")
-    return True, ""

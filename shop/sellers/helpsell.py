@@ -19,9 +19,9 @@ Product = get_model("catalogue", "Product")
 
 
 def products_needing_help(*, on: datetime.date | None = None):
-    """Public products with a running help-sell flag: for the public listing, home page and institutions."""
+    """Listable products with a running help-sell flag: for the public listing, home page and institutions."""
     running = HelpSellFlag.objects.active(on=on).filter(product=OuterRef("pk"))
-    return Product.objects.browsable().filter(Exists(running))
+    return Product.objects.listable().filter(Exists(running))
 
 
 def flag(product, *, by, quantity: int, reason: str, until: datetime.date, note: str = "") -> HelpSellFlag:

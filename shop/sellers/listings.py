@@ -8,7 +8,6 @@ a poverty county it has nothing to do with, which would distort institutions' qu
 """
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
-from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
 from shop.sellers.access import partners_of
@@ -32,12 +31,10 @@ def products_of(user):
 
 
 def with_stock_level(records):
-    """Stock records annotated with what is free to sell (`available`) and the low-stock flag (`is_low`)."""
-    return records.annotate(
-        available=Coalesce(F("num_in_stock"), 0) - Coalesce(F("num_allocated"), 0)
-    ).annotate(
+    """Stock records annotated with what is free to sell (`available_quantity`) and the low-stock flag (`is_low`)."""
+    return records.annotate_available_quantity().annotate(
         is_low=ExpressionWrapper(
-            Q(low_stock_threshold__isnull=False) & Q(available__lte=F("low_stock_threshold")),
+            Q(low_stock_threshold__isnull=False) & Q(available_quantity__lte=F("low_stock_threshold")),
             output_field=BooleanField(),
         )
     )
@@ -48,5 +45,5 @@ def stock_of(user):
     return (
         with_stock_level(StockRecord.objects.filter(partner__in=partners_of(user)))
         .select_related("product", "partner")
-        .order_by("-is_low", "available", "product__title")
+        .order_by("-is_low", "available_quantity", "product__title")
     )

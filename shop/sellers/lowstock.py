@@ -35,7 +35,7 @@ def send_low_stock_notices() -> int:
                 record
                 for record in low
                 if LowStockNotice.objects.get_or_create(
-                    stockrecord=record, defaults={"available": record.available}
+                    stockrecord=record, defaults={"available": record.available_quantity}
                 )[1]
             ]
             if claimed:

@@ -2,8 +2,6 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -119,11 +117,8 @@ class HelpSellFlagQuerySet(models.QuerySet):
     def active(self, on: datetime.date | None = None):
         """Flags still running on `on`: not ended, until-date not passed, and the product still in stock."""
         on = on or dates.today()
-        StockRecord = get_model("partner", "StockRecord")
-        in_stock = StockRecord.objects.filter(product=OuterRef("product_id")).filter(
-            num_in_stock__gt=Coalesce(F("num_allocated"), 0)
-        )
-        return self.filter(ended_at__isnull=True, until__gte=on).filter(Exists(in_stock))
+        in_stock = get_model("catalogue", "Product").objects.in_stock_condition("product_id")
+        return self.filter(ended_at__isnull=True, until__gte=on).filter(in_stock)
 
 
 class HelpSellFlag(models.Model):

@@ -20,7 +20,8 @@ def test_low_stock_is_flagged_from_what_is_left_after_allocations(seller_user, o
     set_stock(plenty, in_stock=30, allocated=0, threshold=10)
 
     flags = {
-        record.product_id: (record.available, record.is_low) for record in listings.stock_of(seller_user)
+        record.product_id: (record.available_quantity, record.is_low)
+        for record in listings.stock_of(seller_user)
     }
 
     assert flags == {own_product.pk: (5, True), plenty.pk: (30, False)}
