@@ -32,6 +32,18 @@ from decimal import Decimal
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
+class FormatConverter:
+    """URL converter for an export's format: only the formats the shop writes match (others are 404)."""
+
+    regex = "csv|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 #: The formats every export offers, with their content types.
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -51,6 +63,7 @@ KINDS = {
     "money": "#,##0.00",  # CNY, two decimals; the header names the currency
     "percent": "0.0%",  # values are fractions (0.125 shows as 12.5%)
     "date": "yyyy-mm-dd",
+    "month": "yyyy-mm",  # values are dates (the first of the month)
     "datetime": "yyyy-mm-dd hh:mm",
 }
 
@@ -68,6 +81,7 @@ _DEFAULT_WIDTHS = {
     "money": 14,
     "percent": 10,
     "date": 12,
+    "month": 10,
     "datetime": 17,
 }
 
@@ -163,6 +177,10 @@ def _typed(value, kind: str):
         return _local(value).date()
     if kind == "date" and isinstance(value, dt.date):
         return value
+    if kind == "month" and isinstance(value, dt.datetime):
+        return _local(value).date().replace(day=1)
+    if kind == "month" and isinstance(value, dt.date):
+        return value.replace(day=1)
     return str(value)
 
 
@@ -179,6 +197,8 @@ def _csv_cell(value, kind: str) -> str:
         return f"{value:.2f}"
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
+    if kind == "month" and isinstance(value, dt.date):
+        return value.strftime("%Y-%m")
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

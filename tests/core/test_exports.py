@@ -141,6 +141,20 @@ def test_csv_writes_numbers_percentages_and_dates_as_spreadsheets_read_them():
     assert rows[2] == ["空", "", "", "", "", "", ""]
 
 
+def test_months_are_dates_shown_as_year_and_month():
+    first_of_march_in_shanghai = dt.datetime(2026, 2, 28, 16, 0, tzinfo=dt.UTC)
+    sheet = Sheet("t", [Column("月份", "month")], [[first_of_march_in_shanghai], [dt.date(2026, 1, 20)]])
+
+    rows = csv_rows(exports.render([sheet], "csv"))
+    cells = [row[0] for row in workbook(exports.render([sheet], "xlsx")).active.iter_rows(min_row=2)]
+
+    assert [row[0] for row in rows[1:]] == ["2026-03", "2026-01"]
+    assert [(cell.value, cell.number_format) for cell in cells] == [
+        (dt.datetime(2026, 3, 1), "yyyy-mm"),
+        (dt.datetime(2026, 1, 1), "yyyy-mm"),
+    ]
+
+
 def test_money_is_rounded_to_the_fen():
     sheet = Sheet("t", [Column("金额", "money")], [[Decimal("1.005")], [2.5], [7]])
 
