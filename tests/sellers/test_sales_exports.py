@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 Order = get_model("order", "Order")
 
-HOSTILE_TITLES = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+1+1", "-2+3", "@SUM(1,2)", "\t=1", "\r=1"]
+HOSTILE_TITLES = ['=HYPERLINK("http://evil.example","点我")', "+1+1", "-2+3", "@SUM(1,2)", "\t=1", "\r=1"]
 
 
 def stripe_refund(order, line, amount):
@@ -193,3 +193,22 @@ def test_people_who_are_not_sellers_or_officers_get_no_sales_export(client, cons
 
     assert anonymous.status_code in (302, 403)
     assert seller_export.status_code == county_export.status_code == 403
+
+
+@pytest.mark.parametrize("suffix", ["html", "pdf", "CSV", "csv.html", "svg", "xlsx.exe"])
+def test_catalogue_export_url_only_matches_csv_and_xlsx(client, seller_user, partner, suffix):
+    client.force_login(seller_user)
+
+    response = client.get(f"/sellers/seller/export/{partner.pk}.{suffix}")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_catalogue_export_file_name_is_the_shops(client, seller_user, partner, fmt):
+    client.force_login(seller_user)
+
+    response = client.get(reverse("sellers:export", kwargs={"partner_pk": partner.pk, "file_format": fmt}))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="catalogue-{partner.pk}.{fmt}"'
