@@ -32,6 +32,7 @@ from decimal import Decimal
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
+
 class FormatConverter:
     """URL converter for an export's format: only the formats the shop writes match (others are 404)."""
 
