@@ -212,3 +212,32 @@ def test_catalogue_export_file_name_is_the_shops(client, seller_user, partner, f
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="catalogue-{partner.pk}.{fmt}"'
+
+
+def test_a_refund_lowers_the_sellers_the_countys_and_the_quota_figures_by_the_same_amount(partner, consumer):
+    from catalogue_ext import certification
+    from shop.institutions import quotas
+    from tests.institutions.factories import MembershipFactory, OrganisationFactory
+    from tests.institutions.factories import place_order as place_organisation_order
+
+    organisation = OrganisationFactory(name="赣州市财政局")
+    MembershipFactory(organisation=organisation, user=consumer, is_buyer=True)
+    product = factories.ProductFactory(partner=partner, certified=True, price=Decimal("25.00"))
+    order = place_organisation_order(consumer, [(product, 4)], organisation=organisation)
+    year = certification.today().year
+    county_partners = get_model("partner", "Partner").objects.filter(county=partner.county)
+    before = (
+        reports.monthly_sales([partner])[0]["revenue"],
+        reports.monthly_sales(county_partners)[0]["revenue"],
+        quotas.counted_value(organisation, year=year),
+    )
+
+    refunds.record(order.lines.get(), amount=Decimal("12.34"))
+
+    after = (
+        reports.monthly_sales([partner])[0]["revenue"],
+        reports.monthly_sales(county_partners)[0]["revenue"],
+        quotas.counted_value(organisation, year=year),
+    )
+    assert before == (Decimal("100.00"),) * 3
+    assert after == (Decimal("87.66"),) * 3
