@@ -3,12 +3,16 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from shop.core import exports
 from shop.sitemaps import sitemaps
+
+# Export URLs end in `.<export_format:fmt>`: csv or xlsx, anything else does not match (404).
+register_converter(exports.FormatConverter, "export_format")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

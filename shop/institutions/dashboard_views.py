@@ -11,12 +11,12 @@ from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
 from oscar.core.loading import get_model
 
-from shop.core import dates
+from shop.core import dates, exports
 from shop.core.exceptions import DomainError
 from shop.institutions import impact, payments, quotas, reports, snapshots
 from shop.institutions.forms import OrganisationForm, OverviewFilterForm, PaymentRecordForm, TargetForm
 from shop.institutions.models import AnnualTarget, Organisation
-from shop.institutions.views import export_response, requested_year
+from shop.institutions.views import requested_year
 
 Order = get_model("order", "Order")
 Region = get_model("catalogue", "Region")
@@ -38,10 +38,12 @@ class OverviewView(StaffView, TemplateView):
         filters = form.cleaned_data if form.is_valid() else {}
         year = filters.get("year") or dates.current_year()
         rows = self.rows(year, filters)
-        fmt = request.GET.get("format")
-        if fmt:
-            header, body = reports.overview_rows(rows)
-            return export_response([(_("Organisations"), header, body)], fmt, f"organisations-{year}")
+        if "format" in request.GET:
+            return exports.download_response(
+                [reports.overview_sheet(rows)],
+                fmt=request.GET["format"],
+                filename_stem=f"organisations-{year}",
+            )
         page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -190,9 +192,10 @@ class ImpactView(StaffView, TemplateView):
     def get(self, request, *args, **kwargs):
         year = requested_year(request)
         data = impact.impact(year=year)
-        fmt = request.GET.get("format")
-        if fmt:
-            return export_response(impact.sections(data), fmt, f"impact-{year}")
+        if "format" in request.GET:
+            return exports.download_response(
+                impact.sheets(data), fmt=request.GET["format"], filename_stem=f"impact-{year}"
+            )
         charts = {}
         for by, rows in data.breakdowns.items():
             peak = max((amount for _key, amount in rows), default=0)

@@ -5,10 +5,13 @@ from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from shop.core import dates
+from shop.core.exports import Cell, Column, Sheet
 from shop.institutions import quotas
+from shop.institutions.reports import BREAKDOWN_LABELS, breakdown_sheet, summary_sheet
 
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
@@ -20,13 +23,9 @@ HelpSellFlag = get_model("sellers", "HelpSellFlag")
 def sales_lines(*, year: int):
     """Lines of paid, not cancelled orders placed in the year (Asia/Shanghai), net of refunds."""
     start, end = dates.year_bounds(year)
-    return (
-        Line.objects.filter(
-            order__in=Order.objects.paid().filter(date_placed__gte=start, date_placed__lt=end)
-        )
-        .annotate(refunded=quotas.refunded_amount())
-        .annotate(net=F("line_price_incl_tax") - F("refunded"))
-    )
+    return Line.objects.filter(
+        order__in=Order.objects.paid().filter(date_placed__gte=start, date_placed__lt=end)
+    ).annotate_refunded()
 
 
 def _total(expression="net"):
@@ -118,27 +117,36 @@ def _help_sell(year: int) -> dict:
     return {str(labels.get(row["end_reason"], row["end_reason"] or "running")): row["count"] for row in rows}
 
 
-def sections(data: Impact) -> list[tuple[str, list[str], list[list]]]:
-    from django.utils.translation import gettext as _
-
+def sheets(data: Impact) -> list[Sheet]:
+    """The impact figures as sheets for the export writer: summary, each breakdown, help-sell outcomes."""
     summary = [
-        [_("Year"), data.year],
-        [_("All paid sales"), data.total_sales],
-        [_("Sales from former poverty counties"), data.poverty_county_sales],
-        [_("Of which certified products"), data.certified_sales],
-        [_("Certified share of all sales"), f"{data.certified_percent or 0}%"],
-        [_("Institutional sales"), data.institutional_sales],
-        [_("Consumer sales"), data.consumer_sales],
-        [_("Sellers with sales"), data.sellers_with_sales],
-        [_("Households linked to those sellers"), data.households_linked],
+        [_("Year"), Cell(data.year, "integer")],
+        [_("All paid sales"), Cell(data.total_sales, "money")],
+        [_("Sales from former poverty counties"), Cell(data.poverty_county_sales, "money")],
+        [_("Of which certified products"), Cell(data.certified_sales, "money")],
+        [
+            _("Certified share of all sales"),
+            Cell(_fraction(data.certified_sales, data.total_sales), "percent"),
+        ],
+        [_("Institutional sales"), Cell(data.institutional_sales, "money")],
+        [_("Consumer sales"), Cell(data.consumer_sales, "money")],
+        [_("Sellers with sales"), Cell(data.sellers_with_sales, "integer")],
+        [_("Households linked to those sellers"), Cell(data.households_linked, "integer")],
     ]
-    result = [(_("Summary"), [_("Item"), _("Value")], summary)]
+    result = [summary_sheet(summary)]
     for by, rows in data.breakdowns.items():
-        body = [list(row) for row in rows]
-        body.append([_("Total"), sum((amount for _key, amount in rows), quotas.ZERO)])
-        result.append((by, [by, _("Sales (CNY)")], body))
+        label = _(BREAKDOWN_LABELS[by])
+        result.append(breakdown_sheet(label, label, _("Sales (CNY)"), rows))
     if data.help_sell is not None:
         result.append(
-            (_("Help-sell flags"), [_("Outcome"), _("Flags")], [[k, v] for k, v in data.help_sell.items()])
+            Sheet(
+                _("Help-sell flags"),
+                [Column(_("Outcome")), Column(_("Flags"), "integer")],
+                [[outcome, count] for outcome, count in data.help_sell.items()],
+            )
         )
     return result
+
+
+def _fraction(part, whole):
+    return part / whole if whole else None

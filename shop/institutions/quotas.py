@@ -3,7 +3,8 @@
 The counted value of an organisation's year is the sum of the line totals (after discounts) of lines
 whose product was certified and from a poverty county at the moment of ordering, over the
 organisation's orders placed in that year (Asia/Shanghai calendar) that are paid and not cancelled,
-minus the refunded amounts of those lines (institutions.LineRefund, written by refunds.record()).
+minus the refunded amounts of those lines (order lines' `annotate_refunded()`, the one refund rule:
+shop refunds written by refunds.record() and Stripe-confirmed refunds).
 
 Whether one line counts is decided by the named conditions in CONDITIONS, written once for both
 worlds: `line_counts()` judges a basket line (its product, live: the checkout's quota preview) or an
@@ -22,13 +23,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, models
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from shop.core import dates
-from shop.institutions.models import AnnualTarget, LineRefund, Organisation, OrganisationOrder, YearSnapshot
+from shop.institutions.models import AnnualTarget, Organisation, OrganisationOrder, YearSnapshot
 from shop.order import statuses
 
 Order = get_model("order", "Order")
@@ -40,37 +41,6 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 BREAKDOWNS = ("purpose", "province", "county", "category", "month")
-
-
-def refunded_amount():
-    """Per-line refunded total as an SQL expression (0 when nothing was refunded).
-
-    Two sources feed it: institutions.LineRefund (refunds.record(), e.g. a bank transfer returned by
-    staff) and the online-payment app's Stripe-confirmed payment.RefundLine rows.
-    """
-    sources = [
-        LineRefund.objects.filter(line=OuterRef("pk")),
-        _online_refund_lines().filter(line=OuterRef("pk")),
-    ]
-    parts = [
-        Coalesce(
-            Subquery(
-                rows.order_by().values("line").annotate(total=Sum("amount")).values("total"),
-                output_field=MONEY,
-            ),
-            Value(ZERO),
-            output_field=MONEY,
-        )
-        for rows in sources
-    ]
-    total = parts[0]
-    for part in parts[1:]:
-        total = total + part
-    return ExpressionWrapper(total, output_field=MONEY)
-
-
-def _online_refund_lines():
-    return get_model("payment", "RefundLine").objects.confirmed()
 
 
 def counted_orders(*, year: int, organisation_ids: Iterable[int] | None = None):
@@ -218,17 +188,9 @@ def counted_lines(*, year: int, organisation_ids: Iterable[int] | None = None):
     """The qualifying lines, each annotated with its refunded and counted (line total − refunds) amounts."""
     return (
         qualifying_lines(year=year, organisation_ids=organisation_ids)
-        .annotate(refunded=refunded_amount())
-        .annotate(counted=F("line_price_incl_tax") - F("refunded"))
+        .annotate_refunded()
+        .annotate(counted=F("net"))
     )
-
-
-def _has_refund():
-    """Lines with any refund, as one `id IN (refunded line ids)`: the refund tables are small, so
-    PostgreSQL starts from them (a semi-join) instead of checking every counted line."""
-    refunded = LineRefund.objects.order_by().values("line_id")
-    refunded = refunded.union(_online_refund_lines().order_by().values("line_id"))
-    return Q(pk__in=refunded)
 
 
 def totals(lines, group) -> list[dict]:
@@ -240,7 +202,7 @@ def totals(lines, group) -> list[dict]:
     rows = {}
     for row in group(lines.order_by()).annotate(total=_sum("line_price_incl_tax")):
         rows[_group_key(row)] = row
-    refunded = lines.order_by().filter(_has_refund()).annotate(refunded=refunded_amount())
+    refunded = lines.order_by().having_refunds().annotate_refunded()
     for row in group(refunded).annotate(total=_sum("refunded")):
         rows[_group_key(row)]["total"] -= row["total"]
     for row in rows.values():  # SQLite sums decimals as floats: back to whole fen
@@ -304,7 +266,7 @@ def breakdowns(*, year: int, organisation_ids: Iterable[int] | None) -> dict[str
     lines = qualifying_lines(year=year, organisation_ids=organisation_ids).order_by()
     keys = {f"key_{by}": _breakdown_key(by) for by in BREAKDOWNS}
     totals_by = {by: defaultdict(lambda: ZERO) for by in BREAKDOWNS}
-    refunded = lines.filter(_has_refund()).annotate(amount=refunded_amount())
+    refunded = lines.having_refunds().annotate_refunded().annotate(amount=F("refunded"))
     for rows, sign in ((lines.annotate(amount=F("line_price_incl_tax")), 1), (refunded, -1)):
         query, params = rows.annotate(**keys).values(*keys, "amount").query.sql_with_params()
         columns = ", ".join(keys)
@@ -625,8 +587,8 @@ def counted_orders_summary(
     rows = list(grouped[offset : offset + limit] if limit is not None else grouped[offset:])
     refunded = (
         lines.filter(order_id__in=[row["order_id"] for row in rows])
-        .filter(_has_refund())
-        .annotate(refunded=refunded_amount())
+        .having_refunds()
+        .annotate_refunded()
         .values("order_id")
         .annotate(total=_sum("refunded"))
     )

@@ -1,7 +1,5 @@
-"""The organisation report and the staff overview, and their CSV/XLSX exports (the same rows as the screen)."""
+"""The organisation report, the statement and the staff overview, and their exports (the same rows as the screen)."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -9,7 +7,7 @@ from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from shop.core import dates
+from shop.core.exports import Cell, Column, Sheet
 from shop.institutions import quotas
 from shop.institutions.models import Organisation, Purpose
 
@@ -116,77 +114,131 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
     )
 
 
-def _percent(value):
-    return "" if value is None else f"{value}%"
+def _fraction(percent: Decimal | None) -> Decimal | None:
+    """A percentage figure (16.4) as the fraction a spreadsheet shows with % (0.164)."""
+    return None if percent is None else percent / 100
 
 
 def summary_rows(progress: quotas.Progress) -> list[list]:
     return [
         [_("Organisation"), progress.organisation.name],
-        [_("Year"), progress.year],
-        [_("Target"), progress.target if progress.target is not None else ""],
-        [_("Counted toward the target"), progress.counted],
-        [_("Share reached"), _percent(progress.share_percent)],
-        [_("Remaining"), progress.remaining if progress.remaining is not None else ""],
-        [_("Counted from paired counties"), progress.paired_counted],
-        [_("Required for paired counties"), progress.paired_target],
-        [_("Share expected by today at an even pace"), _percent(progress.expected_percent)],
-        [_("Projected year-end share at the current rate"), _percent(progress.projected_percent)],
+        [_("Year"), Cell(progress.year, "integer")],
+        [_("Target"), Cell(progress.target, "money")],
+        [_("Counted toward the target"), Cell(progress.counted, "money")],
+        [_("Share reached"), Cell(_fraction(progress.share_percent), "percent")],
+        [_("Remaining"), Cell(progress.remaining, "money")],
+        [_("Counted from paired counties"), Cell(progress.paired_counted, "money")],
+        [_("Required for paired counties"), Cell(progress.paired_target, "money")],
+        [_("Share expected by today at an even pace"), Cell(_fraction(progress.expected_percent), "percent")],
         [
-            _("Target of all units below (roll-up)"),
-            progress.rollup_target if progress.rollup_target is not None else "",
+            _("Projected year-end share at the current rate"),
+            Cell(_fraction(progress.projected_percent), "percent"),
         ],
-        [_("Counted by all units below (roll-up)"), progress.rollup_counted],
+        [_("Target of all units below (roll-up)"), Cell(progress.rollup_target, "money")],
+        [_("Counted by all units below (roll-up)"), Cell(progress.rollup_counted, "money")],
         [_("Frozen"), _("yes") if progress.frozen else _("no")],
-        [_("Adjustment after freezing"), progress.adjustment],
+        [_("Adjustment after freezing"), Cell(progress.adjustment, "money")],
     ]
 
 
-def report_sections(report: Report) -> list[tuple[str, list[str], list[list]]]:
-    """The report as (title, header, rows) sections; CSV and XLSX both write exactly these."""
-    sections = [(_("Summary"), [_("Item"), _("Value")], summary_rows(report.progress))]
+def summary_sheet(rows: list[list]) -> Sheet:
+    return Sheet(_("Summary"), [Column(_("Item"), width=36), Column(_("Value"))], rows)
+
+
+def breakdown_sheet(title: str, label: str, amount_header: str, rows) -> Sheet:
+    """A breakdown (label, amount) with its total row."""
+    body = [[key, amount] for key, amount in rows]
+    body.append([_("Total"), sum((amount for _key, amount in rows), quotas.ZERO)])
+    return Sheet(title, [Column(label), Column(amount_header, "money")], body)
+
+
+def report_sheets(report: Report) -> list[Sheet]:
+    """The report as sheets for the export writer: the summary, each breakdown and the counted orders."""
+    sheets = [summary_sheet(summary_rows(report.progress))]
     for by, rows in report.breakdowns.items():
-        body = [[label, amount] for label, amount in rows]
-        body.append([_("Total"), sum((amount for _label, amount in rows), quotas.ZERO)])
-        sections.append(
-            (
+        sheets.append(
+            breakdown_sheet(
                 _("By %(what)s") % {"what": _(BREAKDOWN_LABELS[by]).lower()},
-                [_(BREAKDOWN_LABELS[by]), _("Counted (CNY)")],
-                body,
+                _(BREAKDOWN_LABELS[by]),
+                _("Counted (CNY)"),
+                rows,
             )
         )
     body = [
-        [
-            row["number"],
-            dates.local(row["placed"]).strftime("%Y-%m-%d %H:%M"),
-            row["organisation_name"],
-            row["purpose_label"],
-            row["total"],
-        ]
+        [row["number"], row["placed"], row["organisation_name"], row["purpose_label"], row["total"]]
         for row in report.orders
     ]
-    body.append([_("Total"), "", "", "", report.orders_total])
-    sections.append(
-        (
+    body.append([_("Total"), None, None, None, report.orders_total])
+    sheets.append(
+        Sheet(
             _("Counted orders"),
-            [_("Order"), _("Placed"), _("Organisation"), _("Purpose"), _("Counted (CNY)")],
+            [
+                Column(_("Order")),
+                Column(_("Placed"), "datetime"),
+                Column(_("Organisation")),
+                Column(_("Purpose")),
+                Column(_("Counted (CNY)"), "money"),
+            ],
             body,
         )
     )
-    return sections
+    return sheets
 
 
-def overview_rows(progresses: list[quotas.Progress]) -> tuple[list[str], list[list]]:
-    header = [
-        _("Organisation"),
-        _("Type"),
-        _("Region"),
-        _("Supervising unit"),
-        _("Target"),
-        _("Counted"),
-        _("Share reached"),
-        _("Roll-up target"),
-        _("Roll-up counted"),
+def statement_sheets(organisation: Organisation, *, year: int) -> list[Sheet]:
+    """The purchase statement's counted lines, each with its order, fapiao title, refunds and counted value."""
+    lines = quotas.report_lines(organisation, year=year).select_related(
+        "order__organisation_link__organisation", "origin_county__province", "origin_county__parent"
+    )
+    body = []
+    total = quotas.ZERO
+    for line in lines:
+        link = line.order.organisation_link
+        body.append(
+            [
+                line.order.number,
+                line.order.date_placed,
+                link.organisation.name,
+                link.fapiao_title,
+                line.title,
+                line.origin_county.full_name if line.origin_county else "",
+                line.certificate_number,
+                line.quantity,
+                line.line_price_incl_tax,
+                line.refunded,
+                line.counted,
+            ]
+        )
+        total += line.counted
+    body.append([_("Total"), None, None, None, None, None, None, None, None, None, total])
+    columns = [
+        Column(_("Order")),
+        Column(_("Placed"), "datetime"),
+        Column(_("Organisation")),
+        Column(_("Fapiao title")),
+        Column(_("Product")),
+        Column(_("Origin county")),
+        Column(_("Certificate")),
+        Column(_("Quantity"), "integer"),
+        Column(_("Line total (CNY)"), "money"),
+        Column(_("Refunded (CNY)"), "money"),
+        Column(_("Counted (CNY)"), "money"),
+    ]
+    return [Sheet(_("Purchase statement"), columns, body)]
+
+
+def overview_sheet(progresses: list[quotas.Progress]) -> Sheet:
+    """The staff overview's rows (organisations with target, counted and share) as an export sheet."""
+    columns = [
+        Column(_("Organisation")),
+        Column(_("Type")),
+        Column(_("Region")),
+        Column(_("Supervising unit")),
+        Column(_("Target"), "money"),
+        Column(_("Counted"), "money"),
+        Column(_("Share reached"), "percent"),
+        Column(_("Roll-up target"), "money"),
+        Column(_("Roll-up counted"), "money"),
     ]
     rows = [
         [
@@ -194,43 +246,12 @@ def overview_rows(progresses: list[quotas.Progress]) -> tuple[list[str], list[li
             p.organisation.get_kind_display(),
             str(p.organisation.region or ""),
             str(p.organisation.parent or ""),
-            p.target if p.target is not None else "",
+            p.target,
             p.counted,
-            _percent(p.share_percent),
-            p.rollup_target if p.rollup_target is not None else "",
+            _fraction(p.share_percent),
+            p.rollup_target,
             p.rollup_counted,
         ]
         for p in progresses
     ]
-    return header, rows
-
-
-def to_csv(sections) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for title, header, rows in sections:
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows([_cell(value) for value in row] for row in rows)
-        writer.writerow([])
-    # A byte-order mark makes Excel open the UTF-8 file with the Chinese intact.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(sections) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for index, (title, header, rows) in enumerate(sections, start=1):
-        sheet = workbook.create_sheet(title=f"{index} {title}"[:31])
-        sheet.append([str(value) for value in header])
-        for row in rows:
-            sheet.append([value if isinstance(value, (int, Decimal)) else str(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell(value):
-    return str(value)
+    return Sheet(_("Organisations"), columns, rows)

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/report.csv", views.ReportExportView.as_view(), {"fmt": "csv"}, name="report-csv"),
     path("<int:pk>/report.xlsx", views.ReportExportView.as_view(), {"fmt": "xlsx"}, name="report-xlsx"),
     path("<int:pk>/statement/", views.StatementView.as_view(), name="statement"),
+    path(
+        "<int:pk>/statement.<export_format:fmt>",
+        views.StatementExportView.as_view(),
+        name="statement-export",
+    ),
     path("<int:pk>/approvals/", views.ApprovalListView.as_view(), name="approvals"),
     path(
         "<int:pk>/approvals/<str:number>/approve/",

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from django.views.generic import TemplateView
 from oscar.apps.checkout.utils import CheckoutSessionData
 from oscar.core.loading import get_model
 
-from shop.core import dates
+from shop.core import dates, exports
 from shop.core.exceptions import DomainError, NotPermitted
 from shop.institutions import approvals, checkout, membership, permissions, quotas, reports
 from shop.institutions.forms import (
@@ -91,9 +90,7 @@ class OrderDetailView(OrganisationMixin, TemplateView):
         )
         ctx["link"] = link
         ctx["order"] = link.order
-        ctx["lines"] = link.order.lines.annotate(refunded=quotas.refunded_amount()).select_related(
-            "origin_county"
-        )
+        ctx["lines"] = link.order.lines.annotate_refunded().select_related("origin_county")
         return ctx
 
 
@@ -121,22 +118,10 @@ class ReportExportView(OrganisationMixin, View):
 
     def get(self, request, *args, fmt, **kwargs):
         year = requested_year(request)
-        sections = reports.report_sections(reports.organisation_report(self.organisation, year=year))
-        return export_response(sections, fmt, f"quota-report-{self.organisation.pk}-{year}")
-
-
-def export_response(sections, fmt, filename) -> HttpResponse:
-    if fmt == "csv":
-        response = HttpResponse(reports.to_csv(sections), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            reports.to_xlsx(sections),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        sheets = reports.report_sheets(reports.organisation_report(self.organisation, year=year))
+        return exports.download_response(
+            sheets, fmt=fmt, filename_stem=f"quota-report-{self.organisation.pk}-{year}"
         )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
 
 
 class StatementView(OrganisationMixin, TemplateView):
@@ -155,6 +140,21 @@ class StatementView(OrganisationMixin, TemplateView):
         ctx["lines"] = quotas.report_lines(self.organisation, year=year)
         ctx["printed_on"] = dates.today()
         return ctx
+
+
+class StatementExportView(OrganisationMixin, View):
+    """The statement's counted lines as CSV or XLSX, for the finance office."""
+
+    def check_role(self):
+        permissions.require_reports(self.request.user, self.organisation)
+
+    def get(self, request, *args, fmt, **kwargs):
+        year = requested_year(request)
+        return exports.download_response(
+            reports.statement_sheets(self.organisation, year=year),
+            fmt=fmt,
+            filename_stem=f"statement-{self.organisation.pk}-{year}",
+        )
 
 
 class ApprovalListView(OrganisationMixin, TemplateView):

@@ -1,4 +1,9 @@
+from decimal import Decimal
+
+from django.apps import apps
 from django.db import models
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order.abstract_models import AbstractLine, AbstractOrder
 
@@ -35,6 +40,57 @@ class Order(AbstractOrder):
         return statuses.order_label(self.status)
 
 
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+ZERO = Decimal("0.00")
+
+
+def _refund_sources():
+    """The records of money returned for a line: refunds recorded by the shop (bank transfers returned by
+    staff, institutions.LineRefund) and Stripe-confirmed refunds (payment.RefundLine)."""
+    line_refunds = apps.get_model("institutions", "LineRefund").objects.all()
+    online = apps.get_model("payment", "RefundLine").objects.confirmed()
+    return [line_refunds, online]
+
+
+class LineQuerySet(models.QuerySet):
+    """Reads of order lines; refunds are subtracted line by line, the one rule every figure uses
+    (quota ledger, impact, seller and county sales)."""
+
+    def annotate_refunded(self):
+        """Each line with `refunded` (money returned for it, 0 when none) and `net` (its total after refunds)."""
+        parts = [
+            Coalesce(
+                Subquery(
+                    rows.filter(line=OuterRef("pk"))
+                    .order_by()
+                    .values("line")
+                    .annotate(total=Sum("amount"))
+                    .values("total"),
+                    output_field=MONEY,
+                ),
+                Value(ZERO),
+                output_field=MONEY,
+            )
+            for rows in _refund_sources()
+        ]
+        refunded = parts[0]
+        for part in parts[1:]:
+            refunded = refunded + part
+        return self.annotate(refunded=ExpressionWrapper(refunded, output_field=MONEY)).annotate(
+            net=ExpressionWrapper(F("line_price_incl_tax") - F("refunded"), output_field=MONEY)
+        )
+
+    def having_refunds(self):
+        """Only lines with money returned for them.
+
+        One `id IN (refunded line ids)`: the refund tables are small, so the database starts from them
+        (a semi-join) instead of looking up refunds for every line.
+        """
+        line_refunds, online = _refund_sources()
+        refunded = line_refunds.order_by().values("line_id").union(online.order_by().values("line_id"))
+        return self.filter(Q(pk__in=refunded))
+
+
 class Line(AbstractLine):
     """An order line keeps where the product came from and whether it was certified when ordered."""
 
@@ -56,6 +112,8 @@ class Line(AbstractLine):
     shipping_carrier = models.CharField(_("Carrier"), max_length=64, blank=True)
     tracking_number = models.CharField(_("Tracking number"), max_length=64, blank=True)
     shipped_at = models.DateTimeField(_("Shipped at"), null=True, blank=True)
+
+    objects = LineQuerySet.as_manager()
 
     class Meta(AbstractLine.Meta):
         app_label = "order"

@@ -13,7 +13,7 @@ from django.views import generic
 from oscar.core.loading import get_model
 
 from catalogue_ext import certification
-from shop.core import files
+from shop.core import exports, files
 from shop.core.exceptions import DomainError, NotPermitted
 from shop.order import statuses
 from shop.sellers import catalogue_io, fulfilment, helpsell, listings, onboarding, reports
@@ -348,16 +348,17 @@ class HelpSellFlagEndView(SellerRequiredMixin, generic.View):
 
 
 class SalesReportMixin:
-    """Sales by product and month with a chart; ?format=csv downloads the same rows."""
+    """Sales by product and month with a chart; ?format=csv or xlsx downloads the same rows."""
 
     template_name = "sellers/sales_report.html"
+    export_name = "sales"
 
     def get(self, request, *args, **kwargs):
         rows = reports.monthly_sales(self.get_partners())
-        if request.GET.get("format") == "csv":
-            response = HttpResponse(reports.export_csv(rows), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="sales.csv"'
-            return response
+        if "format" in request.GET:
+            return exports.download_response(
+                [reports.sales_sheet(rows)], fmt=request.GET["format"], filename_stem=self.export_name
+            )
         bars = reports.chart_bars(reports.monthly_totals(self.get_partners()))
         return self.render_to_response(
             self.get_context_data(rows=rows, bars=bars, chart_width=len(bars) * 48 + 16)
@@ -431,6 +432,8 @@ class CountyCertificateListView(CountyOfficerRequiredMixin, generic.ListView):
 
 
 class CountySalesView(CountyOfficerRequiredMixin, SalesReportMixin, generic.TemplateView):
+    export_name = "county-sales"
+
     def get_partners(self):
         return Partner.objects.filter(county=self.county)
 

@@ -134,6 +134,7 @@ RULES = [
     ("institutions:report-csv", only("orgadmin", "staff")),
     ("institutions:report-xlsx", only("orgadmin", "staff")),
     ("institutions:statement", only("orgadmin", "staff")),
+    ("institutions:statement-export", only("orgadmin", "staff")),
     ("institutions:members", only("orgadmin", "staff")),
     ("institutions:member-update", only("orgadmin", "staff")),
     ("institutions:declaration", only("orgadmin", "staff")),
@@ -290,6 +291,7 @@ def kwargs_for(route: Route, w) -> dict | tuple:
         "payment:retry": lambda: {"number": w.consumer_order.number},
         "payment:refund": lambda: {"number": w.consumer_order.number},
         "institutions:order": lambda: {"pk": w.organisation.pk, "number": w.org_order.number},
+        "institutions:statement-export": lambda: {"pk": w.organisation.pk, "fmt": "xlsx"},
         "institutions:approve": lambda: {"pk": w.organisation.pk, "number": w.org_order.number},
         "institutions:reject": lambda: {"pk": w.organisation.pk, "number": w.org_order.number},
         "institutions:member-update": lambda: {
@@ -495,6 +497,7 @@ FOREIGN = {
     "institutions:report": lambda w: {"pk": w.other_organisation.pk},
     "institutions:report-csv": lambda w: {"pk": w.other_organisation.pk},
     "institutions:statement": lambda w: {"pk": w.other_organisation.pk},
+    "institutions:statement-export": lambda w: {"pk": w.other_organisation.pk, "fmt": "csv"},
     "institutions:members": lambda w: {"pk": w.other_organisation.pk},
     "institutions:declaration": lambda w: {"pk": w.other_organisation.pk},
     "sellers:export": lambda w: {"partner_pk": w.other_partner.pk, "file_format": "csv"},

@@ -52,7 +52,7 @@ def test_sales_report_page_draws_a_chart_and_exports_csv(client, seller_user, sa
     assert page.content.decode().count("<rect") == 2
     assert "于都红薯" not in page.content.decode()
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["month", "product_id", "title", "quantity"]
+    assert rows[0][:4] == ["月份", "商品ID", "商品", "数量"]
     assert [(row[0], row[3]) for row in rows[1:]] == [("2026-02", "3"), ("2026-01", "2")]
 
 
