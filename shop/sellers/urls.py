@@ -15,6 +15,11 @@ urlpatterns = [
     path("seller/import/", views.ImportView.as_view(), name="import"),
     path("seller/import/apply/", views.ImportApplyView.as_view(), name="import-apply"),
     path("seller/export/<int:partner_pk>.<str:file_format>", views.ExportView.as_view(), name="export"),
+    path(
+        "seller/import/template/<int:partner_pk>.<str:file_format>",
+        views.ImportTemplateView.as_view(),
+        name="import-template",
+    ),
     path("seller/certificates/", views.SellerCertificateListView.as_view(), name="certificates"),
     path("seller/certificates/new/", views.CertificateSubmitView.as_view(), name="certificate-submit"),
     path("seller/orders/", views.OrderLineListView.as_view(), name="order-lines"),
