@@ -26,7 +26,7 @@ from django.db import DatabaseError, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 
@@ -85,16 +85,16 @@ class Field:
 
 
 FIELDS = [
-    Field("sku", gettext_lazy("SKU"), "text", True),
-    Field("title", gettext_lazy("Title"), "text", True),
-    Field("description", gettext_lazy("Description"), "text", False),
-    Field("product_class", gettext_lazy("Product type"), "text", True),
-    Field("categories", gettext_lazy("Categories"), "text", False),
-    Field("origin_county", gettext_lazy("Origin county code"), "text", True),
-    Field("price", gettext_lazy("Price (yuan)"), "money", True),
-    Field("num_in_stock", gettext_lazy("Stock"), "integer", True),
-    Field("low_stock_threshold", gettext_lazy("Low-stock alert at"), "integer", False),
-    Field("is_public", gettext_lazy("On sale (1/0)"), "integer", False),
+    Field("sku", pgettext_lazy("import column", "SKU"), "text", True),
+    Field("title", pgettext_lazy("import column", "Title"), "text", True),
+    Field("description", pgettext_lazy("import column", "Description"), "text", False),
+    Field("product_class", pgettext_lazy("import column", "Product type"), "text", True),
+    Field("categories", pgettext_lazy("import column", "Categories"), "text", False),
+    Field("origin_county", pgettext_lazy("import column", "Origin county code"), "text", True),
+    Field("price", pgettext_lazy("import column", "Price (yuan)"), "money", True),
+    Field("num_in_stock", pgettext_lazy("import column", "Stock"), "integer", True),
+    Field("low_stock_threshold", pgettext_lazy("import column", "Low-stock alert at"), "integer", False),
+    Field("is_public", pgettext_lazy("import column", "On sale (1/0)"), "integer", False),
 ]
 COLUMNS = [field.key for field in FIELDS]
 REQUIRED = {field.key for field in FIELDS if field.required}
@@ -271,7 +271,7 @@ def plan(partner, rows: list[SourceRow], *, user) -> Plan:
     existing = {
         record.partner_sku: record
         for record in StockRecord.objects.filter(partner=partner)
-        .select_related("product__product_class")
+        .select_related("product__product_class", "product__origin_county")
         .prefetch_related("product__categories")
     }
     seen = {}
