@@ -166,9 +166,26 @@ def _reads_as_chinese(text: str) -> bool:
 
 
 def _guess_encoding(data: bytes) -> str:
+    """A name for an encoding we refuse, so the seller knows what to change (a best guess)."""
+    sample = data[:65536]
+
+    def share(codec, low, high):
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            return 0.0
+        others = [char for char in text if ord(char) > 0x7F]
+        return sum(low <= ord(char) <= high for char in others) / max(len(others), 1)
+
+    if share("cp932", 0x3040, 0x30FF) > 0.2:  # kana: Japanese
+        return "Shift_JIS"
+    if share("big5", 0x4E00, 0x9FFF) > 0.9:
+        return "Big5"
+    if share("cp949", 0xAC00, 0xD7A3) > 0.5:  # Hangul
+        return "EUC-KR"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:65536]).best()
+    best = from_bytes(sample).best()
     if best is None:
         return _("an unknown encoding")
     return best.encoding.replace("_", "-").upper()
