@@ -19,9 +19,12 @@ import hashlib
 import os
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
@@ -159,8 +162,6 @@ class ImportRefused(Exception):
 
 def header_key(cell: str) -> str | None:
     """The column a header cell names: the key (``price``), its label (价格（元）) or both (价格（元）(price))."""
-    import unicodedata
-
     text = unicodedata.normalize("NFKC", cell).strip()
     match = re.search(r"\(([A-Za-z_]+)\)\s*$", text)
     if match and match.group(1).lower() in COLUMNS:
@@ -474,7 +475,7 @@ def _create(partner, changes: list[RowChange]) -> None:
             partner=partner,
             partner_sku=change.sku,
             price=change.values["price"],
-            price_currency=partner_currency(),
+            price_currency=settings.OSCAR_DEFAULT_CURRENCY,
             num_in_stock=change.values["num_in_stock"],
             low_stock_threshold=change.values["low_stock_threshold"],
         )
@@ -487,12 +488,6 @@ def _create(partner, changes: list[RowChange]) -> None:
     )
     for product, change in zip(products, changes, strict=True):
         change.product_id = product.pk
-
-
-def partner_currency() -> str:
-    from django.conf import settings
-
-    return settings.OSCAR_DEFAULT_CURRENCY
 
 
 def _update(changes: list[RowChange], *, now) -> None:
@@ -559,7 +554,7 @@ def stage(data: bytes, filename: str, *, partner, user) -> StagedImport:
     extension = os.path.splitext(filename)[1].lower()
     token = secrets.token_urlsafe(32)
     storage = PrivateStorage()
-    stored_name = storage.save(f"catalogue-imports/{secrets.token_hex(16)}{extension}", _content(data))
+    stored_name = storage.save(f"catalogue-imports/{secrets.token_hex(16)}{extension}", ContentFile(data))
     return StagedImport.objects.create(
         token=token,
         partner=partner,
@@ -568,12 +563,6 @@ def stage(data: bytes, filename: str, *, partner, user) -> StagedImport:
         original_name=filename[:255],
         digest=hashlib.sha256(data).hexdigest(),
     )
-
-
-def _content(data: bytes):
-    from django.core.files.base import ContentFile
-
-    return ContentFile(data)
 
 
 def staged(token: str, *, user) -> tuple[StagedImport, bytes]:

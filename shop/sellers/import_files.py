@@ -7,7 +7,7 @@ starts with a byte-order mark. All of these are detected and read; any other enc
 XLSX is a zip of XML: a few hundred kilobytes can expand to gigabytes and millions of rows. Before anything
 is parsed, the zip's directory is checked (declared sizes are also what the zip reader enforces while
 inflating): too much decompressed data, an absurd compression ratio, or content that is not a workbook at
-all is refused. Rows are then streamed (openpyxl's read-only mode) and reading stops at the row limit.
+all is refused. Rows are then streamed one by one from the sheet's XML and reading stops at the row limit.
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import posixpath
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
+from xml.etree import ElementTree as ET
 
 from django.utils.translation import gettext as _
 
@@ -214,30 +217,126 @@ def _csv_rows(text: str):
 # --- XLSX --------------------------------------------------------------------------------------------------
 
 
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+#: Distinct texts a catalogue of MAX_ROWS rows can hold; a longer shared-string table is not a catalogue.
+MAX_SHARED_STRINGS = 200_000
+
+
 def _xlsx_rows(data: bytes):
-    _check_xlsx_container(data)
-    import openpyxl
+    """The first worksheet's rows, streamed straight from the zip.
 
+    openpyxl (even read-only) scans a whole sheet that lacks a <dimension> element before the first row,
+    which a small hostile file exploits; this reader parses one row at a time and its caller stops at the
+    row limit, so the work done is bounded by the limit, not by what the file claims or contains.
+    """
+    archive = _check_xlsx_container(data)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
+        sheet_path = _first_sheet_path(archive)
+        shared = _shared_strings(archive)
+        with archive.open(sheet_path) as source:
+            _refuse_doctype(source.peek(2048) if hasattr(source, "peek") else b"")
+            yield from _sheet_rows(source, shared)
+    except FileRefused:
+        raise
+    except (KeyError, ValueError, IndexError, ET.ParseError, zipfile.BadZipFile, OSError, EOFError):
         raise FileRefused(_("The file is not a readable XLSX workbook.")) from None
-    try:
-        if not workbook.worksheets:
-            raise FileRefused(_("The workbook has no worksheet."))
-        sheet = workbook.worksheets[0]
-        try:
-            for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
-                yield number, [cell_text(value) for value in values]
-        except FileRefused:
-            raise
-        except Exception:  # noqa: BLE001 - malformed sheet XML
-            raise FileRefused(_("The file is not a readable XLSX workbook.")) from None
-    finally:
-        workbook.close()
 
 
-def _check_xlsx_container(data: bytes) -> None:
+def _refuse_doctype(head: bytes) -> None:
+    # Spreadsheet XML never declares a DTD; entity tricks (billion laughs) need one.
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise FileRefused(_("The file is not a readable XLSX workbook."))
+
+
+def _xml(archive, name: str):
+    raw = archive.read(name)
+    _refuse_doctype(raw[:2048])
+    return ET.fromstring(raw)
+
+
+def _first_sheet_path(archive) -> str:
+    workbook = _xml(archive, "xl/workbook.xml")
+    sheet = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
+    if sheet is None:
+        raise FileRefused(_("The workbook has no worksheet."))
+    relation = sheet.get(f"{_DOC_RELS}id")
+    for rel in _xml(archive, "xl/_rels/workbook.xml.rels").iter(f"{_PKG_RELS}Relationship"):
+        if rel.get("Id") == relation:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+    raise FileRefused(_("The workbook has no worksheet."))
+
+
+def _shared_strings(archive) -> list[str]:
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return []
+    strings = []
+    with archive.open("xl/sharedStrings.xml") as source:
+        _refuse_doctype(source.peek(2048) if hasattr(source, "peek") else b"")
+        for _event, element in ET.iterparse(source, events=("end",)):
+            if element.tag == f"{_MAIN}si":
+                strings.append(_rich_text(element))
+                element.clear()
+                if len(strings) > MAX_SHARED_STRINGS:
+                    raise FileRefused(_too_many_rows(MAX_SHARED_STRINGS))
+    return strings
+
+
+def _rich_text(element) -> str:
+    """The text of a string item: its own <t> or its runs' <t>, not the phonetic (furigana) runs."""
+    parts = [node.text or "" for node in element.findall(f"{_MAIN}t")]
+    parts += [node.text or "" for node in element.findall(f"{_MAIN}r/{_MAIN}t")]
+    return "".join(parts)
+
+
+def _column_index(reference: str) -> int:
+    index = 0
+    for char in reference:
+        if not char.isalpha():
+            break
+        index = index * 26 + ord(char.upper()) - 64
+    return index
+
+
+def _sheet_rows(source, shared: list[str]):
+    number = 0
+    for _event, element in ET.iterparse(source, events=("end",)):
+        if element.tag != f"{_MAIN}row":
+            continue
+        number = int(element.get("r") or number + 1)
+        cells, position = {}, 0
+        for cell in element.iter(f"{_MAIN}c"):
+            reference = cell.get("r")
+            position = _column_index(reference) if reference else position + 1
+            if 0 < position <= MAX_COLUMNS:
+                cells[position] = _cell_value(cell, shared)
+        element.clear()
+        yield number, [cells.get(column, "") for column in range(1, max(cells, default=0) + 1)]
+
+
+def _cell_value(cell, shared: list[str]) -> str:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        inline = cell.find(f"{_MAIN}is")
+        return _rich_text(inline) if inline is not None else ""
+    value = cell.findtext(f"{_MAIN}v")
+    if value is None:
+        return ""
+    if kind == "s":
+        return shared[int(value)]
+    if kind == "b":
+        return cell_text(value.strip() == "1")
+    if kind in ("str", "e"):
+        return value
+    number = value.strip()
+    if re.fullmatch(r"-?\d+", number):
+        return str(int(number))
+    return cell_text(float(number))
+
+
+def _check_xlsx_container(data: bytes) -> zipfile.ZipFile:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileRefused(
             _(
@@ -269,6 +368,7 @@ def _check_xlsx_container(data: bytes) -> None:
             )
             % {"mb": expanded // (1024 * 1024), "limit": MAX_XLSX_EXPANDED_BYTES // (1024 * 1024)}
         )
+    return archive
 
 
 def cell_text(value) -> str:
