@@ -492,26 +492,35 @@ def _create(partner, changes: list[RowChange]) -> None:
 
 def _update(changes: list[RowChange], *, now) -> None:
     products, records, recategorised = [], [], []
+    product_fields, stock_fields = set(), set()
     for change in changes:
         values, record = change.values, change.stockrecord
-        if any(field in change.changes for field in PRODUCT_FIELDS):
+        changed_product = [field for field in PRODUCT_FIELDS if field in change.changes]
+        if changed_product:
             product = record.product
-            for field in PRODUCT_FIELDS:
+            for field in changed_product:
                 setattr(product, field, values[field])
             product.origin_province_id = product.origin_county.province_id
-            product.date_updated = now
+            product_fields.update(changed_product)
             products.append(product)
-        if any(field in change.changes for field in STOCK_FIELDS):
-            for field in STOCK_FIELDS:
+        changed_stock = [field for field in STOCK_FIELDS if field in change.changes]
+        if changed_stock:
+            for field in changed_stock:
                 setattr(record, field, values[field])
-            record.date_updated = now
+            stock_fields.update(changed_stock)
             records.append(record)
         if "categories" in change.changes:
             recategorised.append(change)
+    # bulk_update builds a CASE per field in Python: only the fields that changed, and the time stamp
+    # (the same for every row) in one plain UPDATE.
     if products:
-        Product.objects.bulk_update(products, [*PRODUCT_FIELDS, "origin_province", "date_updated"])
+        if "origin_county" in product_fields:
+            product_fields.add("origin_province")
+        Product.objects.bulk_update(products, sorted(product_fields))
+        Product.objects.filter(pk__in=[product.pk for product in products]).update(date_updated=now)
     if records:
-        StockRecord.objects.bulk_update(records, [*STOCK_FIELDS, "date_updated"])
+        StockRecord.objects.bulk_update(records, sorted(stock_fields))
+        StockRecord.objects.filter(pk__in=[record.pk for record in records]).update(date_updated=now)
         _refresh_stock_alerts(records)
     if recategorised:
         links = ProductCategory.objects.filter(
