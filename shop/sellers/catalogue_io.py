@@ -60,23 +60,23 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _limit(model, field: str):
-    return model._meta.get_field(field)
+def _field(model, name: str):
+    return model._meta.get_field(name)
 
 
-SKU_MAX = _limit(StockRecord, "partner_sku").max_length
-TITLE_MAX = _limit(Product, "title").max_length
-SLUG_MAX = _limit(Product, "slug").max_length
-PRICE_FIELD = _limit(StockRecord, "price")
+def _integer_max(model, name: str) -> int:
+    """The largest value the column takes on every supported database (SQLite itself would store any)."""
+    return BaseDatabaseOperations.integer_field_ranges[_field(model, name).get_internal_type()][1]
+
+
+SKU_MAX = _field(StockRecord, "partner_sku").max_length
+TITLE_MAX = _field(Product, "title").max_length
+SLUG_MAX = _field(Product, "slug").max_length
+PRICE_FIELD = _field(StockRecord, "price")
 PRICE_PLACES = PRICE_FIELD.decimal_places
 PRICE_LIMIT = Decimal(10) ** (PRICE_FIELD.max_digits - PRICE_FIELD.decimal_places)  # exclusive
-# Integer ranges as every supported database enforces them (SQLite itself would store anything).
-STOCK_MAX = BaseDatabaseOperations.integer_field_ranges[
-    _limit(StockRecord, "num_in_stock").get_internal_type()
-][1]
-THRESHOLD_MAX = BaseDatabaseOperations.integer_field_ranges[
-    _limit(StockRecord, "low_stock_threshold").get_internal_type()
-][1]
+STOCK_MAX = _integer_max(StockRecord, "num_in_stock")
+THRESHOLD_MAX = _integer_max(StockRecord, "low_stock_threshold")
 
 
 @dataclasses.dataclass(frozen=True)
