@@ -577,7 +577,7 @@ def stage(data: bytes, filename: str, *, partner, user) -> StagedImport:
 def staged(token: str, *, user) -> tuple[StagedImport, bytes]:
     """The user's own staged upload and its bytes; anyone else's, an expired one or none is refused."""
     found = (
-        StagedImport.objects.filter(token=token or "", user=user, partner__in=partners_of(user))
+        StagedImport.objects.filter(token=_token(token), user=user, partner__in=partners_of(user))
         .select_related("partner")
         .first()
     )
@@ -608,8 +608,13 @@ def apply_staged(token: str, *, user, digest: str, progress: Progress | None = N
 
 def forget(token: str | None, *, user) -> None:
     """Drop the user's staged upload under this token, if any (a newer file was checked)."""
-    for staged_import in StagedImport.objects.filter(token=token or "", user=user):
+    for staged_import in StagedImport.objects.filter(token=_token(token), user=user):
         discard(staged_import)
+
+
+def _token(value) -> str:
+    # Sessions from before uploads were staged hold the whole file here, not a token.
+    return value if isinstance(value, str) else ""
 
 
 def discard(staged_import: StagedImport) -> None:

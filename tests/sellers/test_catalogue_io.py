@@ -565,3 +565,20 @@ def test_apply_writes_nothing_when_a_row_became_invalid_after_the_dry_run(
     assert applied.status_code == 200
     assert "未导入任何内容" in applied.content.decode()
     assert not Product.objects.exists()
+
+
+def test_a_session_from_before_staging_gets_a_message_not_an_error(client, seller_user, partner):
+    client.force_login(seller_user)
+    session = client.session
+    session[views.IMPORT_SESSION_KEY] = {
+        "partner": partner.pk,
+        "name": "a.csv",
+        "digest": "x",
+        "data": "eA==",
+    }
+    session.save()
+
+    response = client.post(reverse("sellers:import-apply"), {"digest": "x"}, follow=True)
+
+    assert response.status_code == 200
+    assert "重新上传" in response.content.decode()
