@@ -5,6 +5,7 @@ from oscar.core.loading import get_model
 from catalogue_ext.credit_codes import normalise
 from shop.core import dates
 from shop.order import statuses
+from shop.sellers import import_files
 from shop.sellers.models import HelpSellFlag, SellerApplication
 
 Region = get_model("catalogue", "Region")
@@ -120,8 +121,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("Import files may be at most 5 MB."))
+        if upload.size > import_files.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(import_files.too_large_message())
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return upload

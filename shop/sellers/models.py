@@ -179,3 +179,22 @@ class LowStockNotice(models.Model):
 
     def __str__(self):
         return f"{self.stockrecord} ({self.available})"
+
+
+class StagedImport(models.Model):
+    """An uploaded catalogue file between its dry run and its apply, kept in private storage.
+
+    Only the user who uploaded it may apply it (catalogue_io.staged); it is deleted after the apply or once
+    it expires (catalogue_io.discard_expired, also run daily by process_expiries).
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    stored_name = models.CharField(max_length=255)  # in PrivateStorage, random
+    original_name = models.CharField(max_length=255)
+    digest = models.CharField(max_length=64)  # SHA-256 of the checked bytes
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"{self.original_name} ({self.partner_id})"

@@ -19,6 +19,11 @@ urlpatterns = [
         views.ExportView.as_view(),
         name="export",
     ),
+    path(
+        "seller/import/template/<int:partner_pk>.<export_format:file_format>",
+        views.ImportTemplateView.as_view(),
+        name="import-template",
+    ),
     path("seller/certificates/", views.SellerCertificateListView.as_view(), name="certificates"),
     path("seller/certificates/new/", views.CertificateSubmitView.as_view(), name="certificate-submit"),
     path("seller/orders/", views.OrderLineListView.as_view(), name="order-lines"),

@@ -1,11 +1,8 @@
-import base64
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -138,6 +135,11 @@ class ImportView(SellerRequiredMixin, generic.FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "partners": self.partners}
 
+    def get_context_data(self, **kwargs):
+        partner = self.partners[0] if len(self.partners) else None
+        guide = catalogue_io.column_guide(partner) if partner else []
+        return super().get_context_data(column_guide=guide, max_rows=catalogue_io.MAX_ROWS, **kwargs)
+
     def post(self, request, *args, **kwargs):
         refuse_foreign(request, "partner", self.partners)
         return super().post(request, *args, **kwargs)
@@ -151,13 +153,12 @@ class ImportView(SellerRequiredMixin, generic.FormView):
             form.add_error("file", str(refusal))
             return self.form_invalid(form)
         result = catalogue_io.plan(partner, rows, user=self.request.user)
-        digest = hashlib.sha256(data).hexdigest()
-        self.request.session[IMPORT_SESSION_KEY] = {
-            "partner": partner.pk,
-            "name": upload.name,
-            "digest": digest,
-            "data": base64.b64encode(data).decode("ascii"),
-        }
+        catalogue_io.forget(self.request.session.pop(IMPORT_SESSION_KEY, None), user=self.request.user)
+        digest = ""
+        if result.is_valid:
+            staged = catalogue_io.stage(data, upload.name, partner=partner, user=self.request.user)
+            self.request.session[IMPORT_SESSION_KEY] = staged.token
+            digest = staged.digest
         return self.render_to_response(
             self.get_context_data(
                 form=form,
@@ -172,20 +173,16 @@ class ImportView(SellerRequiredMixin, generic.FormView):
 
 class ImportApplyView(SellerRequiredMixin, generic.View):
     def post(self, request):
-        stored = request.session.get(IMPORT_SESSION_KEY)
-        if not stored or stored["digest"] != request.POST.get("digest"):
-            messages.error(request, _("Upload the file again: the checked file was not found."))
-            return HttpResponseRedirect(reverse("sellers:import"))
-        partner = get_object_or_404(self.partners, pk=stored["partner"])
-        data = base64.b64decode(stored["data"])
         try:
-            result = catalogue_io.apply(
-                partner, catalogue_io.read_rows(data, stored["name"]), user=request.user
+            result = catalogue_io.apply_staged(
+                request.session.get(IMPORT_SESSION_KEY),
+                user=request.user,
+                digest=request.POST.get("digest", ""),
             )
         except catalogue_io.ImportRefused as refusal:
             messages.error(request, str(refusal))
             return HttpResponseRedirect(reverse("sellers:import"))
-        del request.session[IMPORT_SESSION_KEY]
+        request.session.pop(IMPORT_SESSION_KEY, None)
         messages.success(
             request,
             _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
@@ -201,14 +198,18 @@ class ImportApplyView(SellerRequiredMixin, generic.View):
 class ExportView(SellerRequiredMixin, generic.View):
     def get(self, request, partner_pk, file_format):
         partner = get_object_or_404(self.partners, pk=partner_pk)
-        if file_format == "xlsx":
-            content = catalogue_io.export_xlsx(partner)
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        else:
-            content, content_type = catalogue_io.export_csv(partner), "text/csv; charset=utf-8"
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="catalogue-{partner.pk}.{file_format}"'
-        return response
+        return exports.download_response(
+            [catalogue_io.export_sheet(partner)], fmt=file_format, filename_stem=f"catalogue-{partner.pk}"
+        )
+
+
+class ImportTemplateView(SellerRequiredMixin, generic.View):
+    """A file to fill in; the XLSX one explains every column on a second sheet."""
+
+    def get(self, request, partner_pk, file_format):
+        partner = get_object_or_404(self.partners, pk=partner_pk)
+        sheets = catalogue_io.template_sheets(partner, with_guide=file_format == "xlsx")
+        return exports.download_response(sheets, fmt=file_format, filename_stem="catalogue-template")
 
 
 class SellerCertificateListView(SellerRequiredMixin, generic.ListView):

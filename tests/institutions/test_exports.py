@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from catalogue_ext import certification
+from shop.core import dates
 from shop.institutions import refunds
 from shop.institutions.models import OrganisationOrder
 from tests import factories
@@ -17,7 +17,7 @@ from tests.institutions.factories import OrganisationFactory, TargetFactory, pla
 
 pytestmark = pytest.mark.django_db
 
-YEAR = certification.today().year
+YEAR = dates.today().year
 HOSTILE = ['=HYPERLINK("http://evil.example","点我")', "+1+1", "-2+3", "@SUM(1,2)", "\t=1", "\r=1"]
 
 
@@ -177,7 +177,7 @@ def test_export_file_names_are_built_by_the_shop(client, org_admin, staff_user, 
     client.force_login(staff_user)
     impact = client.get(reverse("institutions-dashboard:impact"), {"format": "xlsx", "year": "../../x"})
 
-    this_year = certification.today().year
+    this_year = dates.today().year
     assert (
         report["Content-Disposition"]
         == f'attachment; filename="quota-report-{organisation.pk}-{this_year}.csv"'

@@ -215,7 +215,7 @@ def test_catalogue_export_file_name_is_the_shops(client, seller_user, partner, f
 
 
 def test_a_refund_lowers_the_sellers_the_countys_and_the_quota_figures_by_the_same_amount(partner, consumer):
-    from catalogue_ext import certification
+    from shop.core import dates
     from shop.institutions import quotas
     from tests.institutions.factories import MembershipFactory, OrganisationFactory
     from tests.institutions.factories import place_order as place_organisation_order
@@ -224,7 +224,7 @@ def test_a_refund_lowers_the_sellers_the_countys_and_the_quota_figures_by_the_sa
     MembershipFactory(organisation=organisation, user=consumer, is_buyer=True)
     product = factories.ProductFactory(partner=partner, certified=True, price=Decimal("25.00"))
     order = place_organisation_order(consumer, [(product, 4)], organisation=organisation)
-    year = certification.today().year
+    year = dates.today().year
     county_partners = get_model("partner", "Partner").objects.filter(county=partner.county)
     before = (
         reports.monthly_sales([partner])[0]["revenue"],
