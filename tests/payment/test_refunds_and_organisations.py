@@ -244,22 +244,6 @@ def test_dashboard_order_page_offers_the_refund_form(org_order, staff_client):
     assert reverse("payment:refund", args=[org_order.number]) in html
 
 
-def test_refunds_made_outside_the_shop_are_acknowledged_but_not_booked(
-    org_order, organisation, webhook, stripe_server
-):
-    foreign = {
-        "id": "re_from_stripe_dashboard",
-        "object": "refund",
-        "amount": 1000,
-        "currency": "cny",
-        "payment_intent": intent_of(org_order),
-        "status": "succeeded",
-        "metadata": {},
-    }
-    assert webhook(stripe_server.event("refund.updated", foreign)).status_code == 200
-    assert _counted(organisation) == Decimal("144.40")
-
-
 def test_refund_stripe_refuses_is_marked_failed_and_reported(
     org_order, organisation, stripe_server, staff_client
 ):
