@@ -359,6 +359,13 @@ def settle_order(order, payment: OnlinePayment) -> None:
     if total >= payment.amount and statuses.REFUNDED in order.available_statuses():
         cancel_unshipped(order)
         order.set_status(statuses.REFUNDED)
+    elif (
+        order.status == statuses.PAID
+        and not order.lines.filter(status=statuses.LINE_PENDING).exists()
+        and order.lines.filter(status=statuses.LINE_SHIPPED).exists()
+    ):
+        # The refunded lines were the last ones waiting: the rest has shipped, so the order has too.
+        order.set_status(statuses.SHIPPED)
 
 
 def cancel_unshipped(order, *, line_ids=None, only_wholly_refunded: bool = False) -> list:
