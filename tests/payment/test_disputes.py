@@ -265,3 +265,42 @@ def test_seller_order_list_marks_disputed_lines(org_order, stripe_server, send, 
 
     assert "付款有争议：请勿发货" in page
     assert reverse("sellers:ship", kwargs={"number": org_order.number}) not in page
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deliveries_of_one_dispute_record_it_once(org_order, stripe_server, staff_client):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    import threading
+
+    from tests.payment.conftest import post_event
+
+    dispute = stripe_server.open_dispute(intent_of(org_order))
+    created = stripe_server.event("charge.dispute.created", dispute)
+    withdrawn = stripe_server.event(
+        "charge.dispute.funds_withdrawn", stripe_server.withdraw_dispute_funds(dispute["id"])
+    )
+    barrier = threading.Barrier(3)
+    answers = []
+
+    def deliver(event):
+        try:
+            barrier.wait(timeout=10)
+            answers.append(post_event(Client(), event).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver, args=(event,)) for event in (created, withdrawn, created)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert answers == [200, 200, 200]
+    assert Dispute.objects.count() == 1
+    assert DisputeEvent.objects.count() == 2
+    assert Refund.objects.filter(status=Refund.Status.SUCCEEDED).count() == 1
+    assert len(_dispute_mails()) == 1
