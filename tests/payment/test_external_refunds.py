@@ -211,3 +211,33 @@ def test_quota_subtracts_a_dashboard_refund_and_a_lost_dispute_like_a_shop_refun
     webhook(stripe_server.event("charge.dispute.closed", stripe_server.update_dispute(dispute["id"], "lost")))
     assert counted(organisation) == Decimal("74.50")
     assert set(Refund.objects.values_list("kind", flat=True)) == {"shop", "external", "dispute"}
+
+
+def test_allocation_never_gives_a_line_more_than_is_left_of_it(
+    org_order, stripe_server, webhook, staff_client
+):
+    from shop.payment import refunds
+
+    oranges, rice = org_order.lines.order_by("pk")
+    staff_client.post(
+        reverse("payment:refund", args=[org_order.number]), {"scope": "lines", f"line_{oranges.pk}": 1}
+    )
+    webhook(
+        stripe_server.event(
+            "refund.updated", stripe_server.settle_refund(Refund.objects.get().stripe_refund_id)
+        )
+    )
+
+    exact = refunds.allocate(org_order, Decimal("104.50"))
+    too_much = refunds.allocate(org_order, Decimal("500.00"))
+    odd = refunds.allocate(org_order, Decimal("24.71"))
+
+    assert [(line.pk, quantity, amount) for line, quantity, amount in exact] == [
+        (rice.pk, 2, Decimal("24.70")),
+        (oranges.pk, 2, Decimal("79.80")),
+    ]
+    assert too_much == exact  # the rest (a shipping charge, say) stays off the lines
+    assert [(line.pk, quantity, amount) for line, quantity, amount in odd] == [
+        (rice.pk, 2, Decimal("24.70")),
+        (oranges.pk, 0, Decimal("0.01")),
+    ]
