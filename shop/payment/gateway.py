@@ -84,6 +84,14 @@ def retrieve_payment_intent(intent_id: str, *, with_charge: bool = False) -> dic
     return _call(_client().v1.payment_intents.retrieve, intent_id, params=params)
 
 
+def cancel_payment_intent(intent_id: str) -> dict:
+    """Cancel a PaymentIntent that has not been paid, so that it can no longer be confirmed."""
+    client = _client()
+    params = {"cancellation_reason": "abandoned"}
+    options = {"idempotency_key": f"aidmarket-cancel-{intent_id}"}
+    return _call(client.v1.payment_intents.cancel, intent_id, params=params, options=options)
+
+
 def create_refund(
     *, payment_intent: str, amount_minor: int, refund_reference: str, order_number: str
 ) -> dict:

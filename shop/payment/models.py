@@ -60,18 +60,121 @@ class WebhookEvent(models.Model):
         return f"{self.event_id} {self.type}"
 
 
+class DisputeQuerySet(models.QuerySet):
+    def holding_fulfilment(self):
+        """Disputes that stop an order's unshipped lines from being shipped: open ones and lost ones."""
+        return self.filter(Q(outcome=Dispute.Outcome.OPEN) | Q(outcome=Dispute.Outcome.LOST))
+
+
+class Dispute(models.Model):
+    """A card issuer's dispute (chargeback or inquiry) of an order's payment, as Stripe reports it."""
+
+    class Status(models.TextChoices):
+        WARNING_NEEDS_RESPONSE = "warning_needs_response", _("Inquiry: response needed")
+        WARNING_UNDER_REVIEW = "warning_under_review", _("Inquiry: under review")
+        WARNING_CLOSED = "warning_closed", _("Inquiry closed")
+        NEEDS_RESPONSE = "needs_response", _("Chargeback: response needed")
+        UNDER_REVIEW = "under_review", _("Chargeback: under review")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+        PREVENTED = "prevented", _("Prevented")
+
+    class Outcome(models.TextChoices):
+        OPEN = "", _("Not decided yet")
+        WON = "won", _("Won: the payment stands")
+        LOST = "lost", _("Lost: the payment was returned to the cardholder")
+        CLOSED = "closed", _("Closed without a chargeback")
+
+    CLOSED_STATUSES = (Status.WARNING_CLOSED, Status.WON, Status.LOST, Status.PREVENTED)
+
+    stripe_dispute_id = models.CharField(_("Stripe dispute"), max_length=255, unique=True)
+    order = models.ForeignKey(
+        "order.Order", verbose_name=_("Order"), on_delete=models.PROTECT, related_name="disputes"
+    )
+    payment = models.ForeignKey(OnlinePayment, on_delete=models.PROTECT, related_name="disputes")
+    charge_id = models.CharField(_("Charge"), max_length=255, blank=True)
+    amount = models.DecimalField(_("Amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("Currency"), max_length=3)
+    reason = models.CharField(_("Reason"), max_length=64, blank=True)
+    status = models.CharField(_("Status"), max_length=32, choices=Status.choices)
+    outcome = models.CharField(_("Outcome"), max_length=8, choices=Outcome.choices, blank=True, default="")
+    # Whether the disputed money is out of our Stripe balance right now (withdrawn and not reinstated).
+    funds_withdrawn = models.BooleanField(_("Funds withdrawn"), default=False)
+    evidence_due_by = models.DateTimeField(_("Evidence due by"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("Opened at"))
+    closed_at = models.DateTimeField(_("Closed at"), null=True, blank=True)
+    # Creation time (Unix seconds) of the newest event applied, so that an older one arriving late
+    # cannot move the status back.
+    last_event_created = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("Payment dispute")
+        verbose_name_plural = _("Payment disputes")
+
+    def __str__(self):
+        return f"{self.stripe_dispute_id} ({self.get_status_display()})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED_STATUSES
+
+
+class DisputeEvent(models.Model):
+    """One Stripe event about a dispute, kept as the dispute's history."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="history")
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(_("Event"), max_length=64)
+    status = models.CharField(_("Status"), max_length=32, choices=Dispute.Status.choices)
+    amount = models.DecimalField(_("Amount"), max_digits=12, decimal_places=2)
+    happened_at = models.DateTimeField(_("Happened at"))
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["happened_at", "pk"]
+        verbose_name = _("Payment dispute event")
+        verbose_name_plural = _("Payment dispute events")
+
+    def __str__(self):
+        return f"{self.dispute.stripe_dispute_id} {self.type}"
+
+
+class RefundQuerySet(models.QuerySet):
+    def standing(self):
+        """Refunds that took or are taking money back: not failed, not reversed."""
+        return self.exclude(status__in=(Refund.Status.FAILED, Refund.Status.REVERSED))
+
+
 class Refund(models.Model):
-    """A refund asked of Stripe; it counts only once Stripe confirms it by webhook."""
+    """Money returned on an order's payment; it counts only once Stripe confirms it.
+
+    Three kinds: asked by staff in the shop, made in Stripe's Dashboard (external), and the money a
+    card issuer took back in a dispute (chargeback). All three count the same way in the books.
+    """
+
+    class Kind(models.TextChoices):
+        SHOP = "shop", _("Refund asked in the shop")
+        EXTERNAL = "external", _("Refund made in Stripe's Dashboard")
+        DISPUTE = "dispute", _("Chargeback (payment dispute)")
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested, awaiting Stripe")
         SUCCEEDED = "succeeded", _("Refunded")
         FAILED = "failed", _("Failed")
+        REVERSED = "reversed", _("Reversed: the money came back")
 
     order = models.ForeignKey(
         "order.Order", verbose_name=_("Order"), on_delete=models.PROTECT, related_name="refunds"
     )
     payment = models.ForeignKey(OnlinePayment, on_delete=models.PROTECT, related_name="refunds")
+    kind = models.CharField(_("Kind"), max_length=16, choices=Kind.choices, default=Kind.SHOP)
+    dispute = models.ForeignKey(
+        Dispute, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
     stripe_refund_id = models.CharField(
         _("Stripe refund"), max_length=255, null=True, blank=True, unique=True
     )
@@ -85,11 +188,20 @@ class Refund(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RefundQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at"]
         verbose_name = _("Refund")
         verbose_name_plural = _("Refunds")
+        constraints = [
+            # A dispute takes its money back once at a time: one booked chargeback per dispute.
+            models.UniqueConstraint(
+                fields=["dispute"], condition=Q(status="succeeded"), name="refund_one_chargeback_per_dispute"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.order.number} {self.amount} {self.get_status_display()}"
@@ -97,12 +209,12 @@ class Refund(models.Model):
 
 class RefundLineQuerySet(models.QuerySet):
     def confirmed(self):
-        """Refunded quantities Stripe has confirmed: the ones quota accounting subtracts."""
+        """Refunded amounts Stripe has confirmed and that still stand: what quota and sales subtract."""
         return self.filter(refund__status=Refund.Status.SUCCEEDED)
 
     def not_failed(self):
-        """Quantities refunded or on their way: they can no longer be refunded again."""
-        return self.exclude(refund__status=Refund.Status.FAILED)
+        """Amounts refunded or on their way: they can no longer be refunded again."""
+        return self.exclude(refund__status__in=(Refund.Status.FAILED, Refund.Status.REVERSED))
 
     def totals_by_line(self) -> dict[int, dict]:
         rows = self.values("line_id").annotate(quantity=Sum("quantity"), amount=Sum("amount"))
@@ -110,7 +222,11 @@ class RefundLineQuerySet(models.QuerySet):
 
 
 class RefundLine(models.Model):
-    """The part of a refund that belongs to one order line (quantity and money)."""
+    """The part of a refund that belongs to one order line (quantity and money).
+
+    A refund made in Stripe's Dashboard or taken in a dispute is money, not units: its part of a line
+    counts the units the money fully covers, which may be none (quantity 0).
+    """
 
     refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
     line = models.ForeignKey("order.Line", on_delete=models.PROTECT, related_name="refund_lines")
@@ -124,7 +240,9 @@ class RefundLine(models.Model):
         verbose_name_plural = _("Refunded lines")
         constraints = [
             models.UniqueConstraint(fields=["refund", "line"], name="refundline_unique_line"),
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="refundline_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0) | Q(amount__gt=0), name="refundline_not_empty"
+            ),
         ]
 
     def __str__(self):

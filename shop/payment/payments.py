@@ -43,6 +43,10 @@ class Refused(Exception):
     """A webhook's content does not match our records; nothing was changed."""
 
 
+class PaymentNotCancelled(Exception):
+    """Stripe would not cancel the order's PaymentIntent; the message is meant for staff."""
+
+
 def to_minor_units(amount: Decimal) -> int:
     """Stripe counts CNY in fen: 39.90 → 3990."""
     return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
@@ -117,6 +121,24 @@ def retry(order) -> OnlinePayment:
         if locked.status == statuses.PAYMENT_FAILED:
             locked.set_status(statuses.PENDING_PAYMENT)
     return open_payment(order)
+
+
+def cancel_open_payment(order) -> OnlinePayment | None:
+    """Cancel the order's PaymentIntent that could still be paid; None when there is none."""
+    payment = current_payment(order)
+    if payment is None or payment.status not in (OnlinePayment.Status.OPEN, OnlinePayment.Status.FAILED):
+        return None
+    try:
+        gateway.cancel_payment_intent(payment.intent_id)
+    except gateway.GatewayError as error:
+        # Most often the customer has just paid: the order must not be cancelled without a refund.
+        raise PaymentNotCancelled(
+            _("Stripe did not cancel the online payment of this order: %(reason)s") % {"reason": error}
+        ) from error
+    OnlinePayment.objects.filter(
+        pk=payment.pk, status__in=(OnlinePayment.Status.OPEN, OnlinePayment.Status.FAILED)
+    ).update(status=OnlinePayment.Status.CANCELED)
+    return payment
 
 
 @dataclass

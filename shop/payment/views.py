@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
 from shop.order import statuses
-from shop.payment import gateway, payments, refunds, webhooks
+from shop.payment import event_schema, gateway, payments, refunds, webhooks
 from shop.payment.forms import RefundForm
 
 logger = logging.getLogger("aidmarket.payment")
@@ -85,6 +85,9 @@ def stripe_webhook(request):
         return HttpResponseBadRequest("invalid webhook")
     try:
         outcome = webhooks.handle(event)
+    except event_schema.Malformed as error:
+        logger.warning("Malformed Stripe event %s (%s): %s", event.get("id"), event.get("type"), error)
+        return HttpResponseBadRequest("malformed event")
     except payments.Refused as error:
         logger.warning("Refused Stripe event %s (%s): %s", event.get("id"), event.get("type"), error)
         return HttpResponseBadRequest("event does not match our records")

@@ -1,10 +1,14 @@
-"""Stripe webhook events, dispatched by type; each event id is applied at most once."""
+"""Stripe webhook events, dispatched by type; each event id is applied at most once.
+
+An event's shape is checked (event_schema) before its handler runs, and the handler runs in one
+transaction with the record of the event id: a refused or malformed event changes nothing.
+"""
 
 import logging
 
 from django.db import IntegrityError, transaction
 
-from shop.payment import payments, refunds
+from shop.payment import disputes, event_schema, payments, refunds
 from shop.payment.models import WebhookEvent
 
 logger = logging.getLogger("aidmarket.payment")
@@ -34,6 +38,10 @@ def _charge_refunded(event):
     return refunds.apply_charge_refunded(event["data"]["object"])
 
 
+def _dispute(event):
+    return disputes.apply(event)
+
+
 HANDLERS = {
     "payment_intent.succeeded": _succeeded,
     "payment_intent.payment_failed": _failed,
@@ -43,12 +51,21 @@ HANDLERS = {
     "refund.updated": _refund,
     "refund.failed": _refund,
     "charge.refund.updated": _refund,
+    "charge.dispute.created": _dispute,
+    "charge.dispute.updated": _dispute,
+    "charge.dispute.closed": _dispute,
+    "charge.dispute.funds_withdrawn": _dispute,
+    "charge.dispute.funds_reinstated": _dispute,
 }
 
 
 def handle(event: dict) -> str:
-    """Apply a verified event; returns "applied", "duplicate" or "ignored", raises payments.Refused."""
-    handler = HANDLERS.get(event.get("type"))
+    """Apply a verified event; returns "applied", "duplicate" or "ignored".
+
+    Raises event_schema.Malformed or payments.Refused, with nothing changed.
+    """
+    event_schema.check(event)
+    handler = HANDLERS.get(event["type"])
     if handler is None:
         return "ignored"
     try:

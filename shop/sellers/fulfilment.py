@@ -1,6 +1,7 @@
 """Sellers ship their own order lines; the customer is told the carrier and tracking number."""
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
@@ -8,6 +9,8 @@ from oscar.core.loading import get_model
 from shop.checkout.payment_methods import CASH_ON_DELIVERY
 from shop.core.exceptions import InvalidInput, InvalidState, NotPermitted
 from shop.order import statuses
+from shop.payment import disputes
+from shop.payment.models import Dispute
 from shop.sellers import notifications
 from shop.sellers.access import partners_of
 
@@ -19,6 +22,9 @@ def lines_for(user):
     """Order lines of the user's sellers only, from orders that may be shipped or have been."""
     return (
         Line.objects.filter(partner__in=partners_of(user))
+        .annotate(
+            payment_disputed=Exists(Dispute.objects.holding_fulfilment().filter(order=OuterRef("order")))
+        )
         .select_related("order", "product", "partner")
         .order_by("-order__date_placed", "pk")
     )
@@ -29,6 +35,11 @@ def is_shippable(order) -> bool:
     if order.status == statuses.PAID:
         return True
     return order.payment_method == CASH_ON_DELIVERY and order.status == statuses.PENDING_PAYMENT
+
+
+def hold_reason(order) -> str | None:
+    """Why the order's lines must not be shipped although it is paid (its payment is disputed), or None."""
+    return disputes.fulfilment_hold(order)
 
 
 def mark_shipped(lines, *, by, carrier: str, tracking_number: str) -> list:
@@ -47,6 +58,9 @@ def mark_shipped(lines, *, by, carrier: str, tracking_number: str) -> list:
         if len(order_ids) != 1:
             raise InvalidInput(_("Ship the lines of one order at a time."))
         order = Order.objects.select_for_update().get(pk=order_ids.pop())
+        hold = hold_reason(order)
+        if hold:
+            raise InvalidState(hold)
         if not is_shippable(order):
             raise InvalidState(_("This order cannot be shipped yet."))
         if any(line.status != statuses.LINE_PENDING for line in locked):

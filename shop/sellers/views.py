@@ -276,7 +276,10 @@ class ShipView(SellerRequiredMixin, generic.FormView):
 
     def get_context_data(self, **kwargs):
         lines = self.get_lines()
-        return super().get_context_data(order=lines[0].order, own_lines=lines, **kwargs)
+        order = lines[0].order
+        return super().get_context_data(
+            order=order, own_lines=lines, payment_hold=fulfilment.hold_reason(order), **kwargs
+        )
 
     def form_valid(self, form):
         try:

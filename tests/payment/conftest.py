@@ -2,14 +2,18 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
 
 from shop.checkout import payment_methods
+from shop.core import dates
+from shop.institutions import quotas
 from shop.payment import methods
 from shop.payment.models import OnlinePayment
 from tests import factories
+from tests.institutions.factories import VALID_CODE, MembershipFactory, OrganisationFactory
 from tests.payment import stripe_double
 
 Order = get_model("order", "Order")
@@ -106,3 +110,56 @@ def placed(stripe_server, shopper, china, products):
 
 def intent_of(order) -> str:
     return OnlinePayment.objects.filter(order=order).order_by("-attempt").first().intent_id
+
+
+def tagging(organisation):
+    return {
+        "buy_for": str(organisation.pk),
+        "purpose": "canteen",
+        "fapiao_type": "ordinary",
+        "fapiao_title": organisation.name,
+        "taxpayer_id": VALID_CODE,
+    }
+
+
+def counted(organisation):
+    year = dates.current_year()
+    return quotas.counted_by_organisation(year=year, organisation_ids=[organisation.pk]).get(
+        organisation.pk, Decimal("0.00")
+    )
+
+
+@pytest.fixture
+def organisation(consumer):
+    organisation = OrganisationFactory()
+    MembershipFactory(organisation=organisation, user=consumer)
+    return organisation
+
+
+@pytest.fixture
+def org_order(stripe_server, shopper, china, products, organisation, webhook):
+    """An organisation's order, 3 × 39.90 + 2 × 12.35 = 144.40, paid online and confirmed by Stripe."""
+    order, response = place_order(
+        shopper, items=[(products[0], 3), (products[1], 2)], tagging=tagging(organisation)
+    )
+    assert response["Location"] == reverse("payment:pay", args=[order.number])
+    intent_id = intent_of(order)
+    stripe_server.succeed(intent_id, "alipay")
+    assert (
+        webhook(stripe_server.event("payment_intent.succeeded", stripe_server.intents[intent_id])).status_code
+        == 200
+    )
+    order.refresh_from_db()
+    return order
+
+
+@pytest.fixture
+def staff_client(staff_user):
+    staff_user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="order", codename__in=["view_order", "change_order"]
+        )
+    )
+    client = Client()
+    client.force_login(staff_user)
+    return client

@@ -64,6 +64,7 @@ class StripeDouble:
     intents: dict = field(default_factory=dict)
     charges: dict = field(default_factory=dict)
     refunds: dict = field(default_factory=dict)
+    disputes: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     fail_next: int = 0
     _idempotent: dict = field(default_factory=dict)
@@ -154,6 +155,79 @@ class StripeDouble:
             charge["refunded"] = charge["amount_refunded"] == charge["amount"]
         return refund
 
+    def refund_in_dashboard(self, intent_id, amount=None, status="succeeded"):
+        """A refund someone makes in Stripe's Dashboard: no metadata of ours, card refunds settle at once."""
+        charge = self.charges[self.intents[intent_id]["latest_charge"]]
+        refund_id = self._id("re")
+        self.refunds[refund_id] = {
+            "id": refund_id,
+            "object": "refund",
+            "amount": charge["amount"] - charge["amount_refunded"] if amount is None else amount,
+            "charge": charge["id"],
+            "created": int(time.time()),
+            "currency": charge["currency"],
+            "metadata": {},
+            "payment_intent": intent_id,
+            "reason": "requested_by_customer",
+            "status": "pending",
+            "balance_transaction": None,
+        }
+        return self.settle_refund(refund_id, status) if status != "pending" else self.refunds[refund_id]
+
+    def open_dispute(self, intent_id, *, amount=None, reason="fraudulent", status="needs_response"):
+        """The cardholder disputes the charge with the issuer (a chargeback; warning_* for an inquiry)."""
+        charge = self.charges[self.intents[intent_id]["latest_charge"]]
+        dispute_id = self._id("dp")
+        now = int(time.time())
+        self.disputes[dispute_id] = {
+            "id": dispute_id,
+            "object": "dispute",
+            "amount": charge["amount"] if amount is None else amount,
+            "balance_transactions": [],
+            "charge": charge["id"],
+            "created": now,
+            "currency": charge["currency"],
+            "evidence": {},
+            "evidence_details": {
+                "due_by": now + 7 * 86400,
+                "has_evidence": False,
+                "past_due": False,
+                "submission_count": 0,
+            },
+            "is_charge_refundable": False,
+            "livemode": False,
+            "metadata": {},
+            "payment_intent": intent_id,
+            "reason": reason,
+            "status": status,
+        }
+        return self.disputes[dispute_id]
+
+    def _balance_transaction(self, dispute, sign):
+        return {
+            "id": self._id("txn"),
+            "object": "balance_transaction",
+            "amount": sign * dispute["amount"],
+            "currency": dispute["currency"],
+            "fee": 1500 if sign < 0 else 0,
+            "reporting_category": "dispute" if sign < 0 else "dispute_reversal",
+            "type": "adjustment",
+        }
+
+    def withdraw_dispute_funds(self, dispute_id):
+        dispute = self.disputes[dispute_id]
+        dispute["balance_transactions"].append(self._balance_transaction(dispute, -1))
+        return dispute
+
+    def reinstate_dispute_funds(self, dispute_id):
+        dispute = self.disputes[dispute_id]
+        dispute["balance_transactions"].append(self._balance_transaction(dispute, +1))
+        return dispute
+
+    def update_dispute(self, dispute_id, status):
+        self.disputes[dispute_id]["status"] = status
+        return self.disputes[dispute_id]
+
     def event(self, event_type, obj, *, created=None):
         """An Event as Stripe posts it to a webhook endpoint (API version 2025-era snapshot shape)."""
         return {
@@ -215,6 +289,8 @@ class StripeDouble:
             if "latest_charge" in (params.get("expand") or []) and answer["latest_charge"]:
                 answer["latest_charge"] = copy.deepcopy(self.charges[answer["latest_charge"]])
             return 200, answer
+        if method == "POST" and parts[:2] == ["v1", "payment_intents"] and parts[3:] == ["cancel"]:
+            return self._cancel_intent(parts[2], params)
         if method == "POST" and path == "/v1/refunds":
             return self._create_refund(params)
         if method == "GET" and path == "/v1/refunds":
@@ -259,6 +335,23 @@ class StripeDouble:
             "cancellation_reason": None,
         }
         return 200, copy.deepcopy(self.intents[intent_id])
+
+    def _cancel_intent(self, intent_id, params):
+        intent = self.intents.get(intent_id)
+        if intent is None:
+            return 404, _error(
+                "invalid_request_error", f"No such payment_intent: '{intent_id}'", code="resource_missing"
+            )
+        if intent["status"] in ("succeeded", "canceled"):
+            return 400, _error(
+                "invalid_request_error",
+                f"You cannot cancel this PaymentIntent because it has a status of {intent['status']}.",
+                code="payment_intent_unexpected_state",
+            )
+        intent.update(
+            status="canceled", cancellation_reason=params.get("cancellation_reason"), next_action=None
+        )
+        return 200, copy.deepcopy(intent)
 
     def _create_refund(self, params):
         intent = self.intents.get(params.get("payment_intent", ""))

@@ -1,78 +1,24 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from shop.core import dates
-from shop.institutions import approvals, quotas
+from shop.institutions import approvals
 from shop.institutions.models import OrganisationOrder
 from shop.order import statuses
 from shop.payment.models import OnlinePayment, Refund, RefundLine
 from tests import factories
-from tests.institutions.factories import VALID_CODE, MembershipFactory, OrganisationFactory
+from tests.institutions.factories import MembershipFactory, OrganisationFactory
+from tests.payment.conftest import counted as _counted
 from tests.payment.conftest import intent_of, place_order
+from tests.payment.conftest import tagging as _tagging
 
 Order = get_model("order", "Order")
 Source = get_model("payment", "Source")
 PaymentEvent = get_model("order", "PaymentEvent")
 
 pytestmark = pytest.mark.django_db
-
-
-def _tagging(organisation):
-    return {
-        "buy_for": str(organisation.pk),
-        "purpose": "canteen",
-        "fapiao_type": "ordinary",
-        "fapiao_title": organisation.name,
-        "taxpayer_id": VALID_CODE,
-    }
-
-
-def _counted(organisation):
-    year = dates.current_year()
-    return quotas.counted_by_organisation(year=year, organisation_ids=[organisation.pk]).get(
-        organisation.pk, Decimal("0.00")
-    )
-
-
-@pytest.fixture
-def organisation(consumer):
-    organisation = OrganisationFactory()
-    MembershipFactory(organisation=organisation, user=consumer)
-    return organisation
-
-
-@pytest.fixture
-def org_order(stripe_server, shopper, china, products, organisation, webhook):
-    """An organisation's order, 3 × 39.90 + 2 × 12.35 = 144.40, paid online and confirmed by Stripe."""
-    order, response = place_order(
-        shopper, items=[(products[0], 3), (products[1], 2)], tagging=_tagging(organisation)
-    )
-    assert response["Location"] == reverse("payment:pay", args=[order.number])
-    intent_id = intent_of(order)
-    stripe_server.succeed(intent_id, "alipay")
-    assert (
-        webhook(stripe_server.event("payment_intent.succeeded", stripe_server.intents[intent_id])).status_code
-        == 200
-    )
-    order.refresh_from_db()
-    return order
-
-
-@pytest.fixture
-def staff_client(staff_user):
-    staff_user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="order", codename__in=["view_order", "change_order"]
-        )
-    )
-    client = Client()
-    client.force_login(staff_user)
-    return client
 
 
 def _lines(order):
@@ -242,22 +188,6 @@ def test_dashboard_order_page_offers_the_refund_form(org_order, staff_client):
     assert page.status_code == 200
     assert 'id="refund-form"' in html
     assert reverse("payment:refund", args=[org_order.number]) in html
-
-
-def test_refunds_made_outside_the_shop_are_acknowledged_but_not_booked(
-    org_order, organisation, webhook, stripe_server
-):
-    foreign = {
-        "id": "re_from_stripe_dashboard",
-        "object": "refund",
-        "amount": 1000,
-        "currency": "cny",
-        "payment_intent": intent_of(org_order),
-        "status": "succeeded",
-        "metadata": {},
-    }
-    assert webhook(stripe_server.event("refund.updated", foreign)).status_code == 200
-    assert _counted(organisation) == Decimal("144.40")
 
 
 def test_refund_stripe_refuses_is_marked_failed_and_reported(

@@ -15,7 +15,18 @@ def refund_panel(context, order):
         "order": order,
         "payment": payment,
         "left": refunds.refundable(order) if payment else None,
-        "refund_history": order.refunds.prefetch_related("lines__line"),
+        "refund_history": order.refunds.select_related("dispute").prefetch_related("lines__line"),
+        "disputes": order.disputes.prefetch_related("history"),
+    }
+
+
+@register.inclusion_tag("payment/dispute_summary.html")
+def dispute_summary(order):
+    """The customer's order page: any dispute of the payment, its status and outcome, and money returned."""
+    return {
+        "order": order,
+        "disputes": order.disputes.all(),
+        "returned": refunds.final_refunds(order).exclude(kind="shop"),
     }
 
 
