@@ -22,6 +22,8 @@ urlpatterns = [
     ),  # institutional buyers, issue 3
     path("organisations/", include("shop.institutions.urls")),  # institutional buyers, issue 3
     path("sellers/", include("shop.sellers.urls")),  # county sellers, issue 4
+    path("jobs/", include("shop.core.urls")),
+    path("dashboard/jobs/", include("shop.core.dashboard_urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

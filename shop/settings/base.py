@@ -4,6 +4,7 @@ A service is switched on by setting its variable: DATABASE_URL, REDIS_URL,
 ELASTICSEARCH_URL, STRIPE_SECRET_KEY. See .env.example for the full list.
 """
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403 - Oscar's settings are the base we override
 
@@ -427,3 +428,76 @@ PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="")  # noqa: F405
 
 # --- Search demo loader (issue 6): last, so that it indexes what every loader before it created ---
 AIDMARKET_DEMO_LOADERS = AIDMARKET_DEMO_LOADERS + ["search.demo"]  # noqa: F405
+
+# --- Celery: background tasks (shop/celery.py) ---
+# The broker is CELERY_BROKER_URL, or the Redis of REDIS_URL; with neither, tasks run eagerly in the
+# process that queues them, so a laptop needs nothing more. Jobs are tracked in the shop's own table
+# (shop.core.models.Job), so no result backend is configured.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)  # noqa: F405
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False  # a failing task is logged and recorded, never a 500 for the caller
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True  # a message is removed only when its task has finished...
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # ...and a worker killed mid-task puts it back on the queue
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long jobs: a worker holds one message at a time
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE  # noqa: F405 - beat's crontab times are Beijing time
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=3.0)  # seconds
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queueing from a web request gives up quickly when the broker is down, so the user is told at once.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# Redis re-delivers a message not acknowledged within this many seconds (a worker that vanished with it):
+# longer than the longest job.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600),
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)  # noqa: F405
+INSTALLED_APPS += ["shop.core.apps.CoreConfig"]  # noqa: F405
+# Daily work at fixed Beijing times; each task calls the same function as its management command.
+CELERY_BEAT_SCHEDULE = {
+    "expire-certificates-and-send-notices": {
+        "task": "catalogue_ext.tasks.process_certificate_expiries",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "end-lapsed-help-sell-flags": {
+        "task": "shop.sellers.tasks.end_lapsed_help_sell_flags",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    "send-low-stock-notices": {
+        "task": "shop.sellers.tasks.send_low_stock_notices",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "check-search-index": {
+        "task": "search.tasks.check_search_index",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "delete-expired-job-files": {
+        "task": "shop.core.tasks.delete_expired_job_files",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    # Not daily: mail whose queueing failed (broker down at commit) is handed to the workers again.
+    "requeue-unsent-mail": {
+        "task": "shop.core.tasks.requeue_unsent_mail",
+        "schedule": crontab(minute="*/10"),
+    },
+}
+OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
+    {
+        "label": _("Background jobs"),
+        "icon": "fas fa-tasks",
+        "url_name": "jobs-dashboard:list",
+        "access_fn": lambda user, *args, **kwargs: bool(user.is_active and user.is_staff),
+    },
+]
+# --- end of Celery ---
