@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from shop.sellers import notifications
+from shop.core import mail
 from shop.sellers.access import officer_county
 from shop.sellers.models import SellerApplication
 
@@ -19,10 +19,16 @@ class NotAllowed(Exception):
 
 def submitted(application: SellerApplication) -> None:
     """Tell the applicant and the county's officers that a new application is waiting."""
-    notifications.send([application.applicant.email], "application_submitted", {"application": application})
+    mail.send(
+        [application.applicant.email],
+        template="sellers/email/application_submitted",
+        context={"application": application},
+    )
     officers = application.county.officers.select_related("user")
-    notifications.send(
-        [officer.user.email for officer in officers], "application_for_county", {"application": application}
+    mail.send(
+        [officer.user.email for officer in officers],
+        template="sellers/email/application_for_county",
+        context={"application": application},
     )
 
 
@@ -50,8 +56,10 @@ def _county_decision(application, *, officer, status, comment):
         application.recommended_by = officer
         application.recommended_at = timezone.now()
         application.save()
-    notifications.send(
-        [application.applicant.email], "application_county_decision", {"application": application}
+    mail.send(
+        [application.applicant.email],
+        template="sellers/email/application_county_decision",
+        context={"application": application},
     )
     return application
 
@@ -79,7 +87,11 @@ def approve(application: SellerApplication, *, reviewer) -> Partner:
         application.reviewed_by = reviewer
         application.reviewed_at = timezone.now()
         application.save()
-    notifications.send([application.applicant.email], "application_reviewed", {"application": application})
+    mail.send(
+        [application.applicant.email],
+        template="sellers/email/application_reviewed",
+        context={"application": application},
+    )
     return partner
 
 
@@ -95,7 +107,11 @@ def reject(application: SellerApplication, *, reviewer, reason: str) -> SellerAp
         application.reviewed_by = reviewer
         application.reviewed_at = timezone.now()
         application.save()
-    notifications.send([application.applicant.email], "application_reviewed", {"application": application})
+    mail.send(
+        [application.applicant.email],
+        template="sellers/email/application_reviewed",
+        context={"application": application},
+    )
     return application
 
 
