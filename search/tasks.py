@@ -3,8 +3,11 @@
 import logging
 
 from celery import shared_task
+from django.utils.translation import gettext_lazy as _
 
 from search import indexing
+from search.documents import Product
+from shop.core import jobs
 
 logger = logging.getLogger("aidmarket.search")
 
@@ -32,6 +35,21 @@ def update_elasticsearch(self, product_ids: list[int]) -> None:
         raise self.retry(exc=exc, countdown=countdown) from exc
 
 
+@jobs.job_task("search.check_index", label=_("Search index consistency check"), staff_can_start=True)
+def check_index_job(job) -> dict:
+    total = Product.objects.count()
+    done = 0
+
+    def progress(batch: int) -> None:
+        nonlocal done
+        done += batch
+        jobs.report(job, done=done, total=total)
+
+    jobs.report(job, done=0, total=total)
+    return indexing.check(progress=progress)
+
+
 @shared_task(acks_late=True)
-def check_search_index() -> dict:
-    return indexing.check()
+def check_search_index() -> int:
+    """The nightly check, as a job on the operators' list."""
+    return jobs.start("search.check_index").pk

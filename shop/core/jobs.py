@@ -55,13 +55,15 @@ class Kind:
     name: str
     label: str
     task: object
+    staff_can_start: bool = False
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def job_task(kind: str, *, label, max_retries: int = 3) -> Callable:
-    """Declare `fn(job, **arguments) -> dict` as the job kind `kind`, run by a Celery task."""
+def job_task(kind: str, *, label, max_retries: int = 3, staff_can_start: bool = False) -> Callable:
+    """Declare `fn(job, **arguments) -> dict` as the job kind `kind`, run by a Celery task.
+    `staff_can_start`: offered on the operators' page (kinds that take no arguments)."""
 
     def decorator(fn):
         @shared_task(name=f"jobs.{kind}", bind=True, acks_late=True, max_retries=max_retries)
@@ -69,10 +71,15 @@ def job_task(kind: str, *, label, max_retries: int = 3) -> Callable:
             return _run(self, fn, job_id)
 
         task.job_function = fn
-        KINDS[kind] = Kind(kind, label, task)
+        KINDS[kind] = Kind(kind, label, task, staff_can_start)
         return task
 
     return decorator
+
+
+def startable_by_staff() -> list[Kind]:
+    _load_tasks()
+    return [kind for kind in KINDS.values() if kind.staff_can_start]
 
 
 def kind_label(kind: str):
@@ -82,13 +89,23 @@ def kind_label(kind: str):
 
 
 def start(kind: str, *, requested_by=None, **arguments) -> Job:
-    """Record a job and queue it once the current transaction commits (eagerly: run it then)."""
+    """Record a job and queue it once the current transaction commits (eagerly: run it then).
+
+    If the broker cannot be reached then, the job is marked failed with a message saying so (its
+    progress page shows it) and can be retried; the caller's request does not fail."""
     _load_tasks()
     if kind not in KINDS:
         raise LookupError(f"No job kind {kind!r}")
     job = Job.objects.create(kind=kind, requested_by=requested_by, arguments=arguments)
-    transaction.on_commit(lambda: enqueue(job))
+    transaction.on_commit(lambda: _enqueue_after_commit(job))
     return job
+
+
+def _enqueue_after_commit(job: Job) -> None:
+    try:
+        enqueue(job)
+    except QueueUnavailable:
+        pass  # recorded on the job and logged by enqueue()
 
 
 def retry(job: Job) -> Job:

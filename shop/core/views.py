@@ -73,6 +73,7 @@ class JobListView(StaffRequiredMixin, generic.ListView):
         for job in context["jobs"]:
             job.kind_label = jobs.kind_label(job.kind)
         context["states"] = Job.State.choices
+        context["startable"] = jobs.startable_by_staff()
         context["state"] = self.request.GET.get("state", "")
         return context
 
@@ -87,3 +88,15 @@ class JobRetryView(StaffRequiredMixin, generic.View):
         else:
             messages.success(request, _("Job %(id)s was queued again.") % {"id": job.pk})
         return HttpResponseRedirect(reverse("jobs-dashboard:list"))
+
+
+class JobStartView(StaffRequiredMixin, generic.View):
+    """Operators start a job that takes no arguments (the search index check) and watch it run."""
+
+    def post(self, request):
+        kind = next((k for k in jobs.startable_by_staff() if k.name == request.POST.get("kind")), None)
+        if kind is None:
+            messages.error(request, _("This kind of job cannot be started here."))
+            return HttpResponseRedirect(reverse("jobs-dashboard:list"))
+        job = jobs.start(kind.name, requested_by=request.user)
+        return HttpResponseRedirect(reverse("jobs:progress", kwargs={"pk": job.pk}))

@@ -5,8 +5,8 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from shop.checkout.payment_methods import CASH_ON_DELIVERY
-from shop.order import statuses
 from shop.core import mail
+from shop.order import statuses
 from shop.sellers.access import partners_of
 
 Line = get_model("order", "Line")
