@@ -380,8 +380,6 @@ ELASTICSEARCH_TIMEOUT = env.float(
 )  # seconds; then fall back to the database
 # On: index changes when the transaction commits. Off: index at once (the test suite, one-off scripts).
 SEARCH_INDEX_ON_COMMIT = env.bool("SEARCH_INDEX_ON_COMMIT", default=True)
-# On (production): push Elasticsearch updates through a queue drained by `manage.py process_search_queue`.
-SEARCH_INDEX_QUEUE = env.bool("SEARCH_INDEX_QUEUE", default=False)
 SEARCH_REFRESH_ON_INDEX = env.bool(
     "SEARCH_REFRESH_ON_INDEX", default=False
 )  # tests: make writes visible at once
