@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template
@@ -33,16 +33,34 @@ def send(recipients: Iterable[str], *, template: str, context: dict, key: str = 
     if not addresses:
         return None
     with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(_render(f"{template}_subject.txt", context).split())
+        subject = _render(f"{template}_subject.txt", context)
         body = _render(f"{template}_body.txt", context)
+    return send_rendered(addresses, subject=subject, body=body, template=template, key=key)
+
+
+def send_rendered(
+    recipients: Iterable[str],
+    *,
+    subject: str,
+    body: str,
+    html: str = "",
+    template: str,
+    key: str = "",
+    from_email: str = "",
+) -> OutgoingMail | None:
+    """`send` for a message rendered elsewhere (Oscar's communication event types)."""
+    addresses = sorted({address for address in recipients if address})
+    if not addresses:
+        return None
     mail, created = OutgoingMail.objects.get_or_create(
         key=key or f"{template}:{uuid.uuid4().hex}",
         defaults={
             "template": template,
             "recipients": addresses,
-            "subject": subject,
+            "subject": " ".join(subject.split()),
             "body": body,
-            "from_email": settings.DEFAULT_FROM_EMAIL,
+            "html": html,
+            "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
         },
     )
     if created:
@@ -68,7 +86,9 @@ def deliver(mail_id: int, *, last_attempt: bool) -> None:
         mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
         if mail is None or mail.state == OutgoingMail.State.SENT:
             return
-        message = EmailMessage(mail.subject, mail.body, mail.from_email, mail.recipients)
+        message = EmailMultiAlternatives(mail.subject, mail.body, mail.from_email, mail.recipients)
+        if mail.html:
+            message.attach_alternative(mail.html, "text/html")
         try:
             message.send()
         except Exception as exc:  # noqa: BLE001 - recorded, logged and re-raised below for the retry

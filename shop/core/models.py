@@ -94,6 +94,7 @@ class OutgoingMail(models.Model):
     recipients = models.JSONField(default=list)
     subject = models.CharField(max_length=998)
     body = models.TextField()
+    html = models.TextField(blank=True)
     from_email = models.CharField(max_length=254)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
