@@ -67,12 +67,6 @@ class Job(models.Model):
         return self.state in (self.State.SUCCEEDED, self.State.FAILED)
 
     @property
-    def percent(self) -> int | None:
-        if not self.total:
-            return 100 if self.state == self.State.SUCCEEDED else None
-        return min(100, self.done * 100 // self.total)
-
-    @property
     def has_file(self) -> bool:
         return bool(self.result_file) and (self.expires_at is None or self.expires_at > timezone.now())
 
