@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aidmarket_bench
 
-.PHONY: demo test install install-dev migrate serve bench bench-search lint lock e2e permission-matrix backup restore clean load-test
+.PHONY: worker demo test install install-dev migrate serve bench bench-search lint lock e2e permission-matrix backup restore clean load-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make worker: a Celery worker with an embedded beat scheduler (CELERY_BROKER_URL or REDIS_URL names the broker)
+worker: migrate
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-shop.settings.dev} $(BIN)/celery -A shop worker -B --loglevel=INFO
 
 ## make test: install what the tests need and run them (DATABASE_URL picks the database)
 test: install-dev

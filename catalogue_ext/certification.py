@@ -87,7 +87,7 @@ def expire_lapsed(*, on: datetime.date | None = None) -> int:
     ).update(status=ProductCertificate.Status.EXPIRED, updated_at=timezone.now())
 
 
-def send_expiry_notices(*, on: datetime.date | None = None) -> int:
+def send_expiry_notices(*, on: datetime.date | None = None, progress=lambda n: None) -> int:
     """E-mail sellers once about each valid certificate expiring within 30 days; returns how many."""
     from django.db import transaction
 
@@ -99,6 +99,7 @@ def send_expiry_notices(*, on: datetime.date | None = None) -> int:
     )
     sent = 0
     for pk in due.values_list("pk", flat=True):
+        progress(1)
         with transaction.atomic():
             # The row lock and the re-check make two overlapping runs send each notice once.
             certificate = (
@@ -110,7 +111,10 @@ def send_expiry_notices(*, on: datetime.date | None = None) -> int:
             if certificate is None:
                 continue
             _notify_sellers(
-                certificate, "certificate_expiring", days_left=(certificate.expiry_date - on).days
+                certificate,
+                "certificate_expiring",
+                key=f"certificate-expiring:{certificate.pk}:{certificate.expiry_date}",
+                days_left=(certificate.expiry_date - on).days,
             )
             certificate.expiry_notice_sent_at = timezone.now()
             certificate.save(update_fields=["expiry_notice_sent_at", "updated_at"])
@@ -118,13 +122,17 @@ def send_expiry_notices(*, on: datetime.date | None = None) -> int:
     return sent
 
 
-def _notify_sellers(certificate, template, **context):
+def _notify_sellers(certificate, template, *, key="", **context):
     from oscar.core.loading import get_model
 
+    from shop.core import mail
     from shop.sellers import notifications
 
     Partner = get_model("partner", "Partner")
     partners = Partner.objects.filter(stockrecords__product=certificate.product_id)
-    notifications.send(
-        notifications.seller_addresses(partners), template, {"certificate": certificate, **context}
+    mail.send(
+        notifications.seller_addresses(partners),
+        template=f"sellers/email/{template}",
+        context={"certificate": certificate, **context},
+        key=key,
     )

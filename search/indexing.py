@@ -1,10 +1,11 @@
 """Keeping the search index right: changed products are re-indexed after their transaction commits.
 
-`schedule(ids)` collects product ids per transaction and registers one on_commit callback, so a
-transaction that touches many products re-indexes them in batches. At commit the database index rows
-are rewritten; Elasticsearch is updated right away (development, tests) or, with SEARCH_INDEX_QUEUE on
-(production), through the PendingIndexUpdate queue that `process_search_queue` drains off the request
-path. With SEARCH_INDEX_ON_COMMIT off (the test suite), scheduling indexes immediately.
+`schedule(ids)` collects product ids per transaction (each product once) and registers one on_commit
+callback, so a transaction that touches many products re-indexes them in batches. At commit the database
+index rows are rewritten at once; Elasticsearch gets the same ids through a Celery task
+(`search.tasks.update_elasticsearch`), which retries with back-off while Elasticsearch is down. With
+SEARCH_INDEX_ON_COMMIT off (the test suite), scheduling indexes immediately. `check()` is the daily
+consistency check: it repairs database rows that drifted and sends Elasticsearch what it lacks.
 """
 
 import contextlib
@@ -15,11 +16,12 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
+from kombu.exceptions import OperationalError as BrokerError
 from oscar.core.loading import get_model
 
 from search import documents, engine
 from search.backends.database import DatabaseBackend
-from search.models import PendingIndexUpdate, ProductDocument, ProductDocumentCategory
+from search.models import ProductDocument, ProductDocumentCategory
 
 logger = logging.getLogger("aidmarket.search")
 Product = get_model("catalogue", "Product")
@@ -73,56 +75,71 @@ def _flush() -> None:
 
 
 def index_products(product_ids: Iterable[int]) -> None:
-    """Rewrite the index entries of these products now (removing products that are gone)."""
+    """Rewrite the database index entries of these products now (removing products that are gone), and
+    queue them for Elasticsearch."""
     ids = sorted(set(product_ids))
     for start in range(0, len(ids), BATCH_SIZE):
         batch = ids[start : start + BATCH_SIZE]
         docs = documents.build(batch)
         deleted = sorted(set(batch) - {doc.id for doc in docs})
         DatabaseBackend().index(docs, deleted_ids=deleted)
-        if engine.elasticsearch_enabled():
-            if getattr(settings, "SEARCH_INDEX_QUEUE", False):
-                PendingIndexUpdate.objects.bulk_create(
-                    [PendingIndexUpdate(product_id=pk) for pk in batch], ignore_conflicts=True
-                )
-            else:
-                _push_to_elasticsearch(docs, deleted)
+    if ids and engine.elasticsearch_enabled():
+        queue_for_elasticsearch(ids)
 
 
-def _push_to_elasticsearch(docs, deleted) -> bool:
-    try:
-        engine.elasticsearch_backend().index(docs, deleted_ids=deleted)
-        return True
-    except Exception:  # noqa: BLE001 - the shop keeps working; the queue or a rebuild catches up
-        logger.exception(
-            "Could not update Elasticsearch for %d products; queued for retry", len(docs) + len(deleted)
-        )
-        PendingIndexUpdate.objects.bulk_create(
-            [PendingIndexUpdate(product_id=pk) for pk in [*(d.id for d in docs), *deleted]],
-            ignore_conflicts=True,
-        )
-        return False
+def queue_for_elasticsearch(product_ids: Iterable[int]) -> None:
+    """Hand these products to the Elasticsearch task, in batches; without a broker the daily check
+    catches up, so the shop's write never fails for the search index's sake."""
+    from search import tasks
 
-
-def process_queue(*, limit: int = 5000) -> int:
-    """Push queued products to Elasticsearch; returns how many were sent. Run by `process_search_queue`."""
-    sent = 0
-    while sent < limit:
-        batch = list(
-            PendingIndexUpdate.objects.order_by("queued_at").values_list("product_id", flat=True)[:BATCH_SIZE]
-        )
-        if not batch:
-            break
-        docs = documents.build(batch)
-        deleted = sorted(set(batch) - {doc.id for doc in docs})
+    ids = sorted(set(product_ids))
+    for start in range(0, len(ids), BATCH_SIZE):
         try:
-            engine.elasticsearch_backend().index(docs, deleted_ids=deleted)
-        except Exception:  # noqa: BLE001
-            logger.exception("Elasticsearch still unavailable; %d products stay queued", len(batch))
-            break
-        PendingIndexUpdate.objects.filter(product_id__in=batch).delete()
-        sent += len(batch)
-    return sent
+            tasks.update_elasticsearch.delay(ids[start : start + BATCH_SIZE])
+        except (BrokerError, OSError) as exc:
+            logger.error(
+                "Could not queue %d products for Elasticsearch (%s); the daily check repairs them",
+                len(ids[start : start + BATCH_SIZE]),
+                exc,
+            )
+
+
+def push_to_elasticsearch(product_ids: Iterable[int]) -> None:
+    """Send the current documents of these products to Elasticsearch (deleting those gone); raises on
+    failure, so that the task retries."""
+    ids = sorted(set(product_ids))
+    docs = documents.build(ids)
+    deleted = sorted(set(ids) - {doc.id for doc in docs})
+    engine.elasticsearch_backend().index(docs, deleted_ids=deleted)
+
+
+def check(*, batch_size: int = 1000, progress: Callable[[int], None] = lambda n: None) -> dict:
+    """The consistency check: rebuild each product's document, rewrite the database rows that differ
+    (or are missing), and queue for Elasticsearch the products it lacks or that were repaired."""
+    database = DatabaseBackend()
+    es = engine.elasticsearch_backend() if engine.elasticsearch_enabled() else None
+    checked = repaired = missing_in_elasticsearch = 0
+    with _without_jit():
+        for batch in product_id_batches(batch_size):
+            docs = documents.build(batch)
+            changed = database.index(docs, deleted_ids=sorted(set(batch) - {doc.id for doc in docs}))
+            resend = set(changed)
+            if es:
+                lacking = es.missing_ids([doc.id for doc in docs])
+                missing_in_elasticsearch += len(lacking)
+                resend |= lacking
+                if resend:
+                    queue_for_elasticsearch(resend)
+            repaired += len(changed)
+            checked += len(batch)
+            progress(len(batch))
+    if repaired or missing_in_elasticsearch:
+        logger.warning(
+            "search index check: %d database rows repaired, %d products missing from Elasticsearch",
+            repaired,
+            missing_in_elasticsearch,
+        )
+    return {"checked": checked, "repaired": repaired, "missing_in_elasticsearch": missing_in_elasticsearch}
 
 
 def product_id_batches(batch_size: int, *, first: int = 0, last: int | None = None) -> Iterable[list[int]]:

@@ -72,14 +72,3 @@ class ProductDocumentCategory(models.Model):
 
     def __str__(self):
         return f"{self.document_id} in {self.category_id}"
-
-
-class PendingIndexUpdate(models.Model):
-    """A product waiting to be pushed to Elasticsearch by `process_search_queue` (production mode)."""
-
-    product_id = models.IntegerField(primary_key=True)
-    queued_at = models.DateTimeField(auto_now_add=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-
-    def __str__(self):
-        return str(self.product_id)

@@ -24,6 +24,8 @@ urlpatterns = [
     path("dashboard/institutions/", include("shop.institutions.dashboard_urls")),  # institutional buyers
     path("organisations/", include("shop.institutions.urls")),  # institutional buyers
     path("sellers/", include("shop.sellers.urls")),  # county sellers
+    path("jobs/", include("shop.core.urls")),
+    path("dashboard/jobs/", include("shop.core.dashboard_urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

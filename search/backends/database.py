@@ -354,9 +354,9 @@ class DatabaseBackend(SearchBackend):
         )
         return best
 
-    def index(self, docs, *, deleted_ids=()) -> None:
+    def index(self, docs, *, deleted_ids=()) -> list[int]:
         """Bring the rows of these documents up to date (and drop rows of deleted products), in one
-        transaction. Rows that would not change are not rewritten: every rewrite adds entries to all
+        transaction; returns the ids of the rows written. Rows that would not change are not rewritten: every rewrite adds entries to all
         nine indexes (three of them GIN, one entry per token), which made up most of a rebuild."""
         ids = [doc.id for doc in docs]
         compared = [f.attname for f in ProductDocument._meta.concrete_fields if f.name != "indexed_at"]
@@ -398,6 +398,7 @@ class DatabaseBackend(SearchBackend):
                 ],
                 ignore_conflicts=True,
             )
+        return [row.product_id for row in changed]
 
 
 def _row(doc) -> ProductDocument:

@@ -127,6 +127,14 @@ class ElasticsearchBackend(SearchBackend):
             refresh = getattr(settings, "SEARCH_REFRESH_ON_INDEX", False)
         helpers.bulk(self.es, actions, raise_on_error=False, refresh=True if refresh else False)
 
+    def missing_ids(self, ids) -> set[int]:
+        """Which of these products have no document in the index."""
+        if not ids:
+            return set()
+        self.ensure_index()
+        found = self.es.mget(index=alias_name(), ids=[str(pk) for pk in ids], source=False)["docs"]
+        return {int(doc["_id"]) for doc in found if not doc.get("found")}
+
     def start_rebuild(self) -> str:
         name = new_index_name()
         index_definition(name).create(using=self.es)

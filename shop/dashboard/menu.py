@@ -7,13 +7,19 @@ from django.conf import settings
 from oscar.apps.dashboard.menu import *  # noqa: F401,F403
 from oscar.apps.dashboard.menu import create_menu
 
+from shop.core.navigation import NAVIGATION as JOBS_NAVIGATION
 from shop.institutions.navigation import NAVIGATION as INSTITUTIONS_NAVIGATION
 from shop.sellers.navigation import NAVIGATION as SELLERS_NAVIGATION
 
 
 def navigation() -> list[dict]:
     """Every dashboard menu entry, in the order the menu shows them."""
-    return [*settings.OSCAR_DASHBOARD_NAVIGATION, *INSTITUTIONS_NAVIGATION, *SELLERS_NAVIGATION]
+    return [
+        *settings.OSCAR_DASHBOARD_NAVIGATION,
+        *INSTITUTIONS_NAVIGATION,
+        *SELLERS_NAVIGATION,
+        *JOBS_NAVIGATION,
+    ]
 
 
 def get_nodes(user):

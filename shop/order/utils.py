@@ -1,10 +1,13 @@
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from oscar.apps.order import utils
 from oscar.apps.order.exceptions import UnableToPlaceOrder
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
+from shop.core import mail
 from shop.institutions import quotas
 
 StockRecord = get_model("partner", "StockRecord")
@@ -39,3 +42,32 @@ class OrderCreator(utils.OrderCreator):
         StockRecord.objects.filter(pk=record.pk).update(
             num_allocated=Coalesce(F("num_allocated"), 0) + line.quantity
         )
+
+
+Dispatcher = get_class("communication.utils", "Dispatcher")
+
+
+class MailDispatcher(Dispatcher):
+    """Oscar's messages (order confirmation, …) rendered by Oscar, sent like every other shop e-mail."""
+
+    def send_email_messages(self, recipient_email, messages, from_email=None, attachments=None):
+        if attachments:  # none of ours has any; Oscar's own path keeps supporting them
+            return super().send_email_messages(recipient_email, messages, from_email, attachments)
+        mail.send_rendered(
+            [recipient_email],
+            subject=messages["subject"],
+            body=messages["body"],
+            html=messages["html"] or "",
+            template="oscar/communication",
+            from_email=from_email or settings.OSCAR_FROM_EMAIL,
+        )
+        # Oscar records what it sent (the customer's e-mail history) from the message it returns.
+        return EmailMessage(messages["subject"], messages["body"], to=[recipient_email])
+
+
+class OrderDispatcher(utils.OrderDispatcher):
+    """Order confirmations go out through shop.core.mail: after the commit, retried, logged."""
+
+    def __init__(self, logger=None, mail_connection=None):
+        super().__init__(logger=logger, mail_connection=mail_connection)
+        self.dispatcher = MailDispatcher(logger=logger, mail_connection=mail_connection)

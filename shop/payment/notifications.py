@@ -2,14 +2,11 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import translation
+
+from shop.core import mail
 
 logger = logging.getLogger("aidmarket.payment")
 
@@ -25,17 +22,9 @@ def staff_addresses() -> list[str]:
 
 
 def send_to_staff(template: str, context: dict) -> None:
-    """Render payment/email/<template>_subject.txt and _body.txt (in Chinese) and mail staff after commit."""
+    """Mail staff payment/email/<template>_subject.txt and _body.txt, in Chinese, through the one mail helper."""
     recipients = staff_addresses()
     if not recipients:
         logger.warning("No staff address to send %s to", template)
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"payment/email/{template}_subject.txt", context).split())
-        body = render_to_string(f"payment/email/{template}_body.txt", context)
-
-    def send():
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        logger.info("sent %s to %d staff recipient(s)", template, len(recipients))
-
-    transaction.on_commit(send)
+    mail.send(recipients, template=f"payment/email/{template}", context=context)

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from shop.checkout.payment_methods import CASH_ON_DELIVERY
+from shop.core import mail
 from shop.core.exceptions import InvalidInput, InvalidState, NotPermitted
 from shop.order import statuses
 from shop.payment import disputes
 from shop.payment.models import Dispute
-from shop.sellers import notifications
 from shop.sellers.access import partners_of
 
 Line = get_model("order", "Line")
@@ -76,10 +76,10 @@ def mark_shipped(lines, *, by, carrier: str, tracking_number: str) -> list:
         if not still_pending and order.status == statuses.PAID:
             order.set_status(statuses.SHIPPED)
     shipped = list(Line.objects.filter(pk__in=pks).select_related("order", "partner"))
-    notifications.send(
+    mail.send(
         [order.email],
-        "lines_shipped",
-        {
+        template="sellers/email/lines_shipped",
+        context={
             "order": order,
             "lines": shipped,
             "carrier": carrier,

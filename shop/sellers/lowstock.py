@@ -5,9 +5,12 @@ when the record is above its threshold again, which re-arms the notice for the n
 `process_expiries`; running it again sends nothing new.
 """
 
+from collections.abc import Callable
+
 from django.db import transaction
 from oscar.core.loading import get_model
 
+from shop.core import mail
 from shop.sellers import notifications
 from shop.sellers.listings import with_stock_level
 from shop.sellers.models import LowStockNotice
@@ -15,8 +18,10 @@ from shop.sellers.models import LowStockNotice
 StockRecord = get_model("partner", "StockRecord")
 
 
-def send_low_stock_notices() -> int:
-    """Re-arm records back above their threshold, then e-mail each seller about newly low records."""
+def send_low_stock_notices(*, progress: Callable[[int], None] = lambda n: None) -> int:
+    """Re-arm records back above their threshold, then e-mail each seller about newly low records.
+
+    `progress` is called once per seller handled."""
     records = with_stock_level(StockRecord.objects.all())
     LowStockNotice.objects.filter(stockrecord__in=records.filter(is_low=False).values("pk")).delete()
     sent = 0
@@ -31,18 +36,21 @@ def send_low_stock_notices() -> int:
     for partner, low in by_partner.items():
         with transaction.atomic():
             # Claim each record first: a concurrent run that loses the race claims none and sends nothing.
-            claimed = [
-                record
-                for record in low
-                if LowStockNotice.objects.get_or_create(
+            notices = {}
+            for record in low:
+                notice, created = LowStockNotice.objects.get_or_create(
                     stockrecord=record, defaults={"available": record.available_quantity}
-                )[1]
-            ]
-            if claimed:
-                notifications.send(
+                )
+                if created:
+                    notices[record] = notice
+            if notices:
+                claimed = list(notices)
+                mail.send(
                     notifications.seller_addresses([partner]),
-                    "low_stock",
-                    {"partner": partner, "records": claimed},
+                    template="sellers/email/low_stock",
+                    context={"partner": partner, "records": claimed},
+                    key=f"low-stock:{partner.pk}:{min(n.pk for n in notices.values())}-{len(notices)}",
                 )
                 sent += 1
+        progress(1)
     return sent

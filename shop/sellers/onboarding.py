@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from shop.core import mail
 from shop.core.exceptions import InvalidInput, InvalidState, NotPermitted
-from shop.sellers import notifications
 from shop.sellers.access import officer_county
 from shop.sellers.models import SellerApplication
 
@@ -17,10 +17,16 @@ Status = SellerApplication.Status
 
 def submitted(application: SellerApplication) -> None:
     """Tell the applicant and the county's officers that a new application is waiting."""
-    notifications.send([application.applicant.email], "application_submitted", {"application": application})
+    mail.send(
+        [application.applicant.email],
+        template="sellers/email/application_submitted",
+        context={"application": application},
+    )
     officers = application.county.officers.select_related("user")
-    notifications.send(
-        [officer.user.email for officer in officers], "application_for_county", {"application": application}
+    mail.send(
+        [officer.user.email for officer in officers],
+        template="sellers/email/application_for_county",
+        context={"application": application},
     )
 
 
@@ -48,8 +54,10 @@ def _county_decision(application, *, officer, status, comment):
         application.recommended_by = officer
         application.recommended_at = timezone.now()
         application.save()
-    notifications.send(
-        [application.applicant.email], "application_county_decision", {"application": application}
+    mail.send(
+        [application.applicant.email],
+        template="sellers/email/application_county_decision",
+        context={"application": application},
     )
     return application
 
@@ -77,7 +85,11 @@ def approve(application: SellerApplication, *, reviewer) -> Partner:
         application.reviewed_by = reviewer
         application.reviewed_at = timezone.now()
         application.save()
-    notifications.send([application.applicant.email], "application_reviewed", {"application": application})
+    mail.send(
+        [application.applicant.email],
+        template="sellers/email/application_reviewed",
+        context={"application": application},
+    )
     return partner
 
 
@@ -93,7 +105,11 @@ def reject(application: SellerApplication, *, reviewer, reason: str) -> SellerAp
         application.reviewed_by = reviewer
         application.reviewed_at = timezone.now()
         application.save()
-    notifications.send([application.applicant.email], "application_reviewed", {"application": application})
+    mail.send(
+        [application.applicant.email],
+        template="sellers/email/application_reviewed",
+        context={"application": application},
+    )
     return application
 
 

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     # Ours
     "shop.apps.ShopConfig",
     "shop.sellers.apps.SellersConfig",
+    "shop.core.apps.CoreConfig",  # jobs and outgoing mail
     "axes",  # login throttling
     "shop.security",
     "shop.institutions.apps.InstitutionsConfig",
@@ -196,6 +197,7 @@ LOGGING = {
 # One module per integration; none defines a name another one (or this module) defines.
 from .components.aidmarket import *  # noqa: E402,F401,F403
 from .components.caching import *  # noqa: E402,F401,F403
+from .components.celery import *  # noqa: E402,F401,F403
 from .components.email import *  # noqa: E402,F401,F403
 from .components.oscar import *  # noqa: E402,F401,F403
 from .components.payments import *  # noqa: E402,F401,F403

@@ -13,6 +13,8 @@ os.environ["DATABASE_URL"] = os.environ.get(
 )
 os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 os.environ.setdefault("CACHE_KEY_PREFIX", "aidmarket-bench")
+# Redis is the benchmark's cache; no worker runs, so background tasks run in-process.
+os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_CELERY_BROKER_URL", "")
 
 from .base import *  # noqa: E402,F401,F403
 from .base import DATABASES, INSTALLED_APPS, LOGGING  # noqa: E402

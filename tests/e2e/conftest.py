@@ -141,6 +141,7 @@ def e2e_server():
         "STRIPE_PUBLISHABLE_KEY": "",
         "ELASTICSEARCH_URL": "",
         "REDIS_URL": "",
+        "CELERY_BROKER_URL": "",  # no worker runs: tasks (mail) run in the server, even with Redis as the cache
         "CACHE_KEY_PREFIX": f"e2e-{uuid.uuid4().hex[:12]}",
     }
     redis_url = os.environ.get("REDIS_URL_FOR_TESTS", "")

@@ -61,6 +61,7 @@ def server_environment(database_url: str) -> dict:
         AXES_FAILURE_LIMIT="1000",  # throttling stays on; the simulated customers never mistype
         MEDIA_ROOT=str(OUT_DIR / "media"),
         PYTHONUNBUFFERED="1",
+        CELERY_BROKER_URL="",  # Redis here is the cache only: no worker runs, so tasks run in the server
     )
     redis_url = os.environ.get("LOAD_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
     if _redis_answers(redis_url):  # production caches in Redis; without it, each worker has its own cache

@@ -1,18 +1,20 @@
-"""Rebuilding, queueing and surviving an Elasticsearch outage."""
+"""Rebuilding, the Elasticsearch task, the daily check and surviving an Elasticsearch outage."""
 
 import logging
 
 import pytest
+from celery.signals import task_prerun
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from search import documents, engine, indexing
+from search import documents, engine, indexing, tasks
 from search.backends import elasticsearch as es_backend
 from search.backends.base import SearchRequest
-from search.models import PendingIndexUpdate, ProductDocument
+from search.models import ProductDocument
 from tests import factories
+from tests.commit import committed
 from tests.search.conftest import _free_port
 from tests.search.factories import build_catalogue
 
@@ -94,32 +96,82 @@ def test_outage_falls_back_to_the_database_and_logs(client, db, settings, caplog
     assert any("answering from the database" in r.getMessage() for r in caplog.records)
 
 
-def test_indexing_during_an_outage_queues_the_products_for_later(db, settings, caplog):
+def test_indexing_during_an_outage_retries_then_leaves_it_to_the_daily_check(
+    db, settings, caplog, monkeypatch
+):
+    product = factories.ProductFactory(title="秦岭土蜂蜜")
+    product.title = "秦岭野生土蜂蜜"
+    product.save()
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    settings.ELASTICSEARCH_TIMEOUT = 0.5
+    monkeypatch.setattr(tasks.update_elasticsearch, "max_retries", 2)
+    caplog.set_level(logging.WARNING, logger="aidmarket.search")
+
+    indexing.index_products([product.id])
+
+    assert ProductDocument.objects.get(product=product).title == "秦岭野生土蜂蜜"
+    assert ProductDocument.objects.filter(product=product, available=True).exists()  # database still current
+    messages = [r.getMessage() for r in caplog.records if r.name == "aidmarket.search"]
+    assert sum("will retry" in m for m in messages) == 2
+    assert any("after 3 attempts" in m and "daily check" in m for m in messages)
+
+
+def test_retries_back_off_exponentially(db, settings, monkeypatch):
     settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{_free_port()}"
     settings.ELASTICSEARCH_TIMEOUT = 0.5
-    caplog.set_level(logging.ERROR, logger="aidmarket.search")
+    countdowns = []
+    original = tasks.update_elasticsearch.retry
+    monkeypatch.setattr(tasks.update_elasticsearch, "max_retries", 3)
+    monkeypatch.setattr(
+        tasks.update_elasticsearch,
+        "retry",
+        lambda **kwargs: countdowns.append(kwargs["countdown"]) or original(**kwargs),
+    )
 
-    product = factories.ProductFactory(title="秦岭土蜂蜜")
+    tasks.update_elasticsearch.delay([1])
 
-    assert PendingIndexUpdate.objects.filter(product_id=product.id).exists()
-    assert ProductDocument.objects.filter(product=product, available=True).exists()  # database still current
-    assert any("queued for retry" in r.getMessage() for r in caplog.records)
+    assert countdowns == [15, 30, 60]
 
 
-def test_queue_mode_sends_changes_to_elasticsearch_off_the_request_path(search_backend, settings):
+def test_elasticsearch_is_updated_by_a_task_after_commit_once_per_product(search_backend, settings):
     if search_backend != "elasticsearch":
-        pytest.skip("the queue feeds Elasticsearch")
-    settings.SEARCH_INDEX_QUEUE = True
+        pytest.skip("the task feeds Elasticsearch")
+    settings.SEARCH_INDEX_ON_COMMIT = True
+    queued = []
 
-    product = factories.ProductFactory(title="秦岭土蜂蜜")
+    def record(sender=None, args=None, **kwargs):
+        if sender.name == tasks.update_elasticsearch.name:
+            queued.append(args[0])
 
-    assert PendingIndexUpdate.objects.filter(product_id=product.id).exists()
-    assert search_ids("蜂蜜") == []  # not in Elasticsearch yet
+    task_prerun.connect(record)
+    try:
+        with committed():
+            product = factories.ProductFactory(title="秦岭土蜂蜜")
+            product.title = "秦岭野生土蜂蜜"
+            product.save()
+            assert search_ids("蜂蜜") == []  # nothing before the commit
+    finally:
+        task_prerun.disconnect(record)
 
-    call_command("process_search_queue")
-
+    assert queued == [[product.id]]  # one task, the product once
     assert search_ids("蜂蜜") == [product.id]
-    assert not PendingIndexUpdate.objects.exists()
+
+
+def test_daily_check_repairs_what_an_outage_left_behind(search_backend, settings):
+    if search_backend != "elasticsearch":
+        pytest.skip("Elasticsearch must miss a product")
+    url = settings.ELASTICSEARCH_URL
+    settings.ELASTICSEARCH_URL = ""  # the change happens while Elasticsearch is unreachable
+    product = factories.ProductFactory(title="秦岭土蜂蜜")
+    ProductDocument.objects.filter(product=product).delete()  # and the database row got lost too
+    settings.ELASTICSEARCH_URL = url
+    assert search_ids("蜂蜜") == []
+
+    call_command("check_search_index", "--no-progress")
+
+    assert ProductDocument.objects.filter(product=product).exists()
+    assert search_ids("蜂蜜") == [product.id]
+    assert indexing.check() == {"checked": 1, "repaired": 0, "missing_in_elasticsearch": 0}
 
 
 def test_reindexing_rewrites_only_the_rows_that_changed(db):

@@ -12,6 +12,7 @@ from shop.order import statuses
 from shop.sellers import onboarding
 from shop.sellers.models import CountyOfficer
 from tests import factories
+from tests.commit import CommittingClient
 
 Basket = get_model("basket", "Basket")
 
@@ -102,3 +103,9 @@ def two_seller_order(db, consumer, own_product, other_product):
 
 def days(n):
     return today() + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def client():
+    """Requests commit as in production, so the mail they cause goes out (see tests/commit.py)."""
+    return CommittingClient()

@@ -5,9 +5,20 @@ from django.core import mail
 from django.core.management import call_command
 
 from shop.sellers import lowstock
+from tests.commit import committed
 from tests.sellers.test_stock import set_stock
 
 pytestmark = pytest.mark.django_db
+
+
+def process_expiries():
+    with committed():  # the run's transactions commit, and their mail goes out
+        call_command("process_expiries", "--no-progress")
+
+
+def send_notices():
+    with committed():
+        return lowstock.send_low_stock_notices()
 
 
 def recipients():
@@ -17,7 +28,7 @@ def recipients():
 def test_stock_at_its_threshold_e_mails_the_sellers_users_once(seller_user, own_product):
     set_stock(own_product, in_stock=5, threshold=5)
 
-    call_command("process_expiries")
+    process_expiries()
 
     assert recipients() == [seller_user.email]
     assert own_product.title in mail.outbox[0].body
@@ -26,32 +37,32 @@ def test_stock_at_its_threshold_e_mails_the_sellers_users_once(seller_user, own_
 
 def test_running_again_sends_nothing_new(seller_user, own_product):
     set_stock(own_product, in_stock=30, allocated=28, threshold=5)  # 2 left after allocations
-    assert lowstock.send_low_stock_notices() == 1
+    assert send_notices() == 1
 
-    assert lowstock.send_low_stock_notices() == 0
-    call_command("process_expiries")
+    assert send_notices() == 0
+    process_expiries()
 
     assert len(mail.outbox) == 1
 
 
 def test_restocking_above_the_threshold_re_arms_the_notice(seller_user, own_product):
     set_stock(own_product, in_stock=3, threshold=5)
-    lowstock.send_low_stock_notices()
+    send_notices()
     set_stock(own_product, in_stock=50, threshold=5)
-    lowstock.send_low_stock_notices()  # sees the restock: nothing to send, notice re-armed
+    send_notices()  # sees the restock: nothing to send, notice re-armed
 
     set_stock(own_product, in_stock=4, threshold=5)
-    lowstock.send_low_stock_notices()
+    send_notices()
 
     assert len(mail.outbox) == 2
 
 
 def test_stock_still_low_after_a_small_restock_is_not_reported_again(seller_user, own_product):
     set_stock(own_product, in_stock=3, threshold=5)
-    lowstock.send_low_stock_notices()
+    send_notices()
     set_stock(own_product, in_stock=5, threshold=5)  # still at the threshold: the same crossing
 
-    lowstock.send_low_stock_notices()
+    send_notices()
 
     assert len(mail.outbox) == 1
 
@@ -60,7 +71,7 @@ def test_another_sellers_users_never_get_the_notice(seller_user, seller2_user, o
     set_stock(own_product, in_stock=1, threshold=5)
     set_stock(other_product, in_stock=50, threshold=5)
 
-    lowstock.send_low_stock_notices()
+    send_notices()
 
     assert recipients() == [seller_user.email]
     assert other_product.title not in mail.outbox[0].body
@@ -70,5 +81,5 @@ def test_products_without_a_threshold_or_above_it_send_nothing(seller_user, own_
     set_stock(own_product, in_stock=0, threshold=None)
     set_stock(other_product, in_stock=6, threshold=5)
 
-    assert lowstock.send_low_stock_notices() == 0
+    assert send_notices() == 0
     assert mail.outbox == []

@@ -9,13 +9,23 @@ from oscar.core.loading import get_model
 
 from catalogue_ext import certification
 from shop.core import dates
+from shop.core.models import OutgoingMail
+from tests.commit import CommittingClient
 from tests.factories import CertificateFactory, ProductFactory
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
 StockRecord = get_model("partner", "StockRecord")
+Email = get_model("communication", "Email")
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    """Requests commit as in production, so the order confirmation goes out (see tests/commit.py)."""
+    return CommittingClient()
+
 
 ADDRESS = {
     "first_name": "晓明",
@@ -79,6 +89,10 @@ def test_consumer_checkout_places_an_order_with_origin_and_certification_frozen(
     assert order.sources.get().source_type.code == "bank_transfer"
     assert any(order.number in message.body for message in mail.outbox)
     assert consumer.email in mail.outbox[-1].to
+    # Oscar's confirmation went through the shop's mail helper, and stays in the customer's e-mail history.
+    confirmation = OutgoingMail.objects.get(template="oscar/communication", recipients=[consumer.email])
+    assert confirmation.state == OutgoingMail.State.SENT and order.number in confirmation.body
+    assert Email.objects.filter(user=consumer, subject=confirmation.subject).exists()
 
 
 def test_certificate_expiring_after_the_order_does_not_change_the_order(shopper, consumer, partner):

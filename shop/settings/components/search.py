@@ -8,8 +8,6 @@ ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="aidmarke
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=3.0)
 # On: index changes when the transaction commits. Off: index at once (the test suite, one-off scripts).
 SEARCH_INDEX_ON_COMMIT = env.bool("SEARCH_INDEX_ON_COMMIT", default=True)
-# On (production): push Elasticsearch updates through a queue drained by `manage.py process_search_queue`.
-SEARCH_INDEX_QUEUE = env.bool("SEARCH_INDEX_QUEUE", default=False)
 # Tests: make writes visible at once.
 SEARCH_REFRESH_ON_INDEX = env.bool("SEARCH_REFRESH_ON_INDEX", default=False)
 SEARCH_SYNONYMS_FILE = env("SEARCH_SYNONYMS_FILE", default=str(BASE_DIR / "search" / "synonyms.txt"))

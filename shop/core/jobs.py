@@ -1,0 +1,248 @@
+"""Background jobs: long work run by a Celery worker, watched by the person who asked and by staff.
+
+A job task is declared with `@jobs.job_task("kind", label=...)` over a function `fn(job, **arguments)`
+that returns a JSON-able result and reports progress with `jobs.report(job, done=..., total=...)`.
+`jobs.start(kind, requested_by=user, **arguments)` records a `Job` and queues it when the transaction
+commits. The machinery makes a job safe to deliver twice: a job that already succeeded or failed is not
+run again, and a job found "running" was interrupted (a worker killed mid-task returns its message to the
+queue) and starts over. Work that must be all-or-nothing writes in one transaction of its own.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from celery import shared_task
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError as BrokerError
+
+from shop.core.models import Job
+
+logger = logging.getLogger("aidmarket.jobs")
+
+# Failures worth another attempt: the database or a service blinked. Anything else is the job's own
+# error (bad data, a bug) and fails the job at once with its message.
+TRANSIENT_ERRORS = (DatabaseError, ConnectionError, TimeoutError)
+RETRY_BACKOFF_SECONDS = 30
+PROGRESS_SECONDS = 6 * 3600
+
+
+class QueueUnavailable(Exception):
+    """The broker cannot be reached: nothing was queued."""
+
+    message = _(
+        "The background queue cannot be reached right now, so the work was not started. Nothing was "
+        "lost: please try again in a few minutes."
+    )
+
+    def __str__(self):
+        return str(self.message)
+
+
+class NotRetryable(Exception):
+    message = _("Only a failed job can be retried.")
+
+    def __str__(self):
+        return str(self.message)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    task: object
+    staff_can_start: bool = False
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def job_task(kind: str, *, label, max_retries: int = 3, staff_can_start: bool = False) -> Callable:
+    """Declare `fn(job, **arguments) -> dict` as the job kind `kind`, run by a Celery task.
+    `staff_can_start`: offered on the operators' page (kinds that take no arguments)."""
+
+    def decorator(fn):
+        @shared_task(name=f"jobs.{kind}", bind=True, acks_late=True, max_retries=max_retries)
+        def task(self, job_id: int):
+            return _run(self, fn, job_id)
+
+        task.job_function = fn
+        KINDS[kind] = Kind(kind, label, task, staff_can_start)
+        return task
+
+    return decorator
+
+
+def startable_by_staff() -> list[Kind]:
+    _load_tasks()
+    return [kind for kind in KINDS.values() if kind.staff_can_start]
+
+
+def kind_label(kind: str):
+    _load_tasks()
+    known = KINDS.get(kind)
+    return known.label if known else kind
+
+
+def start(kind: str, *, requested_by=None, **arguments) -> Job:
+    """Record a job and queue it once the current transaction commits (eagerly: run it then).
+
+    If the broker cannot be reached then, the job is marked failed with a message saying so (its
+    progress page shows it) and can be retried; the caller's request does not fail."""
+    _load_tasks()
+    if kind not in KINDS:
+        raise LookupError(f"No job kind {kind!r}")
+    job = Job.objects.create(kind=kind, requested_by=requested_by, arguments=arguments)
+    transaction.on_commit(lambda: _enqueue_after_commit(job))
+    return job
+
+
+def _enqueue_after_commit(job: Job) -> None:
+    try:
+        enqueue(job)
+    except QueueUnavailable:
+        pass  # recorded on the job and logged by enqueue()
+
+
+def retry(job: Job) -> Job:
+    """Queue a failed job again, from the start."""
+    with transaction.atomic():
+        updated = Job.objects.filter(pk=job.pk, state=Job.State.FAILED).update(
+            state=Job.State.QUEUED, done=0, error="", started_at=None, finished_at=None
+        )
+    if not updated:
+        raise NotRetryable
+    job.refresh_from_db()
+    enqueue(job)
+    return job
+
+
+def enqueue(job: Job) -> None:
+    """Hand the job to the broker; when it cannot be reached the job is marked failed (and retryable)."""
+    _load_tasks()
+    try:
+        KINDS[job.kind].task.apply_async(args=[job.pk])
+    except (BrokerError, OSError) as exc:
+        logger.error("could not queue job %s (%s): %s", job.pk, job.kind, exc)
+        Job.objects.filter(pk=job.pk).update(
+            state=Job.State.FAILED, error=str(QueueUnavailable.message), finished_at=timezone.now()
+        )
+        raise QueueUnavailable from exc
+
+
+def report(job: Job, *, done: int, total: int | None = None) -> None:
+    """Progress so far. Visible at once even from inside the job's own transaction (through the cache)."""
+    job.done = done
+    if total is not None:
+        job.total = total
+    cache.set(_progress_key(job.pk), (job.done, job.total), PROGRESS_SECONDS)
+    if not transaction.get_connection().in_atomic_block:
+        Job.objects.filter(pk=job.pk).update(done=job.done, total=job.total)
+
+
+def progress(job: Job) -> dict:
+    """What the progress page shows."""
+    done, total = job.done, job.total
+    if job.state == Job.State.RUNNING:
+        done, total = cache.get(_progress_key(job.pk), (done, total))
+    percent = (
+        (100 if job.state == Job.State.SUCCEEDED else None) if not total else min(100, done * 100 // total)
+    )
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "state": job.state,
+        "state_label": str(job.get_state_display()),
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "finished": job.is_finished,
+        "error": job.error,
+        "result": job.result,
+        "has_file": job.has_file,
+    }
+
+
+def attach_file(job: Job, name: str, content: bytes, *, days: int = 7) -> None:
+    """Keep a result file for the person who asked (and staff), for `days` days."""
+    job.result_file.save(name, ContentFile(content), save=False)
+    job.expire_in(days)
+
+
+def delete_expired_files(*, now=None) -> int:
+    """Remove result files past their expiry; returns how many."""
+    now = now or timezone.now()
+    removed = 0
+    for job in Job.objects.filter(expires_at__lt=now).exclude(result_file=""):
+        job.result_file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(result_file="")
+        removed += 1
+    return removed
+
+
+def _progress_key(job_id: int) -> str:
+    return f"aidmarket:job-progress:{job_id}"
+
+
+def _load_tasks() -> None:
+    from shop.celery import app
+
+    app.loader.import_default_modules()
+
+
+def _run(task, fn, job_id: int):
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            logger.warning("job %s is gone; nothing to do", job_id)
+            return None
+        if job.is_finished:
+            logger.info("job %s already %s; delivered again, nothing to do", job_id, job.state)
+            return None
+        if job.state == Job.State.RUNNING:
+            logger.warning("job %s was interrupted (attempt %s); starting it over", job_id, job.attempts)
+        job.state = Job.State.RUNNING
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.done = 0
+        job.error = ""
+        job.save(update_fields=["state", "attempts", "started_at", "done", "error"])
+    cache.delete(_progress_key(job.pk))
+    try:
+        outcome = fn(job, **job.arguments) or {}
+    except TRANSIENT_ERRORS as exc:
+        if task.request.retries < task.max_retries:
+            logger.warning("job %s (%s) hit %r; retrying", job.pk, job.kind, exc)
+            Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED, error=_describe(exc))
+            raise task.retry(exc=exc, countdown=RETRY_BACKOFF_SECONDS * 2**task.request.retries) from exc
+        return _fail(job, exc)
+    except Exception as exc:  # noqa: BLE001 - recorded on the job for the operators; the message is acked
+        return _fail(job, exc)
+    job.state = Job.State.SUCCEEDED
+    job.result = outcome
+    if job.total is not None:
+        job.done = job.total
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "result", "done", "total", "finished_at", "result_file", "expires_at"])
+    cache.delete(_progress_key(job.pk))
+    return None
+
+
+def _fail(job: Job, exc: Exception) -> None:
+    logger.error("job %s (%s) failed: %s", job.pk, job.kind, _describe(exc), exc_info=exc)
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.FAILED,
+        error=_describe(exc),
+        finished_at=timezone.now(),
+        done=job.done,
+        total=job.total,
+    )
+    cache.delete(_progress_key(job.pk))
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
