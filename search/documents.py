@@ -31,6 +31,7 @@ class ProductDoc:
     description: str
     date_created: datetime.datetime
     available: bool
+    title_en: str = ""
     category_ids: list[int] = field(default_factory=list)
     category_names: list[str] = field(default_factory=list)
     province: str = ""
@@ -49,7 +50,9 @@ class ProductDoc:
 
     @property
     def body(self) -> str:
-        return " ".join([self.description, *self.category_names, *self.region_names, self.seller_name])
+        return " ".join(
+            [self.title_en, self.description, *self.category_names, *self.region_names, self.seller_name]
+        )
 
     def as_elasticsearch(self) -> dict:
         return {
@@ -143,6 +146,7 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
         .only(
             "id",
             "title",
+            "title_en",
             "description",
             "date_created",
             "is_public",
@@ -192,6 +196,7 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
                 id=product.id,
                 title=product.title or "",
                 description=text.plain_text(product.description),
+                title_en=product.title_en or "",
                 date_created=product.date_created,
                 available=bool(
                     product.is_public and product.parent_id is None and product.min_price is not None
