@@ -313,11 +313,9 @@ class DatabaseBackend(SearchBackend):
         documents = ProductDocument.objects.available()
         if found.anywhere is not None:
             documents = documents.filter(found.anywhere)
-        levels = [
-            (found.in_title, RANK_INDEX),
-            (found.exact, _rank_without_index()),
-            (Q(), _rank_without_index()),
-        ]
+        levels = [(found.in_title, RANK_INDEX), (found.exact, _rank_without_index())]
+        if any(term.homophone_pinyin for term in found.understood.terms):
+            levels.append((Q(), _rank_without_index()))  # what only a homophone matched
         if found.in_title is None and found.exact is None:
             levels = [(Q(), RANK_INDEX)]
         help_sell = (True, False) if found.understood.boost_help_sell else (None,)
