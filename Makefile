@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aidmarket_bench
 
-.PHONY: worker demo test install install-dev migrate serve bench bench-search lint lock e2e permission-matrix backup restore clean load-test
+.PHONY: worker demo test install install-dev migrate serve bench bench-search bench-search-quality lint lock e2e permission-matrix backup restore clean load-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,16 @@ bench: install-dev
 	# Search and autocomplete latency on both backends at the largest size.
 	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python manage.py bench_search --start-noida $(BENCH_SEARCH_ARGS)
+	$(MAKE) bench-search-quality
+
+## make bench-search-quality: relevance (recall@10, nDCG@10) of both backends on the judged query set, on
+## a fresh SQLite demo shop (var/bench-quality.sqlite3); results in var/bench/search-quality.json
+QUALITY_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench-quality.sqlite3
+bench-search-quality: install-dev
+	mkdir -p var
+	DATABASE_URL=$(QUALITY_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v 0
+	DATABASE_URL=$(QUALITY_DATABASE_URL) $(BIN)/python manage.py load_demo_data > /dev/null
+	DATABASE_URL=$(QUALITY_DATABASE_URL) $(BIN)/python manage.py bench_search_quality --start-noida --check
 
 ## make bench-search: search and autocomplete latency, database and Elasticsearch (noida-db, or
 ## BENCH_SEARCH_ARGS=--elasticsearch-url=...), at each size in BENCH_SEARCH_SIZES; results in var/bench/search-*.json

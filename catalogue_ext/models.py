@@ -163,6 +163,12 @@ def _stockrecords():
 
 
 class Product(AbstractProduct):
+    title_en = models.CharField(
+        _("English title"),
+        max_length=255,
+        blank=True,
+        help_text=_("Optional. Shoppers who search in English find the product by it."),
+    )
     origin_county = models.ForeignKey(
         Region,
         verbose_name=_("Origin county"),

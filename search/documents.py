@@ -29,6 +29,7 @@ class ProductDoc:
     description: str
     date_created: datetime.datetime
     available: bool
+    title_en: str = ""
     category_ids: list[int] = field(default_factory=list)
     category_names: list[str] = field(default_factory=list)
     province: str = ""
@@ -47,7 +48,9 @@ class ProductDoc:
 
     @property
     def body(self) -> str:
-        return " ".join([self.description, *self.category_names, *self.region_names, self.seller_name])
+        return " ".join(
+            [self.title_en, self.description, *self.category_names, *self.region_names, self.seller_name]
+        )
 
     def as_elasticsearch(self) -> dict:
         return {
@@ -132,6 +135,7 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
         .only(
             "id",
             "title",
+            "title_en",
             "description",
             "date_created",
             "is_public",
@@ -179,6 +183,7 @@ def build(product_ids: Iterable[int]) -> list[ProductDoc]:
                 id=product.id,
                 title=product.title or "",
                 description=text.plain_text(product.description),
+                title_en=product.title_en or "",
                 date_created=product.date_created,
                 # Product.objects.listable(): public, not a variant, a priced record of its own or a child's.
                 available=bool(

@@ -10,9 +10,10 @@ import datetime
 from elasticsearch.dsl import Q, Search
 from elasticsearch.dsl.query import Query
 
-from search import text
+from search import text, understanding
 from search.backends.base import SearchRequest
 from search.filters import FACET_GROUPS, PRICE_RANGES, CatalogueFilters
+from shop.core import dates
 
 TITLE_BOOST = 3
 FACET_SIZE = 200
@@ -39,26 +40,68 @@ SORTS = {
 }
 
 
-def text_query(query: str) -> Query | None:
-    """Match every token of the query (or of one of its synonym variants) in title or body, or the
-    pinyin by prefix; title matches weigh more."""
+HOMOPHONE_BOOST = 0.5  # a homophone (脐撑 → qicheng) ranks below any exact match
+PLACE_BOOST = 5  # products of the place typed rank with title matches
+HELP_SELL_BOOST = (
+    0.2  # 滞销/助农 with other words: help-sell products a little higher, never above a title match
+)
+
+
+def _term_query(term: understanding.Term) -> Query | None:
     should = [
         Q(
             "multi_match",
-            query=variant,
+            query=alternative,
             fields=[f"title^{TITLE_BOOST}", "body"],
             type="cross_fields",
             operator="and",
         )
-        for variant in text.query_variants(query)
-        if text.query_tokens(variant)
+        for alternative in term.alternatives
+        if text.query_tokens(alternative)
     ]
-    pinyin = text.pinyin_query(query)
-    if pinyin:
-        should.append(Q("prefix", pinyin={"value": pinyin, "boost": TITLE_BOOST}))
+    if term.pinyin_prefix:
+        should.append(Q("prefix", pinyin={"value": term.pinyin_prefix, "boost": TITLE_BOOST}))
+    if term.place_codes:
+        codes = list(term.place_codes)
+        origin = Q("terms", county=codes) | Q("terms", city=codes) | Q("terms", province=codes)
+        should.append(Q("constant_score", filter=origin, boost=PLACE_BOOST))
+    if term.homophone_pinyin:
+        should.append(Q("prefix", pinyin={"value": term.homophone_pinyin, "boost": HOMOPHONE_BOOST}))
     if not should:
         return None
     return Q("bool", should=should, minimum_should_match=1)
+
+
+def understood_query(understood: understanding.Understood, *, today: datetime.date) -> Query:
+    """Every term must match (each by any of its alternatives); intents add filters and boosts."""
+    must = [clause for clause in (_term_query(term) for term in understood.terms) if clause is not None]
+    words = Q("bool", must=must) if must else None
+    if understood.whole_pinyin:
+        by_pinyin = Q("prefix", pinyin={"value": understood.whole_pinyin, "boost": TITLE_BOOST})
+        words = Q("bool", should=[words, by_pinyin], minimum_should_match=1) if words else by_pinyin
+    filters = []
+    if understood.certified:
+        filters.append(certified_filter(today))
+    if understood.campaign_ids is not None:
+        filters.append(Q("terms", id=list(understood.campaign_ids)))
+    if understood.help_sell_only:
+        filters.append(Q("term", help_sell=True))
+    should = []
+    if understood.boost_help_sell:
+        should.append(Q("constant_score", filter=Q("term", help_sell=True), boost=HELP_SELL_BOOST))
+    if words is None and not filters:
+        return Q("match_all")
+    return Q("bool", must=[words] if words else [], filter=filters, should=should)
+
+
+def text_query(query: str, *, today: datetime.date | None = None) -> Query | None:
+    """The query understood (search.understanding) as an Elasticsearch query; None when it finds nothing."""
+    understood = understanding.understand(query)
+    if not understood.query or (
+        understood.terms == () and understood.matches_everything and not understood.intents
+    ):
+        return None
+    return understood_query(understood, today=today or dates.today())
 
 
 def certified_filter(today: datetime.date) -> Query:
@@ -108,7 +151,7 @@ def build_search(request: SearchRequest, *, index: str, today: datetime.date) ->
     if request.category_id is not None:
         search = search.filter("term", category_ids=request.category_id)
     if request.query:
-        matched = text_query(request.query)
+        matched = text_query(request.query, today=today)
         search = search.query(matched) if matched else search.query(Q("match_none"))
     filters = request.filters
     clauses = filter_clauses(filters, today=today)

@@ -18,7 +18,7 @@ from pypinyin import lazy_pinyin
 from pypinyin.seg.simpleseg import seg as pinyin_segments
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-TOKEN = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
+TOKEN = re.compile(rf"\d+(?:\.\d+)+|[{CJK}]+|[^\W_{CJK}]+")  # 2.5 stays one token, as in Elasticsearch
 CJK_RUN = re.compile(rf"[{CJK}]+")
 PINYIN_QUERY = re.compile(r"^[a-z]{2,40}$")
 MAX_QUERY_CHARS = 200

@@ -7,7 +7,7 @@ from django.views import View
 from django.views.generic import ListView
 from oscar.core.loading import get_model
 
-from search import autocomplete, engine, presentation, text
+from search import autocomplete, engine, presentation, text, understanding
 from search.backends.base import SearchRequest
 from search.filters import DEFAULT_QUERY_SORT, DEFAULT_SORT, SORTS, CatalogueFilters
 
@@ -187,6 +187,9 @@ class FacetedSearchView(CatalogueView):
         ctx["query"] = self.query
         ctx["raw_query"] = self.raw_query.strip()[:200]
         ctx["stories"] = presentation.stories(self.query) if self.query else []
+        if self.query and ctx["products"]:
+            # Results found through a homophone (脐撑 → 脐橙): say which word they are for.
+            ctx["showing_instead"] = understanding.correction(self.query, ctx["products"][0].title)
         if self.query and not self.results.total:
             suggestion = engine.backend().closest_title(self.query)
             if suggestion:

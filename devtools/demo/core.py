@@ -231,6 +231,7 @@ def load_products(sellers, categories):
             upc=row["upc"],
             defaults={
                 "title": row["title"],
+                "title_en": row.get("title_en", ""),
                 "description": f"<p>{row['description']}</p>",
                 "product_class": product_class,
                 "structure": Product.STANDALONE,

@@ -4,6 +4,7 @@ Token strings are stored space-delimited, so `contains " 脐橙 "` is an exact t
 Elasticsearch; facet counts are GROUP BY queries, one per facet group.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -22,7 +23,7 @@ from django.db.models import (
     When,
 )
 
-from search import text
+from search import text, understanding
 from search.backends.base import SearchBackend, SearchRequest, SearchResults
 from search.filters import PRICE_RANGES, CatalogueFilters
 from search.models import ProductDocument, ProductDocumentCategory
@@ -159,29 +160,109 @@ def every_token_q(tokens) -> Q:
     return every
 
 
-def match_q(query: str) -> tuple[Q, Q]:
-    """(matches anywhere, matches in the title) for the query, its synonym variants and its pinyin."""
-    anywhere, in_title = Q(), Q()
-    for variant in text.query_variants(query):
-        tokens = text.query_tokens(variant)
-        if not tokens:
-            continue
-        anywhere |= every_token_q(tokens)
-        in_title |= _tokens_q("title_tokens", tokens)
-    pinyin = text.pinyin_query(query)
-    if pinyin:
-        by_pinyin = Q(pinyin__contains=f" {pinyin}")
-        if connection.vendor == "postgresql" and anywhere:
-            # An OR of the indexed token match and a LIKE would make PostgreSQL rebuild the token array
-            # of every row; two id sets, each found its own way, keep the index in use.
-            documents = ProductDocument.objects.all()
-            anywhere = Q(pk__in=documents.filter(anywhere).values("pk")) | Q(
-                pk__in=documents.filter(by_pinyin).values("pk")
+def place_q(codes) -> Q:
+    """Products whose origin is one of these divisions (a county, the city or the province above it)."""
+    codes = list(codes)
+    return Q(county__in=codes) | Q(city__in=codes) | Q(province__in=codes)
+
+
+def _either(alternatives: list[Q]) -> Q:
+    """An OR of differently indexed conditions. On PostgreSQL an OR of the GIN token match and a LIKE
+    (or a column test) would make it rebuild the token array of every row; id sets, each found its own
+    way, keep every index in use."""
+    alternatives = [q for q in alternatives if q]
+    if len(alternatives) <= 1 or connection.vendor != "postgresql":
+        either = Q()
+        for q in alternatives:
+            either |= q
+        return either
+    documents = ProductDocument.objects.all()
+    either = Q()
+    for q in alternatives:
+        either |= Q(pk__in=documents.filter(q).values("pk"))
+    return either
+
+
+def _term_q(term: understanding.Term, *, fuzzy: bool) -> Q:
+    """One term: any of its texts (token by token), its pinyin by prefix, its place; homophones if fuzzy."""
+    texts = Q()
+    for alternative in term.alternatives:
+        tokens = text.query_tokens(alternative)
+        if tokens:
+            texts |= every_token_q(tokens)
+    others = []
+    if term.pinyin_prefix:
+        others.append(pinyin_q(term.pinyin_prefix))
+    if term.place_codes:
+        others.append(place_q(term.place_codes))
+    if fuzzy and term.homophone_pinyin:
+        others.append(pinyin_q(term.homophone_pinyin))
+    return _either([texts, *others])
+
+
+def _term_title_q(term: understanding.Term) -> Q:
+    in_title = Q()
+    for alternative in term.alternatives:
+        tokens = text.query_tokens(alternative)
+        if tokens:
+            in_title |= _tokens_q("title_tokens", tokens)
+    if term.pinyin_prefix:
+        in_title |= pinyin_q(term.pinyin_prefix)
+    return in_title
+
+
+@dataclass
+class Match:
+    """A query as conditions on the index: `anywhere` selects the results (None: every product),
+    `exact` and `in_title` rank them (title matches, then exact matches, then homophones)."""
+
+    anywhere: Q | None
+    exact: Q | None
+    in_title: Q | None
+    understood: understanding.Understood
+
+    @property
+    def finds_nothing(self) -> bool:
+        return self.anywhere is not None and not self.anywhere
+
+
+def match(query: str) -> Match:
+    """The conditions for a query: every term (with its alternatives), and the intents' constraints."""
+    understood = understanding.understand(query)
+    if not understood.query:
+        return Match(anywhere=Q(), exact=None, in_title=None, understood=understood)  # nothing searchable
+    words = list(understood.terms)
+    anywhere = exact = in_title = None
+    if words or understood.whole_pinyin:
+        anywhere, exact, in_title = Q(), Q(), Q()
+        for term in words:
+            anywhere &= _term_q(term, fuzzy=True)
+            exact &= _term_q(term, fuzzy=False)
+            # A place ranks its own products with the title matches: 安远 puts products from 安远县 first.
+            in_title &= (
+                _term_title_q(term) | place_q(term.place_codes) if term.is_place else _term_title_q(term)
             )
-        else:
-            anywhere |= by_pinyin
-        in_title |= by_pinyin
-    return anywhere, in_title
+        if understood.whole_pinyin:
+            by_pinyin = pinyin_q(understood.whole_pinyin)
+            anywhere = _either([anywhere, by_pinyin]) if words else by_pinyin
+            exact = _either([exact, by_pinyin]) if words else by_pinyin
+            in_title = (in_title | by_pinyin) if in_title is not None else by_pinyin
+    constraints = Q()
+    if understood.certified:
+        constraints &= certified_q()
+    if understood.campaign_ids is not None:
+        constraints &= Q(product_id__in=list(understood.campaign_ids))
+    if understood.help_sell_only:
+        constraints &= Q(help_sell=True)
+    if constraints:
+        anywhere = constraints if anywhere is None else (anywhere & constraints)
+    return Match(anywhere=anywhere, exact=exact, in_title=in_title, understood=understood)
+
+
+def match_q(query: str) -> tuple[Q, Q]:
+    """(matches anywhere, matches in the title): the conditions of :func:`match` as two Q objects."""
+    found = match(query)
+    return found.anywhere or Q(), found.in_title or Q()
 
 
 class DatabaseBackend(SearchBackend):
@@ -195,17 +276,18 @@ class DatabaseBackend(SearchBackend):
 
     def search(self, request: SearchRequest) -> SearchResults:
         queryset = self.scoped(request)
-        in_title = None
+        found = None
         if request.query:
-            anywhere, in_title = match_q(request.query)
-            if not anywhere:
+            found = match(request.query)
+            if found.finds_nothing:
                 return SearchResults(ids=[], total=0, facets={}, backend=self.name)
-            queryset = queryset.filter(anywhere)
+            if found.anywhere is not None:
+                queryset = queryset.filter(found.anywhere)
         filters = request.filters
         results = queryset.filter(filter_q(filters))
         if filters.categories:
             results = results.filter(_in_categories(filters.categories))
-        ordered = self.order(results, filters.sort, in_title)
+        ordered = self.order(results, filters.sort, found)
         ids = list(
             ordered.values_list("product_id", flat=True)[request.offset : request.offset + request.per_page]
         )
@@ -220,42 +302,60 @@ class DatabaseBackend(SearchBackend):
     def suggest(self, query: str, *, limit: int) -> list[int]:
         """The first `limit` ids of a relevance search, without counting or sorting every match.
 
-        Relevance order is: title (or pinyin) matches, then certified now, then `RANK_INDEX` order. So
-        each of those four slices is asked for alone, best first, until `limit` ids are found: a common
-        prefix (`cha` matches a quarter of the catalogue) walks the rank index and stops after a few
-        rows, a rare one is found through the GIN indexes."""
-        in_title, anywhere = Q(), Q()
-        for variant in text.query_variants(query):
-            tokens = text.query_tokens(variant)
-            if tokens:
-                in_title |= title_tokens_q(tokens)
-                anywhere |= every_token_q(tokens)
-        pinyin = text.pinyin_query(query)
-        if pinyin:
-            in_title |= pinyin_q(pinyin)
-        if not in_title:
+        Relevance order is: title (or pinyin, or the typed place's) matches, then other exact matches,
+        then homophones; within each, help-sell first when asked for, then certified now, then
+        `RANK_INDEX` order. So each slice is asked for alone, best first, until `limit` ids are found: a
+        common prefix (`cha` matches a quarter of the catalogue) walks the rank index and stops after a
+        few rows, a rare one is found through the GIN indexes."""
+        found = match(query)
+        if found.finds_nothing:
             return []
         documents = ProductDocument.objects.available()
+        if found.anywhere is not None:
+            documents = documents.filter(found.anywhere)
+        levels = [(found.in_title, RANK_INDEX), (found.exact, _rank_without_index())]
+        if any(term.homophone_pinyin for term in found.understood.terms):
+            levels.append((Q(), _rank_without_index()))  # what only a homophone matched
+        if found.in_title is None and found.exact is None:
+            levels = [(Q(), RANK_INDEX)]
+        help_sell = (True, False) if found.understood.boost_help_sell else (None,)
         ids: list[int] = []
-        # Once the title matches are fewer than `limit`, all of them are in `ids`: what is left of the
-        # `anywhere` matches are the products matching only elsewhere.
-        for matches, order in ((in_title, RANK_INDEX), (anywhere, _rank_without_index())):
-            for certified in (True, False):
-                if len(ids) >= limit or not matches:
-                    return ids
-                now = certified_q() if certified else ~certified_q()
-                found = documents.filter(matches, now).exclude(product_id__in=ids).order_by(*order)
-                ids += found.values_list("product_id", flat=True)[: limit - len(ids)]
+        # Once a slice has fewer matches than are still wanted, all of them are in `ids`: what is left
+        # of a later, wider slice are the products it adds.
+        for matches, order in levels:
+            if matches is None:
+                continue
+            for flagged in help_sell:
+                for certified in (True, False):
+                    if len(ids) >= limit:
+                        return ids
+                    now = certified_q() if certified else ~certified_q()
+                    scope = documents.filter(matches, now)
+                    if flagged is not None:
+                        scope = scope.filter(help_sell=flagged)
+                    found_ids = scope.exclude(product_id__in=ids).order_by(*order)
+                    ids += found_ids.values_list("product_id", flat=True)[: limit - len(ids)]
         return ids
 
-    def order(self, queryset, sort: str, in_title: Q | None):
+    def order(self, queryset, sort: str, found: Match | None):
         if sort == "relevance":
-            if in_title is None:
+            if found is None:
                 return queryset.order_by(*ORDERINGS["newest"])
-            return queryset.annotate(
-                score=Case(When(in_title, then=Value(2)), default=Value(1), output_field=IntegerField()),
-                certified_now=_certified_now(),
-            ).order_by(*RELEVANCE)
+            # Title matches, then exact matches elsewhere, then homophones; within each, help-sell
+            # products first when the shopper asked for them (滞销, 助农), then certified and in stock.
+            if found.in_title is not None or found.exact is not None:
+                score = Case(
+                    *([When(found.in_title, then=Value(3))] if found.in_title else []),
+                    *([When(found.exact, then=Value(2))] if found.exact else []),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            else:
+                score = Value(1, output_field=IntegerField())
+            ordering = list(RELEVANCE)
+            if found.understood.boost_help_sell:
+                ordering.insert(1, "-help_sell")
+            return queryset.annotate(score=score, certified_now=_certified_now()).order_by(*ordering)
         return queryset.order_by(*ORDERINGS.get(sort, ORDERINGS["newest"]))
 
     def facets(self, matched, filters: CatalogueFilters) -> tuple[dict[str, dict], int]:

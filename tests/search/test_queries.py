@@ -15,12 +15,14 @@ def body(query="", **options):
     return queries.build_search(request, index="shop-products", today=DAY).to_dict()
 
 
-def test_text_query_matches_every_token_in_title_or_body_with_title_weighted():
+def test_text_query_matches_every_term_in_title_or_body_with_title_weighted():
     query = body("赣南脐橙", filters={"sort": "relevance"})["query"]["bool"]
 
     assert query["filter"] == [{"term": {"available": True}}]
-    assert query["minimum_should_match"] == 1
-    assert query["should"][0] == {
+    (term,) = query["must"][0]["bool"]["must"]
+    alternatives = term["bool"]["should"]
+    assert term["bool"]["minimum_should_match"] == 1
+    assert alternatives[0] == {
         "multi_match": {
             "query": "赣南脐橙",
             "fields": ["title^3", "body"],
@@ -29,29 +31,46 @@ def test_text_query_matches_every_token_in_title_or_body_with_title_weighted():
         }
     }
     # 脐橙 has the synonym 橙子 in search/synonyms.txt: the rewritten query is an alternative.
-    assert query["should"][1]["multi_match"]["query"] == "赣南橙子"
+    assert alternatives[1]["multi_match"]["query"] == "赣南橙子"
+    # A homophone typo (same pinyin) is a weaker alternative.
+    assert alternatives[-1] == {"prefix": {"pinyin": {"value": "gannanqicheng", "boost": 0.5}}}
 
 
 def test_synonym_variants_and_pinyin_are_alternatives():
-    should = queries.text_query("扶贫").to_dict()["bool"]["should"]
-    assert [clause["multi_match"]["query"] for clause in should] == ["扶贫", "帮扶"]
+    (term,) = queries.text_query("土豆").to_dict()["bool"]["must"][0]["bool"]["must"]
+    assert [c["multi_match"]["query"] for c in term["bool"]["should"] if "multi_match" in c] == [
+        "土豆",
+        "马铃薯",
+        "洋芋",
+    ]
 
-    should = queries.text_query("QiCheng").to_dict()["bool"]["should"]
-    assert should[-1] == {"prefix": {"pinyin": {"value": "qicheng", "boost": 3}}}
+    (term,) = queries.text_query("QiCheng").to_dict()["bool"]["must"][0]["bool"]["must"]
+    assert term["bool"]["should"][-1] == {"prefix": {"pinyin": {"value": "qicheng", "boost": 3}}}
+
+
+def test_intent_words_become_filters_not_text():
+    certified = queries.text_query("认证 蜂蜜", today=DAY).to_dict()["bool"]
+    assert certified["filter"][0]["bool"]["must"][0] == {"term": {"certified": True}}
+    assert "认证" not in str(certified["must"])
+
+    assert queries.text_query("扶贫", today=DAY).to_dict() == {"match_all": {}}  # everything is aid
 
 
 def test_syntax_characters_never_reach_a_query_string():
-    generated = str(body('title:(脐橙 OR "x") AND * \\ / ~1 ^2 {} []', filters={"sort": "relevance"}))
+    hostile = 'title:(脐橙 OR "x") AND * \\ / ~1 ^2 {} []'
+    generated = str(body(hostile, filters={"sort": "relevance"}))
 
     assert "query_string" not in generated
     assert "simple_query_string" not in generated
+    texts = [
+        clause["multi_match"]["query"]
+        for term in queries.text_query(hostile).to_dict()["bool"]["must"][0]["bool"]["must"]
+        for clause in term["bool"]["should"]
+        if "multi_match" in clause
+    ]
+    assert texts
     for character in ':()"*\\/~^{}[]':
-        assert (
-            character
-            not in queries.text_query('title:(脐橙 OR "x") AND * \\ / ~1 ^2 {} []').to_dict()["bool"][
-                "should"
-            ][0]["multi_match"]["query"]
-        )
+        assert all(character not in text for text in texts)
 
 
 def test_query_of_only_symbols_matches_nothing():

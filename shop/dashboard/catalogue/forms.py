@@ -14,7 +14,7 @@ class ProductForm(oscar_forms.ProductForm):
     """Oscar's product form plus the origin county, limited to what the user may choose."""
 
     class Meta(oscar_forms.ProductForm.Meta):
-        fields = [*oscar_forms.ProductForm.Meta.fields, "origin_county"]
+        fields = [*oscar_forms.ProductForm.Meta.fields, "title_en", "origin_county"]
 
     def __init__(self, product_class, *args, user=None, **kwargs):
         super().__init__(product_class, *args, **kwargs)
