@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from catalogue_ext.certification import today
 from search import engine, indexing, understanding
 from search.backends.base import SearchRequest
 from search.filters import CatalogueFilters
+from shop.core.dates import today
 from shop.sellers.models import HelpSellFlag
 from tests import factories
 from tests.search.factories import build_catalogue
