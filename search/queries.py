@@ -47,7 +47,7 @@ HELP_SELL_BOOST = (
 )
 
 
-def _term_query(term: understanding.Term) -> Query | None:
+def _term_query(term: understanding.Term, *, homophones: bool = False) -> Query | None:
     should = [
         Q(
             "multi_match",
@@ -65,16 +65,22 @@ def _term_query(term: understanding.Term) -> Query | None:
         codes = list(term.place_codes)
         origin = Q("terms", county=codes) | Q("terms", city=codes) | Q("terms", province=codes)
         should.append(Q("constant_score", filter=origin, boost=PLACE_BOOST))
-    if term.homophone_pinyin:
+    if homophones and term.homophone_pinyin:
         should.append(Q("prefix", pinyin={"value": term.homophone_pinyin, "boost": HOMOPHONE_BOOST}))
     if not should:
         return None
     return Q("bool", should=should, minimum_should_match=1)
 
 
-def understood_query(understood: understanding.Understood, *, today: datetime.date) -> Query:
+def understood_query(
+    understood: understanding.Understood, *, today: datetime.date, homophones: bool = False
+) -> Query:
     """Every term must match (each by any of its alternatives); intents add filters and boosts."""
-    must = [clause for clause in (_term_query(term) for term in understood.terms) if clause is not None]
+    must = [
+        clause
+        for clause in (_term_query(term, homophones=homophones) for term in understood.terms)
+        if clause is not None
+    ]
     words = Q("bool", must=must) if must else None
     if understood.whole_pinyin:
         by_pinyin = Q("prefix", pinyin={"value": understood.whole_pinyin, "boost": TITLE_BOOST})
@@ -94,14 +100,14 @@ def understood_query(understood: understanding.Understood, *, today: datetime.da
     return Q("bool", must=[words] if words else [], filter=filters, should=should)
 
 
-def text_query(query: str, *, today: datetime.date | None = None) -> Query | None:
+def text_query(query: str, *, today: datetime.date | None = None, homophones: bool = False) -> Query | None:
     """The query understood (search.understanding) as an Elasticsearch query; None when it finds nothing."""
     understood = understanding.understand(query)
     if not understood.query or (
         understood.terms == () and understood.matches_everything and not understood.intents
     ):
         return None
-    return understood_query(understood, today=today or dates.today())
+    return understood_query(understood, today=today or dates.today(), homophones=homophones)
 
 
 def certified_filter(today: datetime.date) -> Query:
@@ -144,14 +150,16 @@ def _all_of(clauses: list[Query]) -> Query:
     return Q("bool", filter=clauses) if clauses else Q("match_all")
 
 
-def build_search(request: SearchRequest, *, index: str, today: datetime.date) -> Search:
+def build_search(
+    request: SearchRequest, *, index: str, today: datetime.date, homophones: bool = False
+) -> Search:
     """The product search: query and scope in `query`, selected filters in `post_filter` so that each
     facet's aggregation can apply every filter but its own (multi-select facets)."""
     search = Search(index=index).filter("term", available=True)
     if request.category_id is not None:
         search = search.filter("term", category_ids=request.category_id)
     if request.query:
-        matched = text_query(request.query, today=today)
+        matched = text_query(request.query, today=today, homophones=homophones)
         search = search.query(matched) if matched else search.query(Q("match_none"))
     filters = request.filters
     clauses = filter_clauses(filters, today=today)

@@ -2,11 +2,12 @@
 
 A query is read as a list of terms that must all match (AND), each with its alternatives (OR):
 
-* **words** match the index's tokens. Their alternatives are the synonyms (`search/synonyms.txt`), the
-  Chinese for an English word (`search/english.txt`: "kiwi" → 猕猴桃), and, for a Chinese word of two
-  or more characters, its **homophones**: the word's pinyin matched against the titles' pinyin keys, so
-  that 脐撑 (the most common kind of Chinese typo: same pinyin, wrong character) finds 脐橙, ranked below
-  exact matches;
+* **words** match the index's tokens. Their alternatives are the synonyms (`search/synonyms.txt`) and
+  the Chinese for an English word (`search/english.txt`: "kiwi" → 猕猴桃). When nothing matches as
+  typed, a Chinese word of two or more characters is searched again by its **homophones**: the word's
+  pinyin matched against the titles' pinyin keys, so that 脐撑 (the most common kind of Chinese typo:
+  same pinyin, wrong character) finds 脐橙. (Asking for homophones on every search made each Chinese
+  search several times slower on PostgreSQL, for results an exact match already answers.);
 * **places**: a province, city or county name (南丰, 安远县, `nanfeng`) matches products of that origin, or
   the name in their text;
 * **intent words** (`search/intents.txt`) are not matched as text: 认证 keeps certified products, 滞销/助农
@@ -399,6 +400,11 @@ def understand(query: str) -> Understood:
         campaign_names=tuple(dict.fromkeys(campaign_names)),
         whole_pinyin=whole_pinyin,
     )
+
+
+def has_homophones(query: str) -> bool:
+    """Whether the query has a Chinese word whose homophones could be searched when nothing matches it."""
+    return any(term.homophone_pinyin for term in understand(query).terms)
 
 
 def correction(query: str, title: str) -> str | None:

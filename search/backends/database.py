@@ -200,12 +200,14 @@ def _term_q(term: understanding.Term, *, fuzzy: bool) -> Q:
     return _either([texts, *others])
 
 
-def _term_title_q(term: understanding.Term) -> Q:
+def _term_title_q(term: understanding.Term, *, indexed: bool = False) -> Q:
+    """The term in the title. `indexed`: the form PostgreSQL finds through the title-token GIN index (to
+    select rows, as autocomplete does); otherwise the form cheapest to test on rows already found."""
     in_title = Q()
     for alternative in term.alternatives:
         tokens = text.query_tokens(alternative)
         if tokens:
-            in_title |= _tokens_q("title_tokens", tokens)
+            in_title |= title_tokens_q(tokens) if indexed else _tokens_q("title_tokens", tokens)
     if term.pinyin_prefix:
         in_title |= pinyin_q(term.pinyin_prefix)
     return in_title
@@ -220,33 +222,47 @@ class Match:
     exact: Q | None
     in_title: Q | None
     understood: understanding.Understood
+    homophones: bool = False
+    in_title_indexed: Q | None = None  # in_title in the form the GIN index answers (autocomplete)
+    constraints: Q | None = None  # what the intent words require (certified, campaign, help-sell)
 
     @property
     def finds_nothing(self) -> bool:
         return self.anywhere is not None and not self.anywhere
 
+    @property
+    def has_homophones(self) -> bool:
+        return any(term.homophone_pinyin for term in self.understood.terms)
 
-def match(query: str) -> Match:
-    """The conditions for a query: every term (with its alternatives), and the intents' constraints."""
+
+def match(query: str, *, homophones: bool = False) -> Match:
+    """The conditions for a query: every term (with its alternatives; with its homophones if asked), and
+    the intents' constraints."""
     understood = understanding.understand(query)
     if not understood.query:
         return Match(anywhere=Q(), exact=None, in_title=None, understood=understood)  # nothing searchable
     words = list(understood.terms)
-    anywhere = exact = in_title = None
+    anywhere = exact = in_title = in_title_indexed = None
     if words or understood.whole_pinyin:
-        anywhere, exact, in_title = Q(), Q(), Q()
+        anywhere, exact, in_title, in_title_indexed = Q(), Q(), Q(), Q()
         for term in words:
-            anywhere &= _term_q(term, fuzzy=True)
+            anywhere &= _term_q(term, fuzzy=homophones)
             exact &= _term_q(term, fuzzy=False)
             # A place ranks its own products with the title matches: 安远 puts products from 安远县 first.
             in_title &= (
                 _term_title_q(term) | place_q(term.place_codes) if term.is_place else _term_title_q(term)
+            )
+            in_title_indexed &= (
+                _term_title_q(term, indexed=True) | place_q(term.place_codes)
+                if term.is_place
+                else _term_title_q(term, indexed=True)
             )
         if understood.whole_pinyin:
             by_pinyin = pinyin_q(understood.whole_pinyin)
             anywhere = _either([anywhere, by_pinyin]) if words else by_pinyin
             exact = _either([exact, by_pinyin]) if words else by_pinyin
             in_title = (in_title | by_pinyin) if in_title is not None else by_pinyin
+            in_title_indexed = (in_title_indexed | by_pinyin) if in_title_indexed is not None else by_pinyin
     constraints = Q()
     if understood.certified:
         constraints &= certified_q()
@@ -256,7 +272,15 @@ def match(query: str) -> Match:
         constraints &= Q(help_sell=True)
     if constraints:
         anywhere = constraints if anywhere is None else (anywhere & constraints)
-    return Match(anywhere=anywhere, exact=exact, in_title=in_title, understood=understood)
+    return Match(
+        anywhere=anywhere,
+        exact=exact,
+        in_title=in_title,
+        understood=understood,
+        homophones=homophones,
+        in_title_indexed=in_title_indexed,
+        constraints=constraints,
+    )
 
 
 def match_q(query: str) -> tuple[Q, Q]:
@@ -275,10 +299,15 @@ class DatabaseBackend(SearchBackend):
         return queryset
 
     def search(self, request: SearchRequest) -> SearchResults:
+        found = match(request.query) if request.query else None
+        results = self._search(request, found)
+        if not results.total and found is not None and found.has_homophones:
+            results = self._search(request, match(request.query, homophones=True))  # 脐撑 → 脐橙
+        return results
+
+    def _search(self, request: SearchRequest, found: Match | None) -> SearchResults:
         queryset = self.scoped(request)
-        found = None
-        if request.query:
-            found = match(request.query)
+        if found is not None:
             if found.finds_nothing:
                 return SearchResults(ids=[], total=0, facets={}, backend=self.name)
             if found.anywhere is not None:
@@ -308,14 +337,24 @@ class DatabaseBackend(SearchBackend):
         common prefix (`cha` matches a quarter of the catalogue) walks the rank index and stops after a
         few rows, a rare one is found through the GIN indexes."""
         found = match(query)
+        ids = self._suggest(found, limit)
+        if not ids and found.has_homophones:
+            ids = self._suggest(
+                match(query, homophones=True), limit
+            )  # as search: homophones when nothing else
+        return ids
+
+    def _suggest(self, found: Match, limit: int) -> list[int]:
         if found.finds_nothing:
             return []
+        # Each slice is a subset of the matches; only the intents' constraints apply to all of them
+        # (filtering by all the matches first would make PostgreSQL collect every match of a common prefix).
         documents = ProductDocument.objects.available()
-        if found.anywhere is not None:
-            documents = documents.filter(found.anywhere)
-        levels = [(found.in_title, RANK_INDEX), (found.exact, _rank_without_index())]
-        if any(term.homophone_pinyin for term in found.understood.terms):
-            levels.append((Q(), _rank_without_index()))  # what only a homophone matched
+        if found.constraints:
+            documents = documents.filter(found.constraints)
+        levels = [(found.in_title_indexed, RANK_INDEX), (found.exact, _rank_without_index())]
+        if found.homophones:
+            levels.append((found.anywhere, _rank_without_index()))  # what only a homophone matched
         if found.in_title is None and found.exact is None:
             levels = [(Q(), RANK_INDEX)]
         help_sell = (True, False) if found.understood.boost_help_sell else (None,)

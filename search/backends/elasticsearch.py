@@ -23,7 +23,7 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
-from search import queries
+from search import queries, understanding
 from search.backends.base import SearchBackend, SearchRequest, SearchResults
 from shop.core import dates
 
@@ -89,7 +89,13 @@ class ElasticsearchBackend(SearchBackend):
         self.es = es or client()
 
     def search(self, request: SearchRequest) -> SearchResults:
-        search = queries.build_search(request, index=alias_name(), today=dates.today())
+        results = self._search(request, homophones=False)
+        if not results.total and request.query and understanding.has_homophones(request.query):
+            results = self._search(request, homophones=True)  # nothing matched as typed: 脐撑 → 脐橙
+        return results
+
+    def _search(self, request: SearchRequest, *, homophones: bool) -> SearchResults:
+        search = queries.build_search(request, index=alias_name(), today=dates.today(), homophones=homophones)
         response = self.es.search(index=alias_name(), body=search.to_dict())
         hits = response["hits"]
         facets = queries.parse_facets(response.get("aggregations", {})) if request.with_facets else {}

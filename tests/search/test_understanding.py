@@ -66,10 +66,15 @@ def test_homophone_typo_finds_the_product_that_sounds_the_same(catalogue):
     assert search("脐撑").ids == [catalogue.navel.id]  # 脐撑 and 脐橙 are both qí chéng
 
 
-def test_homophone_matches_rank_below_exact_matches(catalogue):
-    ids = search("香姑").ids
+def test_an_exact_match_is_shown_rather_than_homophones(catalogue):
+    # 香姑 (a brand) matches as typed; 香菇 (xiāng gū) is a homophone, searched only when nothing matches.
+    assert search("香姑").ids == [catalogue.brand.id]
+    # 香箍 matches nothing as typed: both sound xiāng gū.
+    assert set(search("香箍").ids) == {catalogue.mushroom.id, catalogue.brand.id}
 
-    assert ids == [catalogue.brand.id, catalogue.mushroom.id]  # 香姑 (exact) before 香菇 (xiāng gū)
+
+def test_suggestions_follow_the_homophone_search(catalogue):
+    assert engine.backend().suggest("脐撑", limit=5) == search("脐撑").ids[:5] == [catalogue.navel.id]
 
 
 def test_a_single_character_is_not_read_as_a_homophone(catalogue):
