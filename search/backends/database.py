@@ -245,8 +245,15 @@ def match(query: str, *, homophones: bool = False) -> Match:
     anywhere = exact = in_title = in_title_indexed = None
     if words or understood.whole_pinyin:
         anywhere, exact, in_title, in_title_indexed = Q(), Q(), Q(), Q()
+        # Homophones are asked for only after the query matched nothing as typed: a lone word's own texts
+        # are then known to match nothing, so its homophones alone select the rows (one indexed LIKE
+        # instead of two id sets).
+        homophones_alone = homophones and len(words) == 1 and not understood.whole_pinyin
         for term in words:
-            anywhere &= _term_q(term, fuzzy=homophones)
+            if homophones_alone and term.homophone_pinyin:
+                anywhere &= pinyin_q(term.homophone_pinyin)
+            else:
+                anywhere &= _term_q(term, fuzzy=homophones)
             exact &= _term_q(term, fuzzy=False)
             # A place ranks its own products with the title matches: 安远 puts products from 安远县 first.
             in_title &= (
