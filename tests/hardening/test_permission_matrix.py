@@ -139,6 +139,10 @@ RULES = [
     ("institutions:member-update", only("orgadmin", "staff")),
     ("institutions:declaration", only("orgadmin", "staff")),
     ("institutions-dashboard:*", only("staff")),
+    ("jobs-dashboard:*", only("staff")),  # operators' view of the background jobs
+    # A job's pages belong to whoever asked for it (and staff); the world has no job, so every role is
+    # refused here, and tests/core/test_jobs.py asks again with another user's real job.
+    ("jobs:*", everyone(DENY)),
     # --- sellers, county officers, platform review ---
     ("sellers:my-applications", logged_in()),
     ("sellers:seller-home", only("seller")),

@@ -17,11 +17,6 @@ def _seller_revenue(partner) -> Decimal:
     return sum((row["revenue"] or Decimal("0") for row in rows), Decimal("0")).quantize(Decimal("0.01"))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="needs the seller sales reports to subtract refunds line by line (being built in the exports work); "
-    "remove this mark once that lands",
-)
 def test_sales_report_and_quota_subtract_a_dashboard_refund_and_a_lost_dispute_like_a_shop_refund(
     org_order, organisation, partner, stripe_server, webhook, staff_client
 ):

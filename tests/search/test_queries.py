@@ -1,12 +1,17 @@
-"""Elasticsearch request bodies, checked as dictionaries without a cluster."""
+"""Elasticsearch request bodies, checked as dictionaries without a cluster (the query is read with the
+place names of the regions table, hence the database)."""
 
 import datetime
+
+import pytest
 
 from search import queries
 from search.backends.base import SearchRequest
 from search.filters import CatalogueFilters
 
 DAY = datetime.date(2026, 11, 29)
+
+pytestmark = pytest.mark.django_db
 
 
 def body(query="", **options):
