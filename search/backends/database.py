@@ -392,8 +392,10 @@ class DatabaseBackend(SearchBackend):
             if found.in_title is not None or found.exact is not None:
                 score = Case(
                     *([When(found.in_title, then=Value(3))] if found.in_title else []),
-                    *([When(found.exact, then=Value(2))] if found.exact else []),
-                    default=Value(1),
+                    # Only a homophone search has matches that are not exact: otherwise every row is, and
+                    # testing each row's token array again would only cost time.
+                    *([When(found.exact, then=Value(2))] if found.exact and found.homophones else []),
+                    default=Value(2 if not found.homophones else 1),
                     output_field=IntegerField(),
                 )
             else:
