@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "shop.sellers.apps.SellersConfig",
     "shop.core.apps.CoreConfig",  # jobs and outgoing mail
     "axes",  # login throttling
+    "simple_history",  # audit trail of ledger records
     "shop.security",
     "shop.institutions.apps.InstitutionsConfig",
     "shop.caching.CachingConfig",  # cache invalidation on catalogue writes
@@ -115,6 +116,8 @@ MIDDLEWARE = [
     "shop.caching.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change that the audit trail keeps (after authentication).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Above XFrameOptionsMiddleware, so the CSP's frame-ancestors can follow X-Frame-Options.
     "shop.security.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
