@@ -51,6 +51,9 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # Jobs sharing a key exclude each other while queued or running (one catalogue import per seller).
+    exclusive_key = models.CharField(max_length=100, blank=True, default="")
+    language = models.CharField(max_length=15, blank=True, default="")  # the requester's, for messages
 
     objects = JobQuerySet.as_manager()
 
@@ -58,6 +61,13 @@ class Job(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exclusive_key"],
+                condition=models.Q(state__in=["queued", "running"]) & ~models.Q(exclusive_key=""),
+                name="one_unfinished_job_per_exclusive_key",
+            )
+        ]
 
     def __str__(self):
         return f"{self.kind} #{self.pk} ({self.state})"

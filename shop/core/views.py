@@ -4,12 +4,35 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from shop.core import jobs
+from shop.core import exports, jobs
 from shop.core.models import Job
+
+
+def export_or_queue(request, *, export_kind: str, fmt: str, rows: int, download, **arguments):
+    """An export view's answer: up to SYNCHRONOUS_EXPORT_ROWS rows, `download()` at once; beyond, a page
+    whose button (a POST to the same address) queues the export job `export_kind` and leads to its progress."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    if rows <= jobs.SYNCHRONOUS_EXPORT_ROWS:
+        return download()
+    if request.method != "POST":
+        return TemplateResponse(
+            request,
+            "core/export_queue.html",
+            {"kind_label": jobs.kind_label(export_kind), "rows": rows, "format": fmt.upper()},
+        )
+    try:
+        job = jobs.start_export(export_kind, requested_by=request.user, fmt=fmt, **arguments)
+        jobs.check_queued(job)
+    except jobs.QueueUnavailable as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(request.get_full_path())
+    return HttpResponseRedirect(reverse("jobs:progress", kwargs={"pk": job.pk}))
 
 
 class OwnJobMixin(LoginRequiredMixin):

@@ -13,7 +13,8 @@ from oscar.core.loading import get_model
 
 from shop.core import dates, exports
 from shop.core.exceptions import DomainError
-from shop.institutions import impact, payments, quotas, reports, snapshots
+from shop.core.views import export_or_queue
+from shop.institutions import impact, payments, reports, snapshots
 from shop.institutions.forms import OrganisationForm, OverviewFilterForm, PaymentRecordForm, TargetForm
 from shop.institutions.models import AnnualTarget, Organisation
 from shop.institutions.views import requested_year
@@ -33,16 +34,31 @@ class OverviewView(StaffView, TemplateView):
     template_name = "institutions/dashboard/overview.html"
     paginate_by = 50
 
+    def post(self, request, *args, **kwargs):
+        """Queue the export of a large overview (the button export_or_queue offers)."""
+        return self.get(request, *args, **kwargs)
+
     def get(self, request, *args, **kwargs):
         form = OverviewFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         year = filters.get("year") or dates.current_year()
-        rows = self.rows(year, filters)
+        options = {key: filters.get(key) or "" for key in ("kind", "region", "sort")}
+        rows = reports.overview_rows(year=year, **options)
         if "format" in request.GET:
-            return exports.download_response(
-                [reports.overview_sheet(rows)],
+            return export_or_queue(
+                request,
+                export_kind="institutions.overview_export",
                 fmt=request.GET["format"],
-                filename_stem=f"organisations-{year}",
+                rows=len(rows),
+                download=lambda: exports.download_response(
+                    [reports.overview_sheet(rows)],
+                    fmt=request.GET["format"],
+                    filename_stem=f"organisations-{year}",
+                ),
+                year=year,
+                organisation_kind=options["kind"],
+                region=options["region"],
+                sort=options["sort"],
             )
         page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
         query = request.GET.copy()
@@ -58,33 +74,6 @@ class OverviewView(StaffView, TemplateView):
                 region_choices=Region.objects.provinces(),
             )
         )
-
-    @staticmethod
-    def rows(year, filters) -> list[quotas.Progress]:
-        progresses = list(quotas.progress_for_all(year=year).values())
-        if filters.get("kind"):
-            progresses = [p for p in progresses if p.organisation.kind == filters["kind"]]
-        if filters.get("region"):
-            code = filters["region"]
-            progresses = [
-                p
-                for p in progresses
-                if p.organisation.region_id
-                and (
-                    p.organisation.region_id == code
-                    or p.organisation.region.province_id == code
-                    or p.organisation.region.parent_id == code
-                )
-            ]
-        sort = filters.get("sort") or "name"
-        key = sort.lstrip("-")
-        getters = {
-            "name": lambda p: p.organisation.name,
-            "target": lambda p: p.target or 0,
-            "counted": lambda p: p.counted,
-            "share": lambda p: p.share or 0,
-        }
-        return sorted(progresses, key=getters[key], reverse=sort.startswith("-"))
 
 
 class OrganisationCreateView(StaffView, CreateView):

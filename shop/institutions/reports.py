@@ -227,6 +227,33 @@ def statement_sheets(organisation: Organisation, *, year: int) -> list[Sheet]:
     return [Sheet(_("Purchase statement"), columns, body)]
 
 
+def overview_rows(*, year: int, kind: str = "", region: str = "", sort: str = "") -> list[quotas.Progress]:
+    """The staff overview: every organisation's progress in `year`, filtered by type and region (a
+    province, prefecture or county code) and sorted by name, target, counted or share (``-`` descending)."""
+    progresses = list(quotas.progress_for_all(year=year).values())
+    if kind:
+        progresses = [p for p in progresses if p.organisation.kind == kind]
+    if region:
+        progresses = [
+            p
+            for p in progresses
+            if p.organisation.region_id
+            and (
+                p.organisation.region_id == region
+                or p.organisation.region.province_id == region
+                or p.organisation.region.parent_id == region
+            )
+        ]
+    sort = sort or "name"
+    getters = {
+        "name": lambda p: p.organisation.name,
+        "target": lambda p: p.target or 0,
+        "counted": lambda p: p.counted,
+        "share": lambda p: p.share or 0,
+    }
+    return sorted(progresses, key=getters[sort.lstrip("-")], reverse=sort.startswith("-"))
+
+
 def overview_sheet(progresses: list[quotas.Progress]) -> Sheet:
     """The staff overview's rows (organisations with target, counted and share) as an export sheet."""
     columns = [

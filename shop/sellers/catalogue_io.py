@@ -8,7 +8,9 @@ transaction with bulk writes, then re-indexes search and invalidates cached page
 Importing the same file again, or a file this module exported, changes nothing.
 
 Between the dry run and the apply the uploaded file waits in private storage (StagedImport), owned by the
-seller's user who uploaded it; it is deleted after the apply or when it expires.
+seller's user who uploaded it. Applying it is a background job (queue_apply, then apply_queued in the
+worker): one import per seller at a time, and the staged upload is consumed in the transaction that writes
+the catalogue, so a redelivered job cannot import twice and a failed one leaves the upload to try again.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from oscar.core.utils import slugify
 
 from search import indexing
 from shop import caching
-from shop.core import exports
+from shop.core import exports, jobs
 from shop.core.exceptions import InvalidInput
 from shop.core.files import PrivateStorage
 from shop.sellers import import_files
@@ -156,6 +158,14 @@ class Plan:
 
 class ImportRefused(InvalidInput):
     pass
+
+
+class RowsRefused(ImportRefused):
+    """Rows that were fine at the dry run are not any more (the catalogue changed in between)."""
+
+    def __init__(self, message, *, errors: list):
+        super().__init__(message)
+        self.errors = errors
 
 
 # --- reading -----------------------------------------------------------------------------------------------
@@ -418,7 +428,7 @@ def apply(partner, parsed_rows: list[SourceRow], *, user, progress: Progress | N
             Partner.objects.select_for_update().filter(pk=partner.pk).first()
             result = plan(partner, parsed_rows, user=user)
             if not result.is_valid:
-                raise ImportRefused(_("The file has errors; nothing was imported."))
+                raise RowsRefused(_("The file has errors; nothing was imported."), errors=result.errors)
             touched = _write(partner, result, progress or (lambda done, total: None))
             # Bulk writes send no signals: search and the page cache learn of the import once, here.
             indexing.schedule(touched)
@@ -577,12 +587,8 @@ def stage(data: bytes, filename: str, *, partner, user) -> StagedImport:
 
 def staged(token: str, *, user) -> tuple[StagedImport, bytes]:
     """The user's own staged upload and its bytes; anyone else's, an expired one or none is refused."""
-    found = (
-        StagedImport.objects.filter(token=_token(token), user=user, partner__in=partners_of(user))
-        .select_related("partner")
-        .first()
-    )
-    if found is None or found.created_at < timezone.now() - STAGED_LIFETIME:
+    found = waiting(token, user=user)
+    if found is None:
         raise ImportRefused(_("Upload the file again: the checked file was not found or has expired."))
     try:
         with PrivateStorage().open(found.stored_name, "rb") as stored:
@@ -595,16 +601,122 @@ def staged(token: str, *, user) -> tuple[StagedImport, bytes]:
     return found, data
 
 
-def apply_staged(token: str, *, user, digest: str, progress: Progress | None = None) -> Plan:
-    """Apply the user's own checked upload (exactly the bytes that were checked), then delete it."""
-    staged_import, data = staged(token, user=user)
+IMPORT_JOB = "sellers.catalogue_import"
+
+
+def queue_apply(token: str, *, user, digest: str):
+    """Queue the apply of the user's own checked upload (exactly the bytes that were checked) as a job.
+
+    Refused while an import into the same seller's catalogue is queued or running."""
+    staged_import = waiting(token, user=user)
+    if staged_import is None:
+        raise ImportRefused(_("Upload the file again: the checked file was not found or has expired."))
     if staged_import.digest != digest:
         raise ImportRefused(_("The file was checked again in the meantime; apply the latest check."))
-    result = apply(
-        staged_import.partner, read_rows(data, staged_import.original_name), user=user, progress=progress
+    try:
+        return jobs.start(
+            IMPORT_JOB,
+            requested_by=user,
+            exclusive_key=f"{IMPORT_JOB}:{staged_import.partner_id}",
+            staged_import=staged_import.pk,
+        )
+    except jobs.AlreadyRunning:
+        raise ImportRefused(
+            _(
+                "An import into %(shop)s is already queued or running. Wait until it has finished, then "
+                "apply this file; it stays checked for two hours."
+            )
+            % {"shop": staged_import.partner.name}
+        ) from None
+
+
+def apply_queued(job, *, staged_import: int) -> dict:
+    """The import job: apply the staged upload in one transaction that also consumes it and marks the job
+    done; a refusal writes nothing and attaches the row errors as a file."""
+    storage = PrivateStorage()
+    with transaction.atomic():
+        found = (
+            StagedImport.objects.select_for_update()
+            .select_related("partner", "user")
+            .filter(pk=staged_import)
+            .first()
+        )
+        if found is None:
+            raise ImportRefused(
+                _(
+                    "This file was already imported or has expired; upload it again if it is not in your catalogue."
+                )
+            )
+        try:
+            with storage.open(found.stored_name, "rb") as stored:
+                data = stored.read()
+        except OSError:
+            raise ImportRefused(
+                _("Upload the file again: the checked file was not found or has expired.")
+            ) from None
+        try:
+            result = apply(
+                found.partner,
+                read_rows(data, found.original_name),
+                user=found.user,
+                progress=lambda done, total: jobs.report(job, done=done, total=total),
+            )
+        except RowsRefused as refusal:
+            job.result = {"errors": len(refusal.errors)}
+            jobs.attach_file(
+                job,
+                exports.safe_filename("import-errors", "xlsx"),
+                exports.render([errors_sheet(refusal.errors)], "xlsx"),
+            )
+            raise
+        stored_name = found.stored_name
+        found.delete()
+        outcome = {
+            "created": result.count("create"),
+            "updated": result.count("update"),
+            "unchanged": result.count("unchanged"),
+            "errors": 0,
+        }
+        jobs.succeed_within(job, outcome)
+        transaction.on_commit(lambda: storage.delete(stored_name))
+    return outcome
+
+
+def import_summary(result: dict) -> list:
+    """What the progress page shows of a finished import."""
+    rows = [
+        (_("Created"), result.get("created", 0)),
+        (_("Updated"), result.get("updated", 0)),
+        (_("Unchanged"), result.get("unchanged", 0)),
+    ]
+    if result.get("errors"):
+        rows = [(_("Rows with errors"), result["errors"])]
+    return rows
+
+
+def errors_sheet(errors: list[RowError]) -> exports.Sheet:
+    """The rows a file was refused for, to download and fix."""
+    return exports.Sheet(
+        title=_("Errors"),
+        columns=[
+            exports.Column(_("Row"), "integer", 8),
+            exports.Column(_("Column"), width=20),
+            exports.Column(_("Problem"), width=80),
+        ],
+        rows=[[error.row, error.column_label, error.message] for error in errors],
     )
-    discard(staged_import)
-    return result
+
+
+def waiting(token: str | None, *, user) -> StagedImport | None:
+    """The user's own checked upload under this token that can still be applied, if any."""
+    found = (
+        StagedImport.objects.filter(token=_token(token), user=user, partner__in=partners_of(user))
+        .select_related("partner")
+        .first()
+    )
+    if found is None or found.created_at < timezone.now() - STAGED_LIFETIME:
+        return None
+    return found
 
 
 def forget(token: str | None, *, user) -> None:
@@ -637,6 +749,16 @@ def discard_expired() -> int:
 def _columns() -> list[exports.Column]:
     widths = {"title": 36, "description": 40, "categories": 20}
     return [exports.Column(header_cell(field), field.kind, widths.get(field.key)) for field in FIELDS]
+
+
+def catalogue_size(partner) -> int:
+    """How many rows the seller's catalogue export has."""
+    return StockRecord.objects.filter(partner=partner).count()
+
+
+def export_file(partner) -> jobs.ExportFile:
+    """The whole catalogue export, for the export job."""
+    return jobs.ExportFile([export_sheet(partner)], f"catalogue-{partner.pk}", total=catalogue_size(partner))
 
 
 def export_sheet(partner) -> exports.Sheet:

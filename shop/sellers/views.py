@@ -10,8 +10,9 @@ from django.views import generic
 from oscar.core.loading import get_model
 
 from catalogue_ext import certification
-from shop.core import exports, files
+from shop.core import exports, files, jobs
 from shop.core.exceptions import DomainError, NotPermitted
+from shop.core.views import export_or_queue
 from shop.order import statuses
 from shop.sellers import catalogue_io, fulfilment, helpsell, listings, onboarding, reports
 from shop.sellers.access import (
@@ -138,7 +139,10 @@ class ImportView(SellerRequiredMixin, generic.FormView):
     def get_context_data(self, **kwargs):
         partner = self.partners[0] if len(self.partners) else None
         guide = catalogue_io.column_guide(partner) if partner else []
-        return super().get_context_data(column_guide=guide, max_rows=catalogue_io.MAX_ROWS, **kwargs)
+        waiting = catalogue_io.waiting(self.request.session.get(IMPORT_SESSION_KEY), user=self.request.user)
+        return super().get_context_data(
+            column_guide=guide, max_rows=catalogue_io.MAX_ROWS, waiting=waiting, **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
         refuse_foreign(request, "partner", self.partners)
@@ -172,35 +176,41 @@ class ImportView(SellerRequiredMixin, generic.FormView):
 
 
 class ImportApplyView(SellerRequiredMixin, generic.View):
+    """Queue the checked file's import and show its progress; a refusal or an unreachable queue keeps the
+    checked file waiting on the import page."""
+
     def post(self, request):
         try:
-            result = catalogue_io.apply_staged(
+            job = catalogue_io.queue_apply(
                 request.session.get(IMPORT_SESSION_KEY),
                 user=request.user,
                 digest=request.POST.get("digest", ""),
             )
-        except catalogue_io.ImportRefused as refusal:
+            jobs.check_queued(job)
+        except (catalogue_io.ImportRefused, jobs.QueueUnavailable) as refusal:
             messages.error(request, str(refusal))
             return HttpResponseRedirect(reverse("sellers:import"))
         request.session.pop(IMPORT_SESSION_KEY, None)
-        messages.success(
-            request,
-            _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-            % {
-                "created": result.count("create"),
-                "updated": result.count("update"),
-                "unchanged": result.count("unchanged"),
-            },
-        )
-        return HttpResponseRedirect(reverse("sellers:stock"))
+        return HttpResponseRedirect(reverse("jobs:progress", kwargs={"pk": job.pk}))
 
 
 class ExportView(SellerRequiredMixin, generic.View):
+    """The whole catalogue: written at once when small, by a background job when large."""
+
     def get(self, request, partner_pk, file_format):
         partner = get_object_or_404(self.partners, pk=partner_pk)
-        return exports.download_response(
-            [catalogue_io.export_sheet(partner)], fmt=file_format, filename_stem=f"catalogue-{partner.pk}"
+        return export_or_queue(
+            request,
+            export_kind="sellers.catalogue_export",
+            fmt=file_format,
+            rows=catalogue_io.catalogue_size(partner),
+            download=lambda: exports.download_response(
+                [catalogue_io.export_sheet(partner)], fmt=file_format, filename_stem=f"catalogue-{partner.pk}"
+            ),
+            partner=partner.pk,
         )
+
+    post = get
 
 
 class ImportTemplateView(SellerRequiredMixin, generic.View):
