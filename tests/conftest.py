@@ -3,6 +3,7 @@ from django.core.cache import cache
 from oscar.core.loading import get_model
 
 from tests import factories
+from tests.brokers import closed_broker  # noqa: F401 - a fixture for every test module
 
 Country = get_model("address", "Country")
 
