@@ -22,7 +22,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from billiard.exceptions import WorkerLostError
 from celery import shared_task
+from celery.signals import task_failure
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
@@ -62,6 +64,12 @@ class AlreadyRunning(DomainError):
     default_code = "already_running"
 
 
+WORKER_LOST = _(
+    "The worker running this job stopped before it finished (it was stopped or ran out of memory); "
+    "nothing was written. Retry the job once the cause is fixed."
+)
+
+
 class NotRetryable(Exception):
     message = _("Only a failed job can be retried.")
 
@@ -88,13 +96,23 @@ def job_task(
     max_retries: int = 3,
     staff_can_start: bool = False,
     summary: Callable[[dict], list] | None = None,
+    redeliver_if_worker_lost: bool = True,
 ) -> Callable:
     """Declare `fn(job, **arguments) -> dict` as the job kind `kind`, run by a Celery task.
     `staff_can_start`: offered on the operators' page (kinds that take no arguments).
-    `summary(result) -> [(label, value), …]`: what the progress page shows of a finished job's result."""
+    `summary(result) -> [(label, value), …]`: what the progress page shows of a finished job's result.
+    `redeliver_if_worker_lost=False`: when the worker process running it dies (killed, out of memory),
+    the job is marked failed for a person to retry instead of being handed to the next worker, so work
+    heavy enough to kill a worker cannot kill them one after another."""
 
     def decorator(fn):
-        @shared_task(name=f"jobs.{kind}", bind=True, acks_late=True, max_retries=max_retries)
+        @shared_task(
+            name=f"jobs.{kind}",
+            bind=True,
+            acks_late=True,
+            reject_on_worker_lost=redeliver_if_worker_lost,
+            max_retries=max_retries,
+        )
         def task(self, job_id: int):
             return _run(self, fn, job_id)
 
@@ -151,7 +169,11 @@ def succeed_within(job: Job, result: dict) -> None:
     """Mark the job succeeded inside the work's own transaction: committed together with the work, so a
     redelivered message finds the job finished instead of doing the work again."""
     job.result = result
-    Job.objects.filter(pk=job.pk).update(state=Job.State.SUCCEEDED, result=result, finished_at=timezone.now())
+    if job.total is not None:
+        job.done = job.total
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.SUCCEEDED, result=result, done=job.done, total=job.total, finished_at=timezone.now()
+    )
 
 
 def _enqueue_after_commit(job: Job) -> None:
@@ -324,6 +346,24 @@ def start_export(kind: str, *, requested_by, fmt: str, **arguments) -> Job:
 
 def _export_summary(result: dict) -> list:
     return [(_("Rows"), result.get("rows", 0)), (_("Format"), str(result.get("format", "")).upper())]
+
+
+@task_failure.connect
+def _mark_failed_when_worker_lost(sender=None, args=None, exception=None, **kwargs):
+    """Celery's worker reports a job task whose process died (and that is not redelivered): fail the job,
+    so its page and the operators' list say so and it can be retried."""
+    if not isinstance(exception, WorkerLostError) or not str(getattr(sender, "name", "")).startswith("jobs."):
+        return
+    job = Job.objects.filter(pk=(args or [None])[0]).first()
+    if job is None or job.is_finished:
+        return
+    with translation.override(job.language or None):
+        error = str(WORKER_LOST)
+    logger.error("job %s (%s): its worker process was lost", job.pk, job.kind)
+    Job.objects.filter(pk=job.pk, state__in=[Job.State.QUEUED, Job.State.RUNNING]).update(
+        state=Job.State.FAILED, error=error, finished_at=timezone.now()
+    )
+    cache.delete(_progress_key(job.pk))
 
 
 def _progress_key(job_id: int) -> str:

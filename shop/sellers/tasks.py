@@ -28,7 +28,11 @@ def delete_expired_catalogue_uploads() -> int:
 
 
 @jobs.job_task(
-    catalogue_io.IMPORT_JOB, label=_("Catalogue import"), max_retries=2, summary=catalogue_io.import_summary
+    catalogue_io.IMPORT_JOB,
+    label=_("Catalogue import"),
+    max_retries=2,
+    summary=catalogue_io.import_summary,
+    redeliver_if_worker_lost=False,  # a file that kills a worker is for a person to look at, then retry
 )
 def import_catalogue(job, *, staged_import: int) -> dict:
     return catalogue_io.apply_queued(job, staged_import=staged_import)

@@ -75,7 +75,9 @@ def test_large_overview_export_is_written_by_a_job_for_the_staff_member_who_aske
     OrganisationFactory(name="=HYPERLINK(1)")
     client.force_login(staff_user)
 
-    job = queue_export(client, reverse("institutions-dashboard:overview"), {"format": "xlsx", "sort": "-name"})
+    job = queue_export(
+        client, reverse("institutions-dashboard:overview"), {"format": "xlsx", "sort": "-name"}
+    )
 
     assert job.kind == "institutions.overview_export"
     assert job.state == Job.State.SUCCEEDED, job.error

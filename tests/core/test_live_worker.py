@@ -2,6 +2,8 @@
 a job and a mail go through the broker; a worker child killed mid-job puts its message back (acks_late,
 reject_on_worker_lost), the half-done work was rolled back, and the redelivered job succeeds."""
 
+import csv
+import io
 import os
 import signal
 import subprocess
@@ -11,17 +13,28 @@ from pathlib import Path
 
 import psutil
 import pytest
-from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from oscar.core.loading import get_model
 
 from shop.celery import app as celery_app
 from shop.core import jobs, mail
+from shop.core.files import PrivateStorage
 from shop.core.models import Job, OutgoingMail
+from shop.sellers import catalogue_io
+from shop.sellers.models import StagedImport
 from tests.core import job_kinds  # noqa: F401 - registers the job kinds the worker also imports
+from tests.factories import CategoryFactory, ProductClassFactory
 
 Partner = get_model("partner", "Partner")
+Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
 REDIS_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
+# The worker and this test share a cache (progress reported from inside the worker's transaction).
+CACHE_URL = os.environ.get("CELERY_TEST_CACHE_URL", "redis://127.0.0.1:6379/13")
+CACHE_PREFIX = "aidmarket-live-worker-test"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -37,7 +50,7 @@ def _redis_or_skip():
 
 
 @pytest.fixture
-def worker(transactional_db):
+def worker(transactional_db, settings):
     if connection.vendor != "postgresql":
         pytest.skip(
             "the live worker needs PostgreSQL: it reads the rows this test commits, from another process"
@@ -73,6 +86,9 @@ def worker(transactional_db):
             "DJANGO_SETTINGS_MODULE": "shop.settings.test",
             "DATABASE_URL": url,
             "CELERY_BROKER_URL": REDIS_URL,
+            "REDIS_URL": CACHE_URL,
+            "PRIVATE_MEDIA_ROOT": PrivateStorage().location,  # this test's, where uploads are staged
+            "CACHE_KEY_PREFIX": CACHE_PREFIX,
         },
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -87,6 +103,14 @@ def worker(transactional_db):
     )
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": CACHE_PREFIX,
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        }
+    }
     try:
         yield process
     finally:
@@ -155,3 +179,106 @@ def test_a_worker_runs_a_job_and_sends_mail_and_survives_being_killed_mid_job(wo
         f"\nlive worker: first job and mail {killed_at - started:.1f} s incl. worker start; "
         f"recovery after the kill {time.monotonic() - killed_at:.1f} s"
     )
+
+
+# --- a seller's 5,000-row import through the worker ------------------------------------------------------
+
+
+@pytest.fixture
+def importing_seller(seller_user, partner, county):
+    ProductClassFactory(name="农产品")
+    CategoryFactory(name="水果")
+    client = Client()
+    client.force_login(seller_user)
+    return client
+
+
+def catalogue_csv(county, *, prefix: str) -> SimpleUploadedFile:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(catalogue_io.COLUMNS)
+    for n in range(catalogue_io.MAX_ROWS):
+        writer.writerow(
+            [
+                f"{prefix}-{n:05d}",
+                f"安远脐橙 {n} 号",
+                "",
+                "农产品",
+                "水果",
+                county.code,
+                "39.90",
+                "200",
+                "",
+                "1",
+            ]
+        )
+    return SimpleUploadedFile("catalogue.csv", buffer.getvalue().encode(), content_type="text/csv")
+
+
+def check_and_apply(client, partner, upload) -> Job:
+    checked = client.post(reverse("sellers:import"), {"partner": partner.pk, "file": upload})
+    assert checked.context["plan"].count("create") == catalogue_io.MAX_ROWS
+    applied = client.post(reverse("sellers:import-apply"), {"digest": checked.context["digest"]})
+    job = Job.objects.get(kind=catalogue_io.IMPORT_JOB, state__in=["queued", "running"])
+    assert applied.url == reverse("jobs:progress", kwargs={"pk": job.pk})
+    return job
+
+
+def progress_of(client, job) -> dict:
+    return client.get(reverse("jobs:progress-json", kwargs={"pk": job.pk})).json()
+
+
+@pytest.mark.postgres
+def test_a_worker_applies_a_5000_row_import_with_progress_to_100_percent(
+    worker, importing_seller, partner, county
+):
+    client = importing_seller
+    job = check_and_apply(client, partner, catalogue_csv(county, prefix="A"))
+    queued_at = time.monotonic()
+
+    seen = []
+
+    def finished_page():
+        seen.append(progress_of(client, job))
+        return seen[-1]["finished"]
+
+    wait_for(finished_page, timeout=300, what="the import job")
+    final = seen[-1]
+    assert final["state"] == "succeeded", final["error"]
+    assert (final["percent"], final["done"], final["total"]) == (100, 5000, 5000)
+    assert any(0 < page["done"] < 5000 for page in seen)  # rows done were visible while it ran
+    assert final["summary"] == [["已新建", 5000], ["已更新", 0], ["无变化", 0]]
+    assert StockRecord.objects.filter(partner=partner).count() == 5000
+    assert not StagedImport.objects.exists()
+    print(f"\nlive worker: 5,000-row import {time.monotonic() - queued_at:.1f} s from queueing to done")
+
+
+@pytest.mark.postgres
+def test_a_worker_killed_mid_import_writes_nothing_fails_the_job_and_a_retry_succeeds(
+    worker, importing_seller, partner, county, staff_user
+):
+    client = importing_seller
+    job = check_and_apply(client, partner, catalogue_csv(county, prefix="B"))
+
+    wait_for(lambda: 0 < progress_of(client, job)["done"] < 5000, timeout=300, what="rows being written")
+    children = psutil.Process(worker.pid).children()
+    assert len(children) == 1
+    children[0].send_signal(signal.SIGKILL)
+
+    wait_for(lambda: finished(job), what="the job to be marked failed")
+    assert job.state == Job.State.FAILED
+    assert "未写入任何内容" in job.error
+    assert not Product.objects.exists()  # the half-written transaction died with the process
+    assert StagedImport.objects.count() == 1  # the checked file is still there to retry
+
+    staff = Client()
+    staff.force_login(staff_user)
+    listed = staff.get(reverse("jobs-dashboard:list"), {"state": "failed"}).content.decode()
+    assert reverse("jobs-dashboard:retry", kwargs={"pk": job.pk}) in listed
+    staff.post(reverse("jobs-dashboard:retry", kwargs={"pk": job.pk}))
+
+    wait_for(lambda: finished(job), timeout=300, what="the retried job")
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert job.attempts == 2
+    assert StockRecord.objects.filter(partner=partner).count() == 5000
+    assert progress_of(client, job)["percent"] == 100

@@ -6,6 +6,8 @@ import io
 
 import openpyxl
 import pytest
+from billiard.exceptions import WorkerLostError
+from celery.signals import task_failure
 from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
@@ -190,3 +192,25 @@ def test_queue_apply_refuses_a_second_unfinished_import_in_the_domain_function(
         catalogue_io.queue_apply(second.token, user=seller_user, digest=second.digest)
     with pytest.raises(jobs.AlreadyRunning):
         jobs.start(catalogue_io.IMPORT_JOB, exclusive_key=f"{catalogue_io.IMPORT_JOB}:{partner.pk}")
+
+
+def test_an_import_whose_worker_died_is_failed_not_redelivered_and_a_retry_imports_it(
+    client, seller_user, staff_user, partner, county, fruit, product_class
+):
+    plain = Client()  # the job stays queued, as if a worker had taken it
+    plain.force_login(seller_user)
+    apply(plain, dry_run(plain, partner, csv_file(good_rows(county))))
+    job = Job.objects.get()
+    assert tasks.import_catalogue.reject_on_worker_lost is False
+
+    # What Celery's worker reports when the process running the task is killed.
+    task_failure.send(sender=tasks.import_catalogue, task_id="x", args=[job.pk], exception=WorkerLostError())
+
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert "未写入任何内容" in job.error
+    client.force_login(staff_user)
+    client.post(reverse("jobs-dashboard:retry", kwargs={"pk": job.pk}))
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED
+    assert StockRecord.objects.filter(partner=partner).count() == 2
