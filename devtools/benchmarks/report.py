@@ -68,6 +68,21 @@ def markdown(results: dict) -> str:
             f"Generating {run['products']:,} products / {run['orders']:,} orders: {run['seconds']:.0f} s"
             f" ({run.get('order_lines', 0):,} order lines)."
         )
+    background = results.get("jobs")
+    if background:
+        done = background["import"]
+        lines += [
+            "",
+            f"Background jobs at {results['sizes'][-1]:,} products (a real Celery worker on Redis):",
+            "",
+            "| job | rows | seconds |",
+            "|---|---:|---:|",
+            f"| seller import, queued to done | {done['rows']:,} | {done['seconds']:.2f} |",
+        ]
+        for export in background["exports"]:
+            lines.append(
+                f"| {export['export']} export (XLSX) | {export['rows']:,} | {export['seconds']:.2f} |"
+            )
     live = results.get("live")
     if live:
         lines += [

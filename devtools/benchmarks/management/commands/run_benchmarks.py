@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from devtools.benchmarks import live, report
+from devtools.benchmarks import jobs, live, report
 from devtools.benchmarks.measure import measure
 from devtools.benchmarks.pages import SCENARIOS
 
@@ -37,6 +37,9 @@ class Command(BaseCommand):
         parser.add_argument("--live-seconds", type=int, default=60, help="0 skips the live run")
         parser.add_argument("--live-users", type=int, default=20)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--import-rows", type=int, default=5000, help="rows of the import run through a worker; 0 skips"
+        )
         parser.add_argument(
             "--reuse-data",
             action="store_true",
@@ -87,6 +90,9 @@ class Command(BaseCommand):
                 results["profile"] = str(path)
                 self.stdout.write(f"profile of the slowest catalogue page: {path}")
             report.write(results, out_dir)  # keep partial results if a later size fails
+        if options["import_rows"] > 0:
+            results["jobs"] = jobs.run(rows=options["import_rows"], log=self.stdout.write)
+            report.write(results, out_dir)
         if options["live_seconds"] > 0:
             results["live"] = live.run(
                 out_dir=out_dir,
