@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogue_ext import changes
 from shop.core import dates
 from shop.core.exceptions import InvalidInput, InvalidState, NotPermitted
 
@@ -47,7 +48,11 @@ def _review(certificate, *, reviewer, status, reason):
     certificate.status_reason = reason
     certificate.reviewed_by = reviewer
     certificate.reviewed_at = timezone.now()
-    certificate.save(update_fields=["status", "status_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    with changes.ours():
+        certificate.save(
+            update_fields=["status", "status_reason", "reviewed_by", "reviewed_at", "updated_at"]
+        )
+    changes.products_changed([certificate.product_id])
     notify_review(certificate)
 
 
@@ -65,7 +70,9 @@ def submit(certificate, *, seller_user) -> None:
     certificate.reviewed_by = None
     certificate.reviewed_at = None
     certificate.status_reason = ""
-    certificate.save()
+    with changes.ours():
+        certificate.save()
+    changes.products_changed([certificate.product_id])
 
 
 def notify_review(certificate) -> None:

@@ -1,7 +1,8 @@
-"""React to catalogue, stock, certificate, seller and order changes saved through Oscar's models
-(its dashboard, checkout and the forms built on them) by scheduling re-indexing after commit.
+"""React to catalogue, stock, certificate, seller and order changes saved by code we do not own (Oscar's
+dashboard and the forms built on it) by scheduling re-indexing after commit.
 
-Help-sell flags are ours alone: shop.sellers.helpsell schedules their re-indexing itself."""
+Our own domain functions write inside ``catalogue_ext.changes.ours()`` and call
+``changes.products_changed`` themselves; these receivers stand aside for them."""
 
 from django.db.models.signals import post_delete, post_save
 from oscar.core.loading import get_model
@@ -43,6 +44,16 @@ def _order_changed(sender, instance, **kwargs):
     indexing.schedule(Line.objects.filter(order=instance).values_list("product_id", flat=True))
 
 
+def _unless_ours(receiver):
+    def guarded(sender, instance, **kwargs):
+        from catalogue_ext import changes
+
+        if not changes.by_our_code():
+            receiver(sender, instance, **kwargs)
+
+    return guarded
+
+
 def connect():
     for model, receiver in (
         (Product, _product_changed),
@@ -54,10 +65,11 @@ def connect():
         (Order, _order_changed),
         (Line, _product_link_changed),
     ):
-        _connect(model, receiver)
+        _connect(model, _unless_ours(receiver))
 
 
 def _connect(model, receiver):
     uid = f"search.{model._meta.label}"
-    post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.save")
-    post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.delete")
+    # weak=False: the guarded receiver is a closure nothing else keeps alive.
+    post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.save", weak=False)
+    post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.delete", weak=False)

@@ -188,26 +188,17 @@ class AnonymousPageCacheMiddleware:
 
 
 def _catalogue_model_saved(sender, **kwargs):
-    catalogue_changed()
+    from catalogue_ext import changes
+
+    if not changes.by_our_code():
+        catalogue_changed()
 
 
-def _order_placed(sender, order, **kwargs):
-    _order_stock_moved(order)
+def _order_stock_moved(sender, order, **kwargs):
+    from catalogue_ext import changes
 
-
-def _order_status_changed(sender, order, **kwargs):
-    _order_stock_moved(order)
-
-
-def _order_stock_moved(order):
-    from django.db.models import Exists, OuterRef
-    from oscar.core.loading import get_model
-
-    # The partner app's stock rule: listings change when a line's record is no longer available to buy.
-    available = get_model("partner", "StockRecord").objects.available().filter(pk=OuterRef("stockrecord_id"))
-    lines = list(order.lines.annotate(available=Exists(available)).values_list("product_id", "available"))
-    sold_out = any(not is_available for _, is_available in lines)
-    product_stock_changed([pk for pk, _ in lines if pk], sold_out=sold_out)
+    if not changes.by_our_code():
+        changes.order_stock_moved(order)
 
 
 def connect_receivers():
@@ -230,8 +221,8 @@ def connect_receivers():
         post_delete.connect(_catalogue_model_saved, sender=model, dispatch_uid=uid + "-delete")
     page_published.connect(_catalogue_model_saved, dispatch_uid="aidmarket-cache-page-published")
     page_unpublished.connect(_catalogue_model_saved, dispatch_uid="aidmarket-cache-page-unpublished")
-    order_placed.connect(_order_placed, dispatch_uid="aidmarket-cache-order-placed")
-    order_status_changed.connect(_order_status_changed, dispatch_uid="aidmarket-cache-order-status")
+    order_placed.connect(_order_stock_moved, dispatch_uid="aidmarket-cache-order-placed")
+    order_status_changed.connect(_order_stock_moved, dispatch_uid="aidmarket-cache-order-status")
 
 
 class CachingConfig(AppConfig):

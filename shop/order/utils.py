@@ -7,6 +7,7 @@ from oscar.apps.order import utils
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
+from catalogue_ext import changes
 from shop.core import mail
 from shop.institutions import quotas
 
@@ -18,6 +19,13 @@ class OrderNumberGenerator(utils.OrderNumberGenerator):
 
 
 class OrderCreator(utils.OrderCreator):
+    def place_order(self, *args, **kwargs):
+        """Write the order, then re-index its products and invalidate their pages once, explicitly."""
+        with changes.ours():
+            order = super().place_order(*args, **kwargs)
+        changes.order_stock_moved(order)
+        return order
+
     def create_line_models(self, order, basket_line, extra_line_fields=None):
         """Freeze the line's origin and its certification as they are at the moment of ordering."""
         fields = dict(extra_line_fields or {})

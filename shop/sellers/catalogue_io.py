@@ -35,8 +35,7 @@ from django.utils.translation import pgettext_lazy
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 
-from search import indexing
-from shop import caching
+from catalogue_ext import changes
 from shop.core import exports, jobs
 from shop.core.exceptions import InvalidInput
 from shop.core.files import PrivateStorage
@@ -429,11 +428,10 @@ def apply(partner, parsed_rows: list[SourceRow], *, user, progress: Progress | N
             result = plan(partner, parsed_rows, user=user)
             if not result.is_valid:
                 raise RowsRefused(_("The file has errors; nothing was imported."), errors=result.errors)
-            touched = _write(partner, result, progress or (lambda done, total: None))
-            # Bulk writes send no signals: search and the page cache learn of the import once, here.
-            indexing.schedule(touched)
-            if touched:
-                caching.catalogue_changed()
+            with changes.ours():
+                touched = _write(partner, result, progress or (lambda done, total: None))
+            # Search and the page cache learn of the import once, here (bulk writes send no signals).
+            changes.products_changed(touched)
     except DatabaseError:
         # Someone changed the catalogue in between (the dashboard adding the same SKU): all rolled back.
         raise ImportRefused(

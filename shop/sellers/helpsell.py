@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from search import indexing
-from shop import caching
+from catalogue_ext import changes
 from shop.core import dates
 from shop.core.exceptions import InvalidInput, NotPermitted
 from shop.sellers.access import partners_of
@@ -73,8 +72,7 @@ def end_lapsed(*, on: datetime.date | None = None) -> int:
 def _flags_changed(product_ids) -> None:
     """A flag started or ended: the cached pages (the home page's help-sell rail) and the search
     index's help-sell facet of these products are out of date."""
-    caching.catalogue_changed()
-    indexing.schedule(product_ids)
+    changes.products_changed(product_ids)
 
 
 def flagged(products):
