@@ -39,6 +39,7 @@ from catalogue_ext import changes
 from shop.core import exports, jobs
 from shop.core.exceptions import InvalidInput
 from shop.core.files import PrivateStorage
+from shop.core.models import Job
 from shop.sellers import import_files
 from shop.sellers.access import partners_of
 from shop.sellers.listings import allowed_origin_counties
@@ -734,8 +735,16 @@ def discard(staged_import: StagedImport) -> None:
 
 
 def discard_expired() -> int:
-    """Delete staged uploads nobody applied in time; returns how many."""
-    expired = list(StagedImport.objects.filter(created_at__lt=timezone.now() - STAGED_LIFETIME))
+    """Delete staged uploads nobody applied in time (not those a queued or running import will apply);
+    returns how many."""
+    awaited = list(  # a handful at most: one per seller
+        Job.objects.filter(kind=IMPORT_JOB, state__in=[Job.State.QUEUED, Job.State.RUNNING]).values_list(
+            "arguments__staged_import", flat=True
+        )
+    )
+    expired = list(
+        StagedImport.objects.filter(created_at__lt=timezone.now() - STAGED_LIFETIME).exclude(pk__in=awaited)
+    )
     for staged_import in expired:
         discard(staged_import)
     return len(expired)

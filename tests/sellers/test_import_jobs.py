@@ -10,6 +10,7 @@ from billiard.exceptions import WorkerLostError
 from celery.signals import task_failure
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from shop.core import jobs
@@ -214,3 +215,17 @@ def test_an_import_whose_worker_died_is_failed_not_redelivered_and_a_retry_impor
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED
     assert StockRecord.objects.filter(partner=partner).count() == 2
+
+
+def test_the_daily_clean_up_keeps_an_old_upload_a_queued_import_will_apply(
+    seller_user, partner, county, fruit, product_class
+):
+    waiting_for_worker = catalogue_io.stage(b"x", "a.csv", partner=partner, user=seller_user)
+    forgotten = catalogue_io.stage(b"y", "b.csv", partner=partner, user=seller_user)
+    catalogue_io.queue_apply(waiting_for_worker.token, user=seller_user, digest=waiting_for_worker.digest)
+    StagedImport.objects.update(created_at=timezone.now() - catalogue_io.STAGED_LIFETIME * 2)
+
+    assert catalogue_io.discard_expired() == 1
+
+    assert list(StagedImport.objects.values_list("pk", flat=True)) == [waiting_for_worker.pk]
+    assert forgotten.pk != waiting_for_worker.pk
