@@ -1,7 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from shop.institutions.models import (
     AnnualTarget,
+    Declaration,
+    DeclarationDeadline,
+    FinanceBureau,
     LineRefund,
     Membership,
     Organisation,
@@ -42,3 +46,32 @@ class OrganisationOrderAdmin(admin.ModelAdmin):
 admin.site.register(LineRefund, raw_id_fields=["line"])
 admin.site.register(PaymentRecord, raw_id_fields=["order", "recorded_by"])
 admin.site.register(YearSnapshot)
+
+
+@admin.register(FinanceBureau)
+class FinanceBureauAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "region", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "region__name", "region__code"]
+    raw_id_fields = ["region"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(DeclarationDeadline)
+class DeclarationDeadlineAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "deadline"]
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(SimpleHistoryAdmin):
+    """Read-only here: declarations change only through their workflow (the declaration page)."""
+
+    list_display = ["organisation", "year", "declared_canteen_spending", "status", "share"]
+    list_filter = ["status", "year"]
+    search_fields = ["organisation__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
