@@ -31,7 +31,7 @@ def bureau_for_member(user, pk) -> FinanceBureau:
 def _in_region(prefixes) -> Q:
     condition = Q(pk__in=[])
     for prefix in prefixes:
-        condition |= Q(region_id__startswith=prefix)
+        condition |= Q(region__code__startswith=prefix)
     return condition
 
 

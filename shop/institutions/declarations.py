@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from shop.core import dates, mail
@@ -65,11 +66,8 @@ def save(organisation: Organisation, *, year: int, amount: Decimal, by, submit: 
         raise NotPermitted(_("Only an administrator of this organisation can declare its canteen spending."))
     if amount is None or amount <= 0:
         raise InvalidInput(_("Enter the declared canteen food spending, more than ¥0."))
-    if submit and dates.today() > deadline(year):
-        raise InvalidState(
-            _("The deadline for submitting the %(year)s declaration was %(date)s; submissions are closed.")
-            % {"year": year, "date": date_format(deadline(year), "DATE_FORMAT")}
-        )
+    if submit and dates.today() > (last_day := deadline(year)):
+        raise InvalidState(_deadline_passed(year, last_day))
     with transaction.atomic():
         declaration = Declaration.objects.select_for_update().filter(
             organisation=organisation, year=year
@@ -79,12 +77,7 @@ def save(organisation: Organisation, *, year: int, amount: Decimal, by, submit: 
                 _("This declaration was submitted and awaits review; it can be changed once it is decided.")
             )
         if declaration.status == Status.APPROVED and year < dates.current_year():
-            raise InvalidState(
-                _(
-                    "The %(year)s declaration was approved and the year is over: only a reviewer can adjust it."
-                )
-                % {"year": year}
-            )
+            raise InvalidState(_past_year_approved(year))
         declaration.declared_canteen_spending = amount
         declaration._history_user = by
         if submit:
@@ -99,6 +92,23 @@ def save(organisation: Organisation, *, year: int, amount: Decimal, by, submit: 
         if submit:
             _mail_reviewers(declaration)
     return declaration
+
+
+# Messages with values, translated when shown (the exception may be shown in another language).
+def _deadline_passed_text(year: int, last_day: datetime.date) -> str:
+    return str(
+        _("The deadline for submitting the %(year)s declaration was %(date)s; submissions are closed.")
+    ) % {"year": year, "date": date_format(last_day, "DATE_FORMAT")}
+
+
+def _past_year_approved_text(year: int) -> str:
+    return str(
+        _("The %(year)s declaration was approved and the year is over: only a reviewer can adjust it.")
+    ) % {"year": year}
+
+
+_deadline_passed = lazy(_deadline_passed_text, str)
+_past_year_approved = lazy(_past_year_approved_text, str)
 
 
 def approve(declaration: Declaration, *, by) -> Declaration:

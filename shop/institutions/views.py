@@ -323,7 +323,7 @@ class DeclarationView(OrganisationMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         year = requested_year(request)
-        action = request.POST.get("action", "")
+        action = request.POST.get("action") or "save"
         declaration = declarations.for_year(self.organisation, year)
         forms_shown = {}
         try:
