@@ -427,22 +427,22 @@ def _targets(year: int) -> dict[int, AnnualTarget]:
     }
 
 
-def _paired_by_organisation(
-    year: int, tree: Tree, organisation_ids: Iterable[int] | None
-) -> dict[int, Decimal]:
-    """Counted value from each unit's paired counties, from one grouped SQL aggregate."""
+def _paired_by_organisation(year: int, tree: Tree, unit_pks: Iterable[int] | None) -> dict[int, Decimal]:
+    """Counted value from each unit's paired counties (its affiliated bodies' lines included), from one
+    grouped SQL aggregate; for the units given, or for every unit with paired counties."""
     pairs = defaultdict(set)
     through = Organisation.paired_counties.through.objects.all()
-    if organisation_ids is not None:
-        through = through.filter(organisation_id__in=list(organisation_ids))
+    if unit_pks is not None:
+        through = through.filter(organisation_id__in=list(unit_pks))
     for org_id, county_id in through.values_list("organisation_id", "region_id"):
         pairs[org_id].add(county_id)
     if not pairs:
         return {}
     county_ids = set().union(*pairs.values())
-    lines = qualifying_lines(year=year, organisation_ids=organisation_ids).filter(
-        origin_county_id__in=county_ids
-    )
+    buyers = None
+    if unit_pks is not None:
+        buyers = {member for pk in pairs for member in (tree.unit_ids(pk) if pk in tree.nodes else [pk])}
+    lines = qualifying_lines(year=year, organisation_ids=buyers).filter(origin_county_id__in=county_ids)
     by_org = defaultdict(dict)
     for row in totals(
         lines,

@@ -442,7 +442,7 @@ def statistics_sheets(table: Statistics) -> list[Sheet]:
     units = Sheet(
         _("Units %(year)d") % {"year": table.year},
         [
-            Column(_("Unit"), width=30),
+            Column(_("Unit name"), width=30),
             Column(_("Unified social credit code"), width=20),
             Column(_("Region")),
             Column(_("Type")),

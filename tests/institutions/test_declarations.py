@@ -90,7 +90,10 @@ def test_submit_return_resubmit_approve_fixes_the_target_and_its_share(
     client.force_login(administrator)
     shown = client.get(page(unit))
     assert "食堂支出应含职工餐厅，请核对" in shown.content.decode()
-    assert client.post(page(unit), {"declared_canteen_spending": "250000", "action": "submit"}).status_code == 302
+    assert (
+        client.post(page(unit), {"declared_canteen_spending": "250000", "action": "submit"}).status_code
+        == 302
+    )
 
     client.force_login(bureau_user)
     assert client.post(page(unit), {"action": "approve"}).status_code == 302
@@ -181,7 +184,9 @@ def test_approved_past_year_is_adjusted_only_by_a_reviewer_with_a_reason(unit, a
         declarations.adjust(declaration, by=administrator, amount=Decimal("90000"), reason="更正")
     with pytest.raises(InvalidInput):
         declarations.adjust(declaration, by=bureau_user, amount=Decimal("90000"), reason=" ")
-    declarations.adjust(declaration, by=bureau_user, amount=Decimal("90000"), reason="审计更正：扣除非食材支出")
+    declarations.adjust(
+        declaration, by=bureau_user, amount=Decimal("90000"), reason="审计更正：扣除非食材支出"
+    )
 
     target = AnnualTarget.objects.get(organisation=unit, year=past)
     assert target.amount == Decimal("18000.00")  # the frozen 20 %, not today's 30 %
@@ -205,7 +210,9 @@ def test_supervising_units_administrator_reviews_and_nobody_reviews_their_own(co
         declarations.approve(declaration, by=unit_admin)  # the unit's own administrator is no reviewer
     declarations.approve(declaration, by=parent_admin)
 
-    assert AnnualTarget.objects.get(organisation=unit, year=YEAR).declared_canteen_spending == Decimal("50000")
+    assert AnnualTarget.objects.get(organisation=unit, year=YEAR).declared_canteen_spending == Decimal(
+        "50000"
+    )
     assert declarations.reviewer_emails(unit) == [parent_admin.email]
 
 
