@@ -1,9 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from shop.institutions.models import (
     AnnualTarget,
-    Declaration,
     DeclarationDeadline,
     FinanceBureau,
     LineRefund,
@@ -48,8 +46,9 @@ admin.site.register(PaymentRecord, raw_id_fields=["order", "recorded_by"])
 admin.site.register(YearSnapshot)
 
 
+# Declarations are changed only through their workflow (the declaration page, which shows their history).
 @admin.register(FinanceBureau)
-class FinanceBureauAdmin(SimpleHistoryAdmin):
+class FinanceBureauAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "region__name", "region__code"]
@@ -58,20 +57,5 @@ class FinanceBureauAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DeclarationDeadline)
-class DeclarationDeadlineAdmin(SimpleHistoryAdmin):
+class DeclarationDeadlineAdmin(admin.ModelAdmin):
     list_display = ["year", "deadline"]
-
-
-@admin.register(Declaration)
-class DeclarationAdmin(SimpleHistoryAdmin):
-    """Read-only here: declarations change only through their workflow (the declaration page)."""
-
-    list_display = ["organisation", "year", "declared_canteen_spending", "status", "share"]
-    list_filter = ["status", "year"]
-    search_fields = ["organisation__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

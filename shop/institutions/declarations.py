@@ -254,6 +254,13 @@ def _mail_context(declaration: Declaration) -> dict:
 # The history shown on the declaration page.
 
 
+def _person(user) -> str:
+    if user is None:
+        return ""
+    name = user.get_full_name()
+    return f"{name} <{user.email}>" if name else user.email
+
+
 @dataclass
 class Change:
     when: datetime.datetime
@@ -287,7 +294,7 @@ def history(declaration: Declaration) -> list[Change]:
         result.append(
             Change(
                 when=record.history_date,
-                who=(user.get_full_name() or user.email) if user else "",
+                who=_person(user),
                 status=statuses.get(record.status, record.status),
                 amount=record.declared_canteen_spending,
                 share=record.share,
