@@ -1,9 +1,9 @@
 """The finance bureau's statistics table at the scale of a province: generated units and order lines.
 
 `generate()` writes, with COPY, `units` organisations registered in Jiangxi's cities and counties (one in
-ten with an affiliated trade union, each with a declared target and two paired counties) and about
-`lines` counted order lines of the year over their organisation orders, a few of them refunded, plus a
-province finance bureau with one member. `measure()` times the bureau's XLSX export (the view, as a
+ten with an affiliated trade union, each with a declared target and two of Jiangxi's poverty counties
+paired) and about `lines` counted order lines of the year over their organisation orders, a few of them
+refunded, plus a province finance bureau with one member. `measure()` times the bureau's XLSX export (the view, as a
 user gets it) and its workspace page. `wipe()` deletes exactly what `generate()` wrote.
 """
 
@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from catalogue_ext.regions import import_regions
 from devtools.loadgen.writer import Table, next_id, reset_sequence
 from shop.core import dates
 from shop.institutions.models import AnnualTarget, FinanceBureau, LineRefund, Organisation, OrganisationOrder
@@ -51,14 +52,17 @@ def generate(*, units: int, lines: int, year: int, seed: int = 15) -> Generated:
     """Write the bureau's province: units (and unions), targets, paired counties, orders and lines."""
     started = time.perf_counter()
     rng = random.Random(seed)
+    if not Region.objects.poverty_counties().exists():
+        import_regions()
     regions = list(
         Region.objects.filter(code__startswith=PROVINCE[:2])
         .exclude(level=Region.Level.PROVINCE)
         .values_list("code", flat=True)
     )
     poverty = list(Region.objects.poverty_counties().values_list("code", "province_id"))
+    home_counties = [code for code, province in poverty if province == PROVINCE]
     if not regions or not poverty:
-        raise RuntimeError("No regions: run migrate (it loads the GB/T 2260 divisions) first.")
+        raise RuntimeError("No regions: fixtures/regions.csv and counties_832.csv are missing.")
     with transaction.atomic():
         buyer = User.objects.create(username=f"{MARK}-buyer", email=f"buyer@{MARK.lower()}.invalid")
         member = User.objects.create(username=f"{MARK}-member", email=f"member@{MARK.lower()}.invalid")
@@ -75,7 +79,7 @@ def generate(*, units: int, lines: int, year: int, seed: int = 15) -> Generated:
                 (unit, f"{MARK} 单位{index + 1:05d}", "budget_unit", rng.choice(regions), None, "subordinate")
             )
             target_rows.append((unit, year, Decimal(rng.randrange(200_000, 20_000_000)), Decimal("0.3000")))
-            for county, _province in rng.sample(poverty, 2):
+            for county in rng.sample(home_counties, 2):  # units pair with their province's counties
                 paired_rows.append((unit, county))
             buyers_of.append(unit)
             pk += 1
@@ -125,6 +129,7 @@ def generate(*, units: int, lines: int, year: int, seed: int = 15) -> Generated:
                         province,
                         rng.random() < 0.9,
                         True,
+                        quantity,
                     )
                 )
                 if rng.random() < 0.01:
@@ -190,6 +195,7 @@ def generate(*, units: int, lines: int, year: int, seed: int = 15) -> Generated:
                 "origin_province_id",
                 "was_certified",
                 "was_poverty_county",
+                "num_allocated",
             ],
         ).write(line_rows)
         Table(
