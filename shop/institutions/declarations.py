@@ -84,10 +84,8 @@ def save(organisation: Organisation, *, year: int, amount: Decimal, by, submit: 
             declaration.status = Status.SUBMITTED
             declaration.submitted_by = by
             declaration.submitted_at = timezone.now()
-            declaration._change_reason = str(_("Submitted for review"))
         else:
             declaration.status = Status.DRAFT
-            declaration._change_reason = str(_("Draft saved"))
         declaration.save()
         if submit:
             _mail_reviewers(declaration)
@@ -121,13 +119,12 @@ def approve(declaration: Declaration, *, by) -> Declaration:
         share = target.share if target.share is not None else locked.organisation.effective_quota_share
         target.declared_canteen_spending = locked.declared_canteen_spending
         target.share = share
-        target._change_reason = str(_("Declaration approved"))
         target._history_user = by
         target.save()
         locked.status = Status.APPROVED
         locked.share = share
         locked.reason = ""
-        _reviewed(locked, by, _("Approved"))
+        _reviewed(locked, by, "")
         _mail_administrators(locked, "approved")
     return locked
 
@@ -157,6 +154,8 @@ def adjust(declaration: Declaration, *, by, amount: Decimal, reason: str) -> Dec
         locked = Declaration.objects.select_for_update().select_related("organisation").get(pk=declaration.pk)
         if not can_review(by, locked.organisation):
             raise NotPermitted(_("Only a reviewer of this organisation can adjust its declaration."))
+        if locked.submitted_by_id == by.pk:
+            raise NotPermitted(_("You cannot review a declaration you submitted yourself."))
         if locked.status != Status.APPROVED:
             raise InvalidState(_("Only an approved declaration can be adjusted."))
         locked.declared_canteen_spending = amount
@@ -188,7 +187,8 @@ def _lock_for_review(declaration: Declaration, by) -> Declaration:
 def _reviewed(locked: Declaration, by, reason) -> None:
     locked.reviewed_by = by
     locked.reviewed_at = timezone.now()
-    locked._change_reason = str(reason)
+    if reason:  # the reviewer's own words; the status says the rest
+        locked._change_reason = reason
     locked._history_user = by
     locked.save()
 
@@ -254,6 +254,10 @@ def _mail_context(declaration: Declaration) -> dict:
 # The history shown on the declaration page.
 
 
+def _percent(share) -> str | None:
+    return None if share is None else f"{(Decimal(share) * 100).quantize(Decimal('0.01')).normalize():f}%"
+
+
 def _person(user) -> str:
     if user is None:
         return ""
@@ -289,7 +293,9 @@ def history(declaration: Declaration) -> list[Change]:
                 old, new = change.old, change.new
                 if change.field == "status":
                     old, new = statuses.get(old, old), statuses.get(new, new)
-                changes.append((labels[change.field], old, new))
+                elif change.field == "share":
+                    old, new = _percent(old), _percent(new)
+                changes.append((labels[change.field], old if old != "" else None, new if new != "" else None))
         user = record.history_user
         result.append(
             Change(

@@ -303,7 +303,10 @@ class DeclarationView(OrganisationMixin, TemplateView):
             share_now=self.organisation.effective_quota_share,
             editable=editable,
             reviewable=reviewable,
-            adjustable=self.is_reviewer and declaration is not None and declaration.status == Status.APPROVED,
+            adjustable=self.is_reviewer
+            and declaration is not None
+            and declaration.status == Status.APPROVED
+            and declaration.submitted_by_id != self.request.user.pk,
             form=kwargs.get("form")
             or DeclarationForm(
                 initial={"declared_canteen_spending": declaration.declared_canteen_spending}
