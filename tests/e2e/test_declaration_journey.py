@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.e2e.page_checks import assert_no_horizontal_overflow
+
 pytestmark = pytest.mark.slow
 expect = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed; browser journeys skipped"
@@ -48,6 +50,7 @@ def test_declaration_is_submitted_returned_resubmitted_and_approved(journey):
         admin.locator(".nav-tabs").get_by_role("link", name="申报", exact=True).click()
     organisation_url = admin.url
     submit(admin, "180000")
+    assert_no_horizontal_overflow(admin)
     admin_session.shot(admin, "submitted")
 
     bureau_session = journey("journey5-bureau")
@@ -88,5 +91,14 @@ def test_declaration_is_submitted_returned_resubmitted_and_approved(journey):
     expect(history).to_contain_text("bureau@example.com")
     expect(history).to_contain_text("180000.00 → 200000.00")
     expect(history).to_contain_text("已通过")
+    assert_no_horizontal_overflow(admin)
     admin_session.shot(admin, "history")
+
+    bureau.set_viewport_size({"width": 390, "height": 844})  # the workspace on a phone too
+    bureau.goto("/organisations/")
+    with bureau.expect_navigation():
+        bureau.locator("#my-bureaus a").first.click()
+    expect(bureau.locator("#bureau-units-cards")).to_contain_text(ORGANISATION)
+    assert_no_horizontal_overflow(bureau)
+    bureau_session.shot(bureau, "workspace-phone")
     assert re.search(r"/organisations/\d+/declaration/", organisation_url)
