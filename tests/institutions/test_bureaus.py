@@ -291,3 +291,17 @@ def test_bureau_pages_run_the_same_queries_for_3_and_30_units(client, partner, o
 
     assert small == large
     assert len(reports.statistics(bureaus.covered_ids(bureau), year=YEAR).units) == 30
+
+
+def test_another_bureaus_export_job_is_refused(client, demo_region):
+    bureau, foreign = demo_region
+    other_bureau, _user = bureau_of(foreign.region, "gz-job@example.cn")
+    client.force_login(bureau.members.get())
+
+    with committed():
+        response = client.post(
+            reverse("institutions:bureau-export-job", kwargs={"bureau": other_bureau.pk}), {"format": "xlsx"}
+        )
+
+    assert response.status_code == 404
+    assert not Job.objects.exists()

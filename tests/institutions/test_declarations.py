@@ -266,3 +266,22 @@ def test_a_submitted_declaration_waits_for_its_decision(unit, administrator, bur
         declarations.approve(declaration, by=bureau_user)
     declaration.refresh_from_db()
     assert declaration.declared_canteen_spending == Decimal("1000.00")
+
+
+def test_a_unit_beneath_a_covered_unit_is_reviewed_by_that_bureau(county, bureau_user, foreign_bureau_user):
+    parent = OrganisationFactory(name="安远县卫健委", region=county)
+    clinic = OrganisationFactory(name="安远县某卫生院", parent=parent)  # registered without a region
+    admin = factories.UserFactory(username="clinicadmin", email="clinic@example.cn")
+    MembershipFactory(organisation=clinic, user=admin, is_administrator=True)
+
+    declaration = declarations.save(clinic, year=YEAR, amount=Decimal("30000"), by=admin, submit=True)
+
+    assert declarations.reviewer_emails(clinic) == ["bureau@ganzhou.example.cn"]
+    mail = OutgoingMail.objects.get(template="institutions/email/declaration_submitted")
+    assert mail.recipients == ["bureau@ganzhou.example.cn"]
+    with pytest.raises(NotPermitted):
+        declarations.approve(declaration, by=foreign_bureau_user)
+    declarations.approve(declaration, by=bureau_user)
+    assert AnnualTarget.objects.get(organisation=clinic, year=YEAR).declared_canteen_spending == Decimal(
+        "30000"
+    )
