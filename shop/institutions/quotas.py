@@ -427,22 +427,22 @@ def _targets(year: int) -> dict[int, AnnualTarget]:
     }
 
 
-def _paired_by_organisation(
-    year: int, tree: Tree, organisation_ids: Iterable[int] | None
-) -> dict[int, Decimal]:
-    """Counted value from each unit's paired counties, from one grouped SQL aggregate."""
+def _paired_by_organisation(year: int, tree: Tree, unit_pks: Iterable[int] | None) -> dict[int, Decimal]:
+    """Counted value from each unit's paired counties (its affiliated bodies' lines included), from one
+    grouped SQL aggregate; for the units given, or for every unit with paired counties."""
     pairs = defaultdict(set)
     through = Organisation.paired_counties.through.objects.all()
-    if organisation_ids is not None:
-        through = through.filter(organisation_id__in=list(organisation_ids))
+    if unit_pks is not None:
+        through = through.filter(organisation_id__in=list(unit_pks))
     for org_id, county_id in through.values_list("organisation_id", "region_id"):
         pairs[org_id].add(county_id)
     if not pairs:
         return {}
     county_ids = set().union(*pairs.values())
-    lines = qualifying_lines(year=year, organisation_ids=organisation_ids).filter(
-        origin_county_id__in=county_ids
-    )
+    buyers = None
+    if unit_pks is not None:
+        buyers = {member for pk in pairs for member in (tree.unit_ids(pk) if pk in tree.nodes else [pk])}
+    lines = qualifying_lines(year=year, organisation_ids=buyers).filter(origin_county_id__in=county_ids)
     by_org = defaultdict(dict)
     for row in totals(
         lines,
@@ -509,9 +509,11 @@ def progress(organisation: Organisation, *, year: int, today: datetime.date | No
     by_purpose = defaultdict(dict)
     for row in totals(
         qualifying_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk)),
-        lambda lines: lines.values(purpose=F("order__organisation_link__purpose")),
+        lambda lines: lines.values(
+            org=F("order__organisation_link__organisation_id"), purpose=F("order__organisation_link__purpose")
+        ),
     ):
-        by_purpose[organisation.pk][row["purpose"]] = row["total"]
+        by_purpose[row["org"]][row["purpose"]] = row["total"]
     return _compose(organisation, year, tree, direct, paired, targets, snapshots, by_purpose, today)
 
 
@@ -532,7 +534,7 @@ def _compose(organisation, year, tree, direct, paired, targets, snapshots, by_pu
         paired_target=target.paired_amount if target else ZERO,
         rollup_target=sum(rollup_targets, ZERO) if rollup_targets else None,
         rollup_counted=sum((direct.get(member, ZERO) for member in subtree), ZERO),
-        by_purpose=by_purpose.get(pk, {}),
+        by_purpose=_unit_purposes(tree.unit_ids(pk), by_purpose),
         today=today,
     )
     snapshot = snapshots.get(pk)
@@ -546,6 +548,16 @@ def _compose(organisation, year, tree, direct, paired, targets, snapshots, by_pu
         result.rollup_counted = snapshot.rollup_counted
         result.by_purpose = {key: Decimal(value) for key, value in snapshot.by_purpose.items()}
     return result
+
+
+def _unit_purposes(members: list[int], by_purpose: dict) -> dict:
+    """A unit's counted value by purpose: its own orders' and its affiliated bodies', so the parts sum
+    to its counted value."""
+    merged = defaultdict(lambda: ZERO)
+    for member in members:
+        for purpose, total in by_purpose.get(member, {}).items():
+            merged[purpose] += total
+    return dict(merged)
 
 
 def counted_value(organisation: Organisation, *, year: int, include_units: bool = False) -> Decimal:

@@ -1,0 +1,101 @@
+"""The quota ledger counts every line once, on every surface, following the money of the line.
+
+Each test goes through the real pages (report, CSV, XLSX, statement, staff overview, Oscar's order
+dashboard) and compares with the counting functions.
+"""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from shop.core import dates
+from shop.institutions import quotas
+from shop.institutions.models import Organisation, Purpose, YearSnapshot
+from tests import factories
+from tests.institutions.factories import OrganisationFactory, TargetFactory, place_order
+
+pytestmark = pytest.mark.django_db
+
+YEAR = dates.current_year()
+LAST_YEAR = YEAR - 1
+
+
+def product(partner, price, **options):
+    return factories.ProductFactory(partner=partner, certified=True, price=Decimal(price), **options)
+
+
+@pytest.fixture
+def unit_with_union(organisation, buyer, partner, county, other_county):
+    """A unit paired with 于都县 and its trade union; both buy from 于都县 and from elsewhere."""
+    organisation.paired_counties.set([other_county])
+    union = OrganisationFactory(
+        name="赣州市财政局工会", parent=organisation, relation_to_parent=Organisation.Relation.AFFILIATED
+    )
+    TargetFactory(organisation=organisation, year=YEAR, fixed_amount=Decimal("1000.00"))
+    paired = product(partner, "25.00", origin_county=other_county)
+    elsewhere = product(partner, "10.00", origin_county=county)
+    place_order(buyer, [(paired, 2), (elsewhere, 1)], organisation=organisation)
+    place_order(buyer, [(paired, 4)], organisation=union, purpose=Purpose.UNION_WELFARE)
+    return union
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def summary_value(rows, label):
+    return next(row[1] for row in rows if row and row[0] == label)
+
+
+def test_union_purchases_from_a_paired_county_count_in_the_units_paired_figure_everywhere(
+    client, org_admin, organisation, unit_with_union
+):
+    client.force_login(org_admin)
+    expected = Decimal("150.00")  # the unit's 2 × 25 and its union's 4 × 25 from 于都县
+
+    page = client.get(reverse("institutions:report", kwargs={"pk": organisation.pk}))
+    statement = client.get(reverse("institutions:statement", kwargs={"pk": organisation.pk}))
+    as_csv = client.get(reverse("institutions:report-csv", kwargs={"pk": organisation.pk}))
+    as_xlsx = client.get(reverse("institutions:report-xlsx", kwargs={"pk": organisation.pk}))
+
+    assert page.context["report"].progress.paired_counted == expected
+    assert "¥150.00" in page.content.decode()
+    assert statement.context["report"].progress.paired_counted == expected
+    assert "¥150.00" in statement.content.decode()
+    assert Decimal(summary_value(csv_rows(as_csv), "来自定点帮扶县")) == expected
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).worksheets[0]
+    xlsx = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
+    assert Decimal(str(xlsx["来自定点帮扶县"])) == expected
+    assert quotas.progress_for_all(year=YEAR)[organisation.pk].paired_counted == expected
+
+
+def test_freezing_keeps_the_paired_figure_and_its_purposes_sum_to_the_frozen_total(
+    client, staff_user, org_admin, organisation, buyer, partner, county, other_county
+):
+    organisation.paired_counties.set([other_county])
+    union = OrganisationFactory(parent=organisation, relation_to_parent=Organisation.Relation.AFFILIATED)
+    last_year = dates.at(datetime.date(LAST_YEAR, 6, 1), datetime.time(12))
+    paired = product(partner, "25.00", origin_county=other_county)
+    place_order(
+        buyer, [(paired, 2), (product(partner, "10.00"), 1)], organisation=organisation, placed_at=last_year
+    )
+    place_order(buyer, [(paired, 4)], organisation=union, purpose=Purpose.UNION_WELFARE, placed_at=last_year)
+    client.force_login(org_admin)
+    report_url = reverse("institutions:report", kwargs={"pk": organisation.pk}) + f"?year={LAST_YEAR}"
+    live = client.get(report_url).context["report"].progress
+
+    client.force_login(staff_user)
+    client.post(reverse("institutions-dashboard:freeze"), {"year": LAST_YEAR})
+    client.force_login(org_admin)
+    frozen = client.get(report_url).context["report"].progress
+
+    snapshot = YearSnapshot.objects.get(organisation=organisation, year=LAST_YEAR)
+    assert frozen.frozen == snapshot
+    assert live.paired_counted == frozen.paired_counted == snapshot.paired_counted == Decimal("150.00")
+    assert snapshot.by_purpose == {Purpose.CANTEEN: "60.00", Purpose.UNION_WELFARE: "100.00"}
+    assert sum(Decimal(value) for value in snapshot.by_purpose.values()) == snapshot.counted == live.counted
