@@ -1,10 +1,13 @@
 """The consumption-aid quota rule: what counts toward an organisation's annual target.
 
-The counted value of an organisation's year is the sum of the line totals (after discounts) of lines
-whose product was certified and from a poverty county at the moment of ordering, over the
-organisation's orders placed in that year (Asia/Shanghai calendar) that are paid and not cancelled,
-minus the refunded amounts of those lines (order lines' `annotate_refunded()`, the one refund rule:
-shop refunds written by refunds.record() and Stripe-confirmed refunds).
+The counted value of an organisation's year follows the money of each line: the line total (after
+discounts) paid for it minus what was refunded for it (order lines' `annotate_refunded()`, the one
+refund rule: bank-transfer refunds staff record with refunds.record() and Stripe-confirmed refunds),
+over lines whose product was certified and from a poverty county at the moment of ordering, of the
+organisation's orders placed in that year (Asia/Shanghai calendar) that are paid. A cancelled line
+counts nothing (nothing was delivered for it), and neither does an order whose status is "refunded":
+that status says the whole payment went back, so it zeroes the order even where staff set it in the
+dashboard without recording line refunds.
 
 Whether one line counts is decided by the named conditions in CONDITIONS, written once for both
 worlds: `line_counts()` judges a basket line (its product, live: the checkout's quota preview) or an
@@ -62,6 +65,8 @@ class Reason(models.TextChoices):
     NOT_CERTIFIED = "not_certified", _("No valid consumption-aid certificate")
     NOT_ORGANISATION_ORDER = "not_organisation_order", _("Not ordered for an organisation")
     NOT_PAID = "not_paid", _("Not paid, or cancelled")
+    ORDER_REFUNDED = "order_refunded", _("Not counted: the order was refunded")
+    LINE_CANCELLED = "line_cancelled", _("Not counted: the line was cancelled")
     OTHER_YEAR = "other_year", _("Placed in another year")
 
 
@@ -74,6 +79,8 @@ class LineFacts:
     certified: bool
     organisation_order: bool = True
     paid: bool = True
+    order_refunded: bool = False
+    line_cancelled: bool = False
     year: int | None = None
 
 
@@ -112,6 +119,18 @@ CONDITIONS = (
         lambda facts, year: facts.paid,
         lambda year: Q(order__status__in=statuses.PAID_STATUSES),
     ),
+    # An order set to "refunded" (by Stripe's full refund, or by staff in the dashboard) has returned
+    # all its money: it counts nothing, whether or not refunds were recorded line by line.
+    Condition(
+        Reason.ORDER_REFUNDED,
+        lambda facts, year: not facts.order_refunded,
+        lambda year: ~Q(order__status=statuses.REFUNDED),
+    ),
+    Condition(
+        Reason.LINE_CANCELLED,
+        lambda facts, year: not facts.line_cancelled,
+        lambda year: ~Q(status=statuses.LINE_CANCELLED),
+    ),
     Condition(Reason.OTHER_YEAR, lambda facts, year: year is None or facts.year in (None, year), _in_year_q),
 )
 
@@ -147,6 +166,8 @@ def line_facts(line) -> LineFacts:
         certified=line.was_certified,
         organisation_order=OrganisationOrder.objects.filter(order=order).exists(),
         paid=order.status in statuses.PAID_STATUSES,
+        order_refunded=order.status == statuses.REFUNDED,
+        line_cancelled=line.status == statuses.LINE_CANCELLED,
         year=dates.year_of(order.date_placed) if order.date_placed else None,
     )
 

@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -23,6 +24,17 @@ pytestmark = pytest.mark.django_db
 
 YEAR = dates.current_year()
 LAST_YEAR = YEAR - 1
+
+
+@pytest.fixture
+def order_staff(staff_user):
+    """A member of staff allowed to handle orders in Oscar's dashboard."""
+    staff_user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="order", codename__in=["view_order", "change_order"]
+        )
+    )
+    return staff_user
 
 
 def product(partner, price, **options):
@@ -99,3 +111,59 @@ def test_freezing_keeps_the_paired_figure_and_its_purposes_sum_to_the_frozen_tot
     assert live.paired_counted == frozen.paired_counted == snapshot.paired_counted == Decimal("150.00")
     assert snapshot.by_purpose == {Purpose.CANTEEN: "60.00", Purpose.UNION_WELFARE: "100.00"}
     assert sum(Decimal(value) for value in snapshot.by_purpose.values()) == snapshot.counted == live.counted
+
+
+def report_counted(client, user, organisation) -> Decimal:
+    client.force_login(user)
+    response = client.get(reverse("institutions:report", kwargs={"pk": organisation.pk}))
+    assert response.status_code == 200
+    return response.context["report"].progress.counted
+
+
+def test_an_order_set_to_refunded_in_the_dashboard_counts_nothing(
+    client, order_staff, org_admin, buyer, organisation, partner
+):
+    kept = place_order(buyer, [(product(partner, "30.00"), 1)], organisation=organisation)
+    refunded = place_order(buyer, [(product(partner, "70.00"), 2)], organisation=organisation)
+    assert report_counted(client, org_admin, organisation) == Decimal("170.00")
+
+    client.force_login(order_staff)
+    response = client.post(
+        reverse("dashboard:order-detail", kwargs={"number": refunded.number}),
+        {"order_action": "change_order_status", "new_status": "refunded"},
+    )
+
+    assert response.status_code == 302
+    refunded.refresh_from_db()
+    assert refunded.status == "refunded"
+    assert report_counted(client, org_admin, organisation) == Decimal("30.00")
+    assert quotas.line_counts(refunded.lines.get(), year=YEAR) == (False, quotas.Reason.ORDER_REFUNDED)
+    assert quotas.line_counts(kept.lines.get(), year=YEAR) == (True, quotas.Reason.COUNTS)
+
+
+def test_a_line_cancelled_in_the_dashboard_counts_nothing_while_the_rest_of_the_order_counts(
+    client, order_staff, org_admin, buyer, organisation, partner
+):
+    order = place_order(
+        buyer, [(product(partner, "30.00"), 1), (product(partner, "45.00"), 2)], organisation=organisation
+    )
+    cancelled = order.lines.get(line_price_incl_tax=Decimal("90.00"))
+    assert report_counted(client, org_admin, organisation) == Decimal("120.00")
+
+    client.force_login(order_staff)
+    client.post(
+        reverse("dashboard:order-detail", kwargs={"number": order.number}),
+        {
+            "line_action": "change_line_statuses",
+            "selected_line": [cancelled.pk],
+            f"selected_line_qty_{cancelled.pk}": 2,
+            "new_status": "cancelled",
+        },
+    )
+
+    cancelled.refresh_from_db()
+    assert cancelled.status == "cancelled"
+    assert report_counted(client, org_admin, organisation) == Decimal("30.00")
+    client.force_login(org_admin)
+    statement = client.get(reverse("institutions:statement", kwargs={"pk": organisation.pk}))
+    assert [line.pk for line in statement.context["lines"]] == [order.lines.get(line_price_incl_tax=30).pk]
