@@ -644,3 +644,41 @@ def all_breakdowns(organisation: Organisation, *, year: int) -> dict[str, list[t
 
 def unit_ids(organisation: Organisation) -> list[int]:
     return Tree().unit_ids(organisation.pk)
+
+
+@dataclass(frozen=True)
+class ColumnTotals:
+    target: Decimal
+    counted: Decimal
+    rollup_target: Decimal
+    rollup_counted: Decimal
+
+
+def column_totals(progresses: Iterable[Progress]) -> ColumnTotals:
+    """Totals of a list of organisations' figures (live or frozen) in which each line counts once.
+
+    A unit's counted value already holds its affiliated bodies', and a roll-up holds every unit below:
+    a row whose figure is already inside another listed row's is left out of that column's total.
+    """
+    progresses = list(progresses)
+    tree = Tree()
+    listed = {p.organisation.pk for p in progresses}
+
+    def inside_listed(pk: int, *, through_affiliated_only: bool) -> bool:
+        node = tree.nodes[pk]
+        while node["parent_id"]:
+            if through_affiliated_only and node["relation_to_parent"] != Organisation.Relation.AFFILIATED:
+                return False
+            if node["parent_id"] in listed:
+                return True
+            node = tree.nodes[node["parent_id"]]
+        return False
+
+    unit_heads = [p for p in progresses if not inside_listed(p.organisation.pk, through_affiliated_only=True)]
+    tops = [p for p in progresses if not inside_listed(p.organisation.pk, through_affiliated_only=False)]
+    return ColumnTotals(
+        target=sum((p.target or ZERO for p in progresses), ZERO),
+        counted=sum((p.counted for p in unit_heads), ZERO),
+        rollup_target=sum((p.rollup_target or ZERO for p in tops), ZERO),
+        rollup_counted=sum((p.rollup_counted for p in tops), ZERO),
+    )

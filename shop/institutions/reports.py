@@ -228,7 +228,8 @@ def statement_sheets(organisation: Organisation, *, year: int) -> list[Sheet]:
 
 
 def overview_sheet(progresses: list[quotas.Progress]) -> Sheet:
-    """The staff overview's rows (organisations with target, counted and share) as an export sheet."""
+    """The staff overview's rows (organisations with target, counted and share) as an export sheet, with
+    a total row that counts each line once (quotas.column_totals)."""
     columns = [
         Column(_("Organisation")),
         Column(_("Type")),
@@ -254,4 +255,18 @@ def overview_sheet(progresses: list[quotas.Progress]) -> Sheet:
         ]
         for p in progresses
     ]
+    totals = quotas.column_totals(progresses)
+    rows.append(
+        [
+            _("Total"),
+            None,
+            None,
+            None,
+            totals.target,
+            totals.counted,
+            None,
+            totals.rollup_target,
+            totals.rollup_counted,
+        ]
+    )
     return Sheet(_("Organisations"), columns, rows)

@@ -167,3 +167,62 @@ def test_a_line_cancelled_in_the_dashboard_counts_nothing_while_the_rest_of_the_
     client.force_login(org_admin)
     statement = client.get(reverse("institutions:statement", kwargs={"pk": organisation.pk}))
     assert [line.pk for line in statement.context["lines"]] == [order.lines.get(line_price_incl_tax=30).pk]
+
+
+def test_the_staff_overview_totals_count_a_unit_and_its_union_once(
+    client, staff_user, buyer, organisation, partner
+):
+    union = OrganisationFactory(
+        name="赣州市财政局工会", parent=organisation, relation_to_parent=Organisation.Relation.AFFILIATED
+    )
+    below = OrganisationFactory(name="赣州市章贡区财政局", parent=organisation)
+    TargetFactory(organisation=organisation, year=YEAR, fixed_amount=Decimal("1000.00"))
+    TargetFactory(organisation=below, year=YEAR, fixed_amount=Decimal("300.00"))
+    item = product(partner, "10.00")
+    place_order(buyer, [(item, 1)], organisation=organisation)
+    place_order(buyer, [(item, 2)], organisation=union, purpose=Purpose.UNION_WELFARE)
+    place_order(buyer, [(item, 4)], organisation=below)
+    client.force_login(staff_user)
+    url = reverse("institutions-dashboard:overview")
+
+    page = client.get(url, {"year": YEAR})
+    exported = csv_rows(client.get(url, {"year": YEAR, "format": "csv"}))
+
+    rows = {p.organisation.pk: p for p in page.context["rows"]}
+    assert rows[organisation.pk].counted == Decimal("30.00")  # its own 10 and its union's 20
+    assert rows[union.pk].counted == Decimal("20.00")
+    assert sum(p.counted for p in rows.values()) == Decimal("90.00")  # the union twice
+    totals = page.context["totals"]
+    assert totals.counted == Decimal("70.00")  # every purchase once: 10 + 20 + 40
+    assert totals.rollup_counted == Decimal("70.00")
+    assert totals.target == Decimal("1300.00")
+    assert totals.rollup_target == Decimal("1300.00")
+    footer = page.content.decode().split('id="overview-totals"')[1]
+    assert 'data-amount="70.00"' in footer and 'data-amount="1300.00"' in footer
+    total_row = exported[-1]
+    assert total_row[0] == "合计"
+    assert [Decimal(total_row[i]) for i in (4, 5, 7, 8)] == [
+        Decimal("1300.00"),
+        Decimal("70.00"),
+        Decimal("1300.00"),
+        Decimal("70.00"),
+    ]
+
+
+def test_overview_totals_of_a_filtered_list_still_count_a_listed_union_alone(
+    client, staff_user, buyer, organisation, partner
+):
+    union = OrganisationFactory(
+        name="赣州市财政局工会",
+        parent=organisation,
+        relation_to_parent=Organisation.Relation.AFFILIATED,
+        kind=Organisation.Kind.SOCIAL,
+    )
+    place_order(buyer, [(product(partner, "10.00"), 1)], organisation=organisation)
+    place_order(buyer, [(product(partner, "10.00"), 2)], organisation=union, purpose=Purpose.UNION_WELFARE)
+    client.force_login(staff_user)
+
+    page = client.get(reverse("institutions-dashboard:overview"), {"year": YEAR, "kind": union.kind})
+
+    assert [p.organisation for p in page.context["rows"]] == [union]
+    assert page.context["totals"].counted == Decimal("20.00")
