@@ -175,6 +175,8 @@ RULES = [
     ("dashboard:catalogue-product-lookup", only("staff", "seller")),
     ("dashboard:catalogue-product-bulk-action", only("staff", "seller")),
     # Sellers see and ship their own order lines in the seller area, never Oscar's whole orders.
+    # Bank refunds: staff who may change orders (the seller, who can reach the dashboard, may not).
+    ("dashboard:order-bank-refund", only("staff")),
     ("dashboard:*", only("staff")),
     # --- Wagtail's admin: the CMS groups; Django's admin: staff (with model permissions) ---
     ("wagtailadmin_home", only(*CMS_ROLES)),
@@ -335,6 +337,7 @@ def kwargs_for(route: Route, w) -> dict | tuple:
             "line_id": w.consumer_line.pk,
         },
         "dashboard:order-shipping-address": lambda: {"number": w.consumer_order.number},
+        "dashboard:order-bank-refund": lambda: {"number": w.consumer_order.number},
         "dashboard:order-detail-note": lambda: {
             "number": w.consumer_order.number,
             "note_id": w.order_note.pk,
