@@ -3,7 +3,8 @@
 The counted value of an organisation's year follows the money of each line: the line total (after
 discounts) paid for it minus what was refunded for it (order lines' `annotate_refunded()`, the one
 refund rule: bank-transfer refunds staff record with refunds.record() and Stripe-confirmed refunds),
-over lines whose product was certified and from a poverty county at the moment of ordering, of the
+over lines whose product was certified, from a poverty county and an agricultural or sideline product
+(catalogue_ext.agricultural) at the moment of ordering, of the
 organisation's orders placed in that year (Asia/Shanghai calendar) that are paid. A cancelled line
 counts nothing (nothing was delivered for it), and neither does an order whose status is "refunded":
 that status says the whole payment went back, so it zeroes the order even where staff set it in the
@@ -26,11 +27,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, models
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from catalogue_ext import agricultural
 from shop.core import dates
 from shop.institutions.models import AnnualTarget, Organisation, OrganisationOrder, YearSnapshot
 from shop.order import statuses
@@ -63,10 +65,11 @@ class Reason(models.TextChoices):
     COUNTS = "counts", _("Counts toward the organisation's quota")
     NOT_POVERTY_COUNTY = "not_poverty_county", _("Not from a former poverty county")
     NOT_CERTIFIED = "not_certified", _("No valid consumption-aid certificate")
+    NOT_AGRICULTURAL = "not_agricultural", _("Not an agricultural or sideline product")
     NOT_ORGANISATION_ORDER = "not_organisation_order", _("Not ordered for an organisation")
     NOT_PAID = "not_paid", _("Not paid, or cancelled")
-    ORDER_REFUNDED = "order_refunded", _("Not counted: the order was refunded")
-    LINE_CANCELLED = "line_cancelled", _("Not counted: the line was cancelled")
+    ORDER_REFUNDED = "order_refunded", _("The order was refunded")
+    LINE_CANCELLED = "line_cancelled", _("The line was cancelled")
     OTHER_YEAR = "other_year", _("Placed in another year")
 
 
@@ -77,6 +80,7 @@ class LineFacts:
 
     poverty_county: bool
     certified: bool
+    agricultural: bool = True
     organisation_order: bool = True
     paid: bool = True
     order_refunded: bool = False
@@ -109,6 +113,11 @@ CONDITIONS = (
         lambda year: Q(was_poverty_county=True),
     ),
     Condition(Reason.NOT_CERTIFIED, lambda facts, year: facts.certified, lambda year: Q(was_certified=True)),
+    Condition(
+        Reason.NOT_AGRICULTURAL,
+        lambda facts, year: facts.agricultural,
+        lambda year: Q(was_agricultural=True),
+    ),
     Condition(
         Reason.NOT_ORGANISATION_ORDER,
         lambda facts, year: facts.organisation_order,
@@ -159,11 +168,16 @@ def counting_filter(*, year: int | None = None) -> Q:
 def line_facts(line) -> LineFacts:
     if getattr(line, "order_id", None) is None:  # a basket line: its product as it is now
         fields = frozen_line_fields(line.product)
-        return LineFacts(poverty_county=fields["was_poverty_county"], certified=fields["was_certified"])
+        return LineFacts(
+            poverty_county=fields["was_poverty_county"],
+            certified=fields["was_certified"],
+            agricultural=fields["was_agricultural"],
+        )
     order = line.order
     return LineFacts(
         poverty_county=line.was_poverty_county,
         certified=line.was_certified,
+        agricultural=line.was_agricultural,
         organisation_order=OrganisationOrder.objects.filter(order=order).exists(),
         paid=order.status in statuses.PAID_STATUSES,
         order_refunded=order.status == statuses.REFUNDED,
@@ -187,6 +201,7 @@ def frozen_line_fields(product, *, on: datetime.date | None = None) -> dict:
         "origin_province_id": county.province_id if county else None,
         "was_certified": certificate is not None,
         "was_poverty_county": bool(county and county.is_poverty_county),
+        "was_agricultural": agricultural.is_agricultural(source),
         "certificate_number": certificate.number if certificate else "",
     }
 
@@ -681,4 +696,35 @@ def column_totals(progresses: Iterable[Progress]) -> ColumnTotals:
         counted=sum((p.counted for p in unit_heads), ZERO),
         rollup_target=sum((p.rollup_target or ZERO for p in tops), ZERO),
         rollup_counted=sum((p.rollup_counted for p in tops), ZERO),
+    )
+
+
+def not_counted(organisation: Organisation, *, year: int) -> list[dict]:
+    """The unit's organisation-order lines of the year that do not count, grouped by the first condition
+    they fail (the same CONDITIONS, as one SQL CASE): reason, number of lines, line totals."""
+    reason = Case(
+        *(When(~condition.q(year), then=Value(condition.fails_with.value)) for condition in CONDITIONS),
+        default=Value(Reason.COUNTS.value),
+        output_field=models.CharField(),
+    )
+    start, end = dates.year_bounds(year)
+    rows = (
+        Line.objects.filter(
+            order__organisation_link__organisation_id__in=unit_ids(organisation),
+            order__date_placed__gte=start,
+            order__date_placed__lt=end,
+        )
+        .annotate(reason=reason)
+        .exclude(reason=Reason.COUNTS.value)
+        .order_by()
+        .values("reason")
+        .annotate(lines=Count("pk"), amount=_sum("line_price_incl_tax"))
+    )
+    order = [condition.fails_with.value for condition in CONDITIONS]
+    return sorted(
+        (
+            {"reason": Reason(row["reason"]), "lines": row["lines"], "amount": row["amount"].quantize(CENT)}
+            for row in rows
+        ),
+        key=lambda row: order.index(row["reason"].value),
     )

@@ -65,6 +65,7 @@ class Report:
     orders_total: Decimal  # the counted value of all of the unit's counted orders, live
     units: list = field(default_factory=list)
     orders_page: Page | None = None
+    not_counted: list = field(default_factory=list)  # lines that do not count, by reason (live)
 
     @property
     def chart(self) -> list[dict]:
@@ -111,6 +112,7 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
         orders_total=orders_total,
         units=units,
         orders_page=orders_page,
+        not_counted=quotas.not_counted(organisation, year=year),
     )
 
 
@@ -182,6 +184,25 @@ def report_sheets(report: Report) -> list[Sheet]:
             body,
         )
     )
+    if report.not_counted:
+        sheets.append(
+            Sheet(
+                _("Not counted"),
+                [
+                    Column(_("Reason"), width=36),
+                    Column(_("Lines"), "integer"),
+                    Column(_("Line total (CNY)"), "money"),
+                ],
+                [
+                    [
+                        _("Not counted: %(reason)s") % {"reason": row["reason"].label},
+                        row["lines"],
+                        row["amount"],
+                    ]
+                    for row in report.not_counted
+                ],
+            )
+        )
     return sheets
 
 

@@ -108,6 +108,7 @@ class Line(AbstractLine):
     was_certified = models.BooleanField(_("Certified when ordered"), default=False)
     was_poverty_county = models.BooleanField(_("From a former poverty county when ordered"), default=False)
     certificate_number = models.CharField(_("Certificate number when ordered"), max_length=64, blank=True)
+    was_agricultural = models.BooleanField(_("Agricultural or sideline product when ordered"), default=True)
     # Set by the seller when it ships this line (shop.sellers.fulfilment.mark_shipped).
     shipping_carrier = models.CharField(_("Carrier"), max_length=64, blank=True)
     tracking_number = models.CharField(_("Tracking number"), max_length=64, blank=True)
@@ -123,7 +124,8 @@ class Line(AbstractLine):
                 fields=["order"],
                 include=["line_price_incl_tax", "origin_county", "origin_province", "product"],
                 name="line_counted_by_order",
-                condition=models.Q(was_certified=True, was_poverty_county=True),
+                condition=models.Q(was_certified=True, was_poverty_county=True, was_agricultural=True)
+                & ~models.Q(status=statuses.LINE_CANCELLED),
             ),
         ]
 

@@ -52,6 +52,14 @@ def one_line_per_reason(buyer, organisation, partner, non_poverty_county):
             organisation=organisation,
         ),
         Reason.NOT_CERTIFIED: line_of(factories.ProductFactory(partner=partner), organisation=organisation),
+        Reason.NOT_AGRICULTURAL: line_of(
+            factories.ProductFactory(
+                partner=partner,
+                certified=True,
+                categories=[factories.CategoryFactory(name="手工艺品", is_agricultural=False)],
+            ),
+            organisation=organisation,
+        ),
         Reason.NOT_ORGANISATION_ORDER: line_of(counting),
         Reason.NOT_PAID: line_of(counting, organisation=organisation, status=statuses.CANCELLED),
         Reason.OTHER_YEAR: line_of(counting, organisation=organisation, placed_at=LAST_YEAR),
