@@ -1,7 +1,8 @@
 """The consumption-aid quota rule: what counts toward an organisation's annual target.
 
 The counted value of an organisation's year follows the money of each line: the line total (after
-discounts) paid for it minus what was refunded for it (order lines' `annotate_refunded()`, the one
+discounts) paid for it minus what was refunded for it, or, once the buying unit accepted the line
+(acceptance.py), minus the value of the quantity it did not accept if that is more (order lines' `annotate_refunded()`, the one
 refund rule: bank-transfer refunds staff record with refunds.record() and Stripe-confirmed refunds),
 over lines whose product was certified, from a poverty county and an agricultural or sideline product
 (catalogue_ext.agricultural) at the moment of ordering, of the
@@ -27,8 +28,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, models
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Round, TruncMonth
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -220,26 +233,58 @@ def qualifying_lines(*, year: int, organisation_ids: Iterable[int] | None = None
     return lines.filter(order__organisation_link__organisation_id__in=list(organisation_ids))
 
 
-def counted_lines(*, year: int, organisation_ids: Iterable[int] | None = None):
-    """The qualifying lines, each annotated with its refunded and counted (line total − refunds) amounts."""
-    return (
-        qualifying_lines(year=year, organisation_ids=organisation_ids)
-        .annotate_refunded()
-        .annotate(counted=F("net"))
+def annotate_deduction(lines):
+    """Each line with `refunded`, `not_accepted` (the value of the quantity its buyer did not accept,
+    0 before acceptance), `deduction` (the larger of the two: money refunded for goods not accepted is
+    not deducted twice) and `counted` (line total − deduction)."""
+    price = F("line_price_incl_tax")
+    accepted_value = Round(
+        ExpressionWrapper(price * F("acceptance__accepted_quantity") / F("quantity"), output_field=MONEY),
+        2,
+        output_field=MONEY,
     )
+    return (
+        lines.annotate_refunded()
+        .annotate(
+            not_accepted=Case(
+                When(
+                    acceptance__isnull=False,
+                    then=ExpressionWrapper(price - accepted_value, output_field=MONEY),
+                ),
+                default=Value(ZERO),
+                output_field=MONEY,
+            )
+        )
+        .annotate(deduction=Greatest(F("refunded"), F("not_accepted"), output_field=MONEY))
+        .annotate(counted=ExpressionWrapper(price - F("deduction"), output_field=MONEY))
+    )
+
+
+def having_deductions(lines):
+    """Only the lines with money refunded or quantity not accepted: the few lines whose counted value is
+    less than their total, so the deduction is computed for them alone."""
+    return lines.filter(
+        Q(pk__in=Line.objects.having_refunds().values("pk"))
+        | Q(acceptance__accepted_quantity__lt=F("quantity"))
+    )
+
+
+def counted_lines(*, year: int, organisation_ids: Iterable[int] | None = None):
+    """The qualifying lines, each annotated with its refunded, deducted and counted amounts."""
+    return annotate_deduction(qualifying_lines(year=year, organisation_ids=organisation_ids))
 
 
 def totals(lines, group) -> list[dict]:
     """Counted value of `lines` grouped by `group(queryset)` (a .values(...) call), as SQL aggregates.
 
-    The line totals are summed in one query and the refunds of the few refunded lines in a second
-    one, so the per-line refund lookup never runs over every line.
+    The line totals are summed in one query and the deductions (refunds, quantities not accepted) of
+    the few lines that have any in a second one, so the per-line lookup never runs over every line.
     """
     rows = {}
     for row in group(lines.order_by()).annotate(total=_sum("line_price_incl_tax")):
         rows[_group_key(row)] = row
-    refunded = lines.order_by().having_refunds().annotate_refunded()
-    for row in group(refunded).annotate(total=_sum("refunded")):
+    deducted = annotate_deduction(having_deductions(lines.order_by()))
+    for row in group(deducted).annotate(total=_sum("deduction")):
         rows[_group_key(row)]["total"] -= row["total"]
     for row in rows.values():  # SQLite sums decimals as floats: back to whole fen
         row["total"] = row["total"].quantize(CENT)
@@ -302,8 +347,8 @@ def breakdowns(*, year: int, organisation_ids: Iterable[int] | None) -> dict[str
     lines = qualifying_lines(year=year, organisation_ids=organisation_ids).order_by()
     keys = {f"key_{by}": _breakdown_key(by) for by in BREAKDOWNS}
     totals_by = {by: defaultdict(lambda: ZERO) for by in BREAKDOWNS}
-    refunded = lines.having_refunds().annotate_refunded().annotate(amount=F("refunded"))
-    for rows, sign in ((lines.annotate(amount=F("line_price_incl_tax")), 1), (refunded, -1)):
+    deducted = annotate_deduction(having_deductions(lines)).annotate(amount=F("deduction"))
+    for rows, sign in ((lines.annotate(amount=F("line_price_incl_tax")), 1), (deducted, -1)):
         query, params = rows.annotate(**keys).values(*keys, "amount").query.sql_with_params()
         columns = ", ".join(keys)
         sets = ", ".join(f"({name})" for name in keys)
@@ -634,11 +679,9 @@ def counted_orders_summary(
     )
     rows = list(grouped[offset : offset + limit] if limit is not None else grouped[offset:])
     refunded = (
-        lines.filter(order_id__in=[row["order_id"] for row in rows])
-        .having_refunds()
-        .annotate_refunded()
+        annotate_deduction(having_deductions(lines.filter(order_id__in=[row["order_id"] for row in rows])))
         .values("order_id")
-        .annotate(total=_sum("refunded"))
+        .annotate(total=_sum("deduction"))
     )
     by_order = {row["order_id"]: row["total"] for row in refunded} if rows else {}
     for row in rows:
@@ -728,3 +771,32 @@ def not_counted(organisation: Organisation, *, year: int) -> list[dict]:
         ),
         key=lambda row: order.index(row["reason"].value),
     )
+
+
+def awaiting_acceptance(organisation: Organisation, *, year: int) -> Decimal:
+    """The part of the unit's counted value whose lines the buyer has not accepted yet (counted provisionally)."""
+    lines = qualifying_lines(year=year, organisation_ids=unit_ids(organisation)).filter(
+        acceptance__isnull=True
+    )
+    rows = totals(lines, lambda qs: qs.values(org=F("order__organisation_link__organisation_id")))
+    return sum((row["total"] for row in rows), ZERO)
+
+
+def order_line_verdicts(link: OrganisationOrder, lines) -> list[tuple]:
+    """(line, counts, reason) for the lines of one organisation order, judged by CONDITIONS without a
+    query per line."""
+    order = link.order
+    year = dates.year_of(order.date_placed)
+    verdicts = []
+    for line in lines:
+        facts = LineFacts(
+            poverty_county=line.was_poverty_county,
+            certified=line.was_certified,
+            agricultural=line.was_agricultural,
+            paid=order.status in statuses.PAID_STATUSES,
+            order_refunded=order.status == statuses.REFUNDED,
+            line_cancelled=line.status == statuses.LINE_CANCELLED,
+            year=year,
+        )
+        verdicts.append((line, *evaluate(facts, year=year)))
+    return verdicts

@@ -66,6 +66,7 @@ class Report:
     units: list = field(default_factory=list)
     orders_page: Page | None = None
     not_counted: list = field(default_factory=list)  # lines that do not count, by reason (live)
+    awaiting_acceptance: Decimal = quotas.ZERO  # counted provisionally: lines the buyer has not accepted yet
 
     @property
     def chart(self) -> list[dict]:
@@ -113,6 +114,7 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
         units=units,
         orders_page=orders_page,
         not_counted=quotas.not_counted(organisation, year=year),
+        awaiting_acceptance=quotas.awaiting_acceptance(organisation, year=year),
     )
 
 
@@ -156,7 +158,11 @@ def breakdown_sheet(title: str, label: str, amount_header: str, rows) -> Sheet:
 
 def report_sheets(report: Report) -> list[Sheet]:
     """The report as sheets for the export writer: the summary, each breakdown and the counted orders."""
-    sheets = [summary_sheet(summary_rows(report.progress))]
+    rows = summary_rows(report.progress)
+    rows.append(
+        [_("Of which awaiting acceptance (counted provisionally)"), Cell(report.awaiting_acceptance, "money")]
+    )
+    sheets = [summary_sheet(rows)]
     for by, rows in report.breakdowns.items():
         sheets.append(
             breakdown_sheet(
