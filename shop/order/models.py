@@ -108,7 +108,10 @@ class Line(AbstractLine):
     was_certified = models.BooleanField(_("Certified when ordered"), default=False)
     was_poverty_county = models.BooleanField(_("From a former poverty county when ordered"), default=False)
     certificate_number = models.CharField(_("Certificate number when ordered"), max_length=64, blank=True)
-    was_agricultural = models.BooleanField(_("Agricultural or sideline product when ordered"), default=True)
+    # db_default: bulk loaders that name their columns (devtools.loadgen) leave it to the database.
+    was_agricultural = models.BooleanField(
+        _("Agricultural or sideline product when ordered"), default=True, db_default=True
+    )
     # Set by the seller when it ships this line (shop.sellers.fulfilment.mark_shipped).
     shipping_carrier = models.CharField(_("Carrier"), max_length=64, blank=True)
     tracking_number = models.CharField(_("Tracking number"), max_length=64, blank=True)

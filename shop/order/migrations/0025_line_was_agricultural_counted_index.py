@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='line',
             name='was_agricultural',
-            field=models.BooleanField(default=True, verbose_name='Agricultural or sideline product when ordered'),
+            field=models.BooleanField(db_default=True, default=True, verbose_name='Agricultural or sideline product when ordered'),
         ),
         migrations.AddIndex(
             model_name='line',
