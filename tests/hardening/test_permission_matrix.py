@@ -127,6 +127,8 @@ RULES = [
     ("institutions:checkout-tagging", logged_in(HIDDEN) | {"buyer": ALLOW}),  # others are sent on
     ("institutions:detail", only(*ORG_MEMBERS, "staff")),
     ("institutions:order", only(*ORG_MEMBERS, "staff")),
+    # Acceptance (验收) is the buying unit's own act: its members only, not staff.
+    ("institutions:order-acceptance", only(*ORG_MEMBERS)),
     ("institutions:approvals", only("approver")),
     ("institutions:approve", only("approver", others=DENY) | {"approver": HIDDEN}),
     ("institutions:reject", only("approver")),
@@ -298,6 +300,7 @@ def kwargs_for(route: Route, w) -> dict | tuple:
         "payment:retry": lambda: {"number": w.consumer_order.number},
         "payment:refund": lambda: {"number": w.consumer_order.number},
         "institutions:order": lambda: {"pk": w.organisation.pk, "number": w.org_order.number},
+        "institutions:order-acceptance": lambda: {"pk": w.organisation.pk, "number": w.org_order.number},
         "institutions:statement-export": lambda: {"pk": w.organisation.pk, "fmt": "xlsx"},
         "institutions:approve": lambda: {"pk": w.organisation.pk, "number": w.org_order.number},
         "institutions:reject": lambda: {"pk": w.organisation.pk, "number": w.org_order.number},
@@ -501,6 +504,10 @@ FOREIGN = {
     "payment:return": lambda w: {"number": w.other_order.number},
     "institutions:detail": lambda w: {"pk": w.other_organisation.pk},
     "institutions:order": lambda w: {"pk": w.other_organisation.pk, "number": w.other_org_order.number},
+    "institutions:order-acceptance": lambda w: {
+        "pk": w.other_organisation.pk,
+        "number": w.other_org_order.number,
+    },
     "institutions:approvals": lambda w: {"pk": w.other_organisation.pk},
     "institutions:reject": lambda w: {"pk": w.other_organisation.pk, "number": w.other_org_order.number},
     "institutions:report": lambda w: {"pk": w.other_organisation.pk},
