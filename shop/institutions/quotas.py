@@ -47,8 +47,15 @@ from oscar.core.loading import get_model
 
 from catalogue_ext import agricultural
 from shop.core import dates
-from shop.institutions.models import AnnualTarget, Organisation, OrganisationOrder, YearSnapshot
+from shop.institutions.models import (
+    AnnualTarget,
+    LineAcceptance,
+    Organisation,
+    OrganisationOrder,
+    YearSnapshot,
+)
 from shop.order import statuses
+from shop.order.models import refunded_line_ids
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -263,10 +270,8 @@ def annotate_deduction(lines):
 def having_deductions(lines):
     """Only the lines with money refunded or quantity not accepted: the few lines whose counted value is
     less than their total, so the deduction is computed for them alone."""
-    return lines.filter(
-        Q(pk__in=Line.objects.having_refunds().values("pk"))
-        | Q(acceptance__accepted_quantity__lt=F("quantity"))
-    )
+    short = LineAcceptance.objects.filter(accepted_quantity__lt=F("line__quantity"))
+    return lines.filter(pk__in=refunded_line_ids(short))
 
 
 def counted_lines(*, year: int, organisation_ids: Iterable[int] | None = None):

@@ -52,6 +52,16 @@ def _refund_sources():
     return [line_refunds, online]
 
 
+def refunded_line_ids(*others):
+    """The ids of lines with money returned for them, as one UNION (with any further `line_id` querysets)."""
+    line_refunds, online = _refund_sources()
+    return (
+        line_refunds.order_by()
+        .values("line_id")
+        .union(online.order_by().values("line_id"), *(other.order_by().values("line_id") for other in others))
+    )
+
+
 class LineQuerySet(models.QuerySet):
     """Reads of order lines; refunds are subtracted line by line, the one rule every figure uses
     (quota ledger, impact, seller and county sales)."""
@@ -86,9 +96,7 @@ class LineQuerySet(models.QuerySet):
         One `id IN (refunded line ids)`: the refund tables are small, so the database starts from them
         (a semi-join) instead of looking up refunds for every line.
         """
-        line_refunds, online = _refund_sources()
-        refunded = line_refunds.order_by().values("line_id").union(online.order_by().values("line_id"))
-        return self.filter(Q(pk__in=refunded))
+        return self.filter(Q(pk__in=refunded_line_ids()))
 
 
 class Line(AbstractLine):
