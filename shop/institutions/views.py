@@ -133,7 +133,8 @@ class AcceptanceView(OrganisationMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx["link"] = self.link
         ctx["order"] = self.link.order
-        ctx.setdefault("rows", self.rows())
+        if "rows" not in ctx:
+            ctx["rows"] = self.rows()
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -147,7 +148,7 @@ class AcceptanceView(OrganisationMixin, TemplateView):
                     raise InvalidInput(
                         _("Enter the accepted quantity of %(title)s as a whole number.")
                         % {"title": row["line"].title}
-                    )
+                    ) from None
                 quantities[row["line"].pk] = (quantity, row["note"])
             acceptance.accept(self.link, by=request.user, quantities=quantities)
         except DomainError as refusal:
