@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('institutions', '0002_quota_indexes'),
+        ('institutions', '0003_declarations_finance_bureaus'),
         ('order', '0025_line_was_agricultural_counted_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
