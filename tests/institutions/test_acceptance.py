@@ -50,6 +50,10 @@ def test_a_member_accepts_line_by_line_and_only_accepted_quantities_count(
     client.force_login(buyer)
     page = client.get(reverse("institutions:order", kwargs={"pk": organisation.pk, "number": order.number}))
     assert url(organisation, order) in page.content.decode()
+    form = client.get(url(organisation, order)).content.decode()
+    assert "验收合格数量" in form and "短缺或破损说明" in form
+    for english in ("Accepted quantity", "Shortfall", "Confirm receipt", "Awaiting acceptance"):
+        assert english not in form and english not in page.content.decode()
 
     response = client.post(
         url(organisation, order),

@@ -70,6 +70,14 @@ def test_staff_record_a_bank_refund_per_line_and_the_quota_falls_by_it(
     assert "工行退款 20261130-1" in bank_order.notes.get().message
     page = client.get(url(bank_order))
     assert 'data-left="90.00"' in page.content.decode()
+    for english in (
+        "Bank refunds",
+        "Record a bank refund",
+        "Left to refund",
+        "Amount refunded",
+        "Order line",
+    ):
+        assert english not in page.content.decode()
     assert "工行退款 20261130-1" in page.content.decode()
 
 
