@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.catalogue.abstract_models import AbstractProduct, MissingProductImage
+from oscar.apps.catalogue.abstract_models import AbstractCategory, AbstractProduct, MissingProductImage
 from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
 
 from shop.core import dates
@@ -160,6 +160,24 @@ def _stockrecords():
     from oscar.core.loading import get_model
 
     return get_model("partner", "StockRecord").objects
+
+
+class Category(AbstractCategory):
+    """Oscar's category plus whether its products are agricultural and sideline products (农副产品),
+    the only ones that count toward consumption-aid quotas (catalogue_ext.agricultural)."""
+
+    is_agricultural = models.BooleanField(
+        _("Agricultural or sideline products"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only agricultural and sideline products count toward organisations' quotas. "
+            "Leave unknown to inherit from the parent category (a top-level category is agricultural)."
+        ),
+    )
+
+    class Meta(AbstractCategory.Meta):
+        app_label = "catalogue"
 
 
 class Product(AbstractProduct):

@@ -150,10 +150,18 @@ def load_categories():
     categories = {}
     for row in read_csv("categories.csv"):
         category = Category.objects.filter(slug=row["slug"]).first()
+        # 农副产品 count toward quotas; handicrafts sell normally but do not (catalogue_ext.agricultural).
+        agricultural = {"yes": True, "no": False}.get(row.get("agricultural", ""))
         if category is None:
-            category = Category.add_root(name=row["name"], slug=row["slug"], description=row["description"])
+            category = Category.add_root(
+                name=row["name"],
+                slug=row["slug"],
+                description=row["description"],
+                is_agricultural=agricultural,
+            )
         else:
             category.name, category.description = row["name"], row["description"]
+            category.is_agricultural = agricultural
             category.save()
         categories[row["slug"]] = category
     return categories

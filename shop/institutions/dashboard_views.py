@@ -70,6 +70,7 @@ class OverviewView(StaffView, TemplateView):
                 rows=page.object_list,
                 page_obj=page,
                 total=len(rows),
+                totals=quotas.column_totals(rows),
                 query=query.urlencode(),
                 region_choices=Region.objects.provinces(),
             )

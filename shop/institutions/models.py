@@ -510,3 +510,22 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.year}"
+
+
+class LineAcceptance(models.Model):
+    """The buying unit's acceptance (验收) of one line of an organisation order: what arrived in good order.
+
+    Only the accepted quantity counts toward the quota (shop.institutions.acceptance, quotas)."""
+
+    line = models.OneToOneField("order.Line", on_delete=models.CASCADE, related_name="acceptance")
+    accepted_quantity = models.PositiveIntegerField(_("Accepted quantity"))
+    note = models.TextField(_("Shortfall or damage"), blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(_("Accepted at"))
+
+    class Meta:
+        verbose_name = _("Line acceptance")
+        verbose_name_plural = _("Line acceptances")
+
+    def __str__(self):
+        return f"{self.line_id}: {self.accepted_quantity}"

@@ -1,10 +1,15 @@
 """The consumption-aid quota rule: what counts toward an organisation's annual target.
 
-The counted value of an organisation's year is the sum of the line totals (after discounts) of lines
-whose product was certified and from a poverty county at the moment of ordering, over the
-organisation's orders placed in that year (Asia/Shanghai calendar) that are paid and not cancelled,
-minus the refunded amounts of those lines (order lines' `annotate_refunded()`, the one refund rule:
-shop refunds written by refunds.record() and Stripe-confirmed refunds).
+The counted value of an organisation's year follows the money of each line: the line total (after
+discounts) paid for it minus what was refunded for it, or, once the buying unit accepted the line
+(acceptance.py), minus the value of the quantity it did not accept if that is more (order lines' `annotate_refunded()`, the one
+refund rule: bank-transfer refunds staff record with refunds.record() and Stripe-confirmed refunds),
+over lines whose product was certified, from a poverty county and an agricultural or sideline product
+(catalogue_ext.agricultural) at the moment of ordering, of the
+organisation's orders placed in that year (Asia/Shanghai calendar) that are paid. A cancelled line
+counts nothing (nothing was delivered for it), and neither does an order whose status is "refunded":
+that status says the whole payment went back, so it zeroes the order even where staff set it in the
+dashboard without recording line refunds.
 
 Whether one line counts is decided by the named conditions in CONDITIONS, written once for both
 worlds: `line_counts()` judges a basket line (its product, live: the checkout's quota preview) or an
@@ -23,14 +28,34 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, models
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, ExtractQuarter, TruncMonth
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractQuarter, Greatest, Round, TruncMonth
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from catalogue_ext import agricultural
 from shop.core import dates
-from shop.institutions.models import AnnualTarget, Organisation, OrganisationOrder, YearSnapshot
+from shop.institutions.models import (
+    AnnualTarget,
+    LineAcceptance,
+    Organisation,
+    OrganisationOrder,
+    YearSnapshot,
+)
 from shop.order import statuses
+from shop.order.models import refunded_line_ids
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -60,8 +85,11 @@ class Reason(models.TextChoices):
     COUNTS = "counts", _("Counts toward the organisation's quota")
     NOT_POVERTY_COUNTY = "not_poverty_county", _("Not from a former poverty county")
     NOT_CERTIFIED = "not_certified", _("No valid consumption-aid certificate")
+    NOT_AGRICULTURAL = "not_agricultural", _("Not an agricultural or sideline product")
     NOT_ORGANISATION_ORDER = "not_organisation_order", _("Not ordered for an organisation")
     NOT_PAID = "not_paid", _("Not paid, or cancelled")
+    ORDER_REFUNDED = "order_refunded", _("The order was refunded")
+    LINE_CANCELLED = "line_cancelled", _("The line was cancelled")
     OTHER_YEAR = "other_year", _("Placed in another year")
 
 
@@ -72,8 +100,11 @@ class LineFacts:
 
     poverty_county: bool
     certified: bool
+    agricultural: bool = True
     organisation_order: bool = True
     paid: bool = True
+    order_refunded: bool = False
+    line_cancelled: bool = False
     year: int | None = None
 
 
@@ -103,6 +134,11 @@ CONDITIONS = (
     ),
     Condition(Reason.NOT_CERTIFIED, lambda facts, year: facts.certified, lambda year: Q(was_certified=True)),
     Condition(
+        Reason.NOT_AGRICULTURAL,
+        lambda facts, year: facts.agricultural,
+        lambda year: Q(was_agricultural=True),
+    ),
+    Condition(
         Reason.NOT_ORGANISATION_ORDER,
         lambda facts, year: facts.organisation_order,
         lambda year: Q(order__organisation_link__isnull=False),
@@ -111,6 +147,18 @@ CONDITIONS = (
         Reason.NOT_PAID,
         lambda facts, year: facts.paid,
         lambda year: Q(order__status__in=statuses.PAID_STATUSES),
+    ),
+    # An order set to "refunded" (by Stripe's full refund, or by staff in the dashboard) has returned
+    # all its money: it counts nothing, whether or not refunds were recorded line by line.
+    Condition(
+        Reason.ORDER_REFUNDED,
+        lambda facts, year: not facts.order_refunded,
+        lambda year: ~Q(order__status=statuses.REFUNDED),
+    ),
+    Condition(
+        Reason.LINE_CANCELLED,
+        lambda facts, year: not facts.line_cancelled,
+        lambda year: ~Q(status=statuses.LINE_CANCELLED),
     ),
     Condition(Reason.OTHER_YEAR, lambda facts, year: year is None or facts.year in (None, year), _in_year_q),
 )
@@ -140,13 +188,20 @@ def counting_filter(*, year: int | None = None) -> Q:
 def line_facts(line) -> LineFacts:
     if getattr(line, "order_id", None) is None:  # a basket line: its product as it is now
         fields = frozen_line_fields(line.product)
-        return LineFacts(poverty_county=fields["was_poverty_county"], certified=fields["was_certified"])
+        return LineFacts(
+            poverty_county=fields["was_poverty_county"],
+            certified=fields["was_certified"],
+            agricultural=fields["was_agricultural"],
+        )
     order = line.order
     return LineFacts(
         poverty_county=line.was_poverty_county,
         certified=line.was_certified,
+        agricultural=line.was_agricultural,
         organisation_order=OrganisationOrder.objects.filter(order=order).exists(),
         paid=order.status in statuses.PAID_STATUSES,
+        order_refunded=order.status == statuses.REFUNDED,
+        line_cancelled=line.status == statuses.LINE_CANCELLED,
         year=dates.year_of(order.date_placed) if order.date_placed else None,
     )
 
@@ -166,6 +221,7 @@ def frozen_line_fields(product, *, on: datetime.date | None = None) -> dict:
         "origin_province_id": county.province_id if county else None,
         "was_certified": certificate is not None,
         "was_poverty_county": bool(county and county.is_poverty_county),
+        "was_agricultural": agricultural.is_agricultural(source),
         "certificate_number": certificate.number if certificate else "",
     }
 
@@ -184,26 +240,56 @@ def qualifying_lines(*, year: int, organisation_ids: Iterable[int] | None = None
     return lines.filter(order__organisation_link__organisation_id__in=list(organisation_ids))
 
 
-def counted_lines(*, year: int, organisation_ids: Iterable[int] | None = None):
-    """The qualifying lines, each annotated with its refunded and counted (line total − refunds) amounts."""
-    return (
-        qualifying_lines(year=year, organisation_ids=organisation_ids)
-        .annotate_refunded()
-        .annotate(counted=F("net"))
+def annotate_deduction(lines):
+    """Each line with `refunded`, `not_accepted` (the value of the quantity its buyer did not accept,
+    0 before acceptance), `deduction` (the larger of the two: money refunded for goods not accepted is
+    not deducted twice) and `counted` (line total − deduction)."""
+    price = F("line_price_incl_tax")
+    accepted_value = Round(
+        ExpressionWrapper(price * F("acceptance__accepted_quantity") / F("quantity"), output_field=MONEY),
+        2,
+        output_field=MONEY,
     )
+    return (
+        lines.annotate_refunded()
+        .annotate(
+            not_accepted=Case(
+                When(
+                    acceptance__isnull=False,
+                    then=ExpressionWrapper(price - accepted_value, output_field=MONEY),
+                ),
+                default=Value(ZERO),
+                output_field=MONEY,
+            )
+        )
+        .annotate(deduction=Greatest(F("refunded"), F("not_accepted"), output_field=MONEY))
+        .annotate(counted=ExpressionWrapper(price - F("deduction"), output_field=MONEY))
+    )
+
+
+def having_deductions(lines):
+    """Only the lines with money refunded or quantity not accepted: the few lines whose counted value is
+    less than their total, so the deduction is computed for them alone."""
+    short = LineAcceptance.objects.filter(accepted_quantity__lt=F("line__quantity"))
+    return lines.filter(pk__in=refunded_line_ids(short))
+
+
+def counted_lines(*, year: int, organisation_ids: Iterable[int] | None = None):
+    """The qualifying lines, each annotated with its refunded, deducted and counted amounts."""
+    return annotate_deduction(qualifying_lines(year=year, organisation_ids=organisation_ids))
 
 
 def totals(lines, group) -> list[dict]:
     """Counted value of `lines` grouped by `group(queryset)` (a .values(...) call), as SQL aggregates.
 
-    The line totals are summed in one query and the refunds of the few refunded lines in a second
-    one, so the per-line refund lookup never runs over every line.
+    The line totals are summed in one query and the deductions (refunds, quantities not accepted) of
+    the few lines that have any in a second one, so the per-line lookup never runs over every line.
     """
     rows = {}
     for row in group(lines.order_by()).annotate(total=_sum("line_price_incl_tax")):
         rows[_group_key(row)] = row
-    refunded = lines.order_by().having_refunds().annotate_refunded()
-    for row in group(refunded).annotate(total=_sum("refunded")):
+    deducted = annotate_deduction(having_deductions(lines.order_by()))
+    for row in group(deducted).annotate(total=_sum("deduction")):
         rows[_group_key(row)]["total"] -= row["total"]
     for row in rows.values():  # SQLite sums decimals as floats: back to whole fen
         row["total"] = row["total"].quantize(CENT)
@@ -266,8 +352,8 @@ def breakdowns(*, year: int, organisation_ids: Iterable[int] | None) -> dict[str
     lines = qualifying_lines(year=year, organisation_ids=organisation_ids).order_by()
     keys = {f"key_{by}": _breakdown_key(by) for by in BREAKDOWNS}
     totals_by = {by: defaultdict(lambda: ZERO) for by in BREAKDOWNS}
-    refunded = lines.having_refunds().annotate_refunded().annotate(amount=F("refunded"))
-    for rows, sign in ((lines.annotate(amount=F("line_price_incl_tax")), 1), (refunded, -1)):
+    deducted = annotate_deduction(having_deductions(lines)).annotate(amount=F("deduction"))
+    for rows, sign in ((lines.annotate(amount=F("line_price_incl_tax")), 1), (deducted, -1)):
         query, params = rows.annotate(**keys).values(*keys, "amount").query.sql_with_params()
         columns = ", ".join(keys)
         sets = ", ".join(f"({name})" for name in keys)
@@ -509,9 +595,11 @@ def progress(organisation: Organisation, *, year: int, today: datetime.date | No
     by_purpose = defaultdict(dict)
     for row in totals(
         qualifying_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk)),
-        lambda lines: lines.values(purpose=F("order__organisation_link__purpose")),
+        lambda lines: lines.values(
+            org=F("order__organisation_link__organisation_id"), purpose=F("order__organisation_link__purpose")
+        ),
     ):
-        by_purpose[organisation.pk][row["purpose"]] = row["total"]
+        by_purpose[row["org"]][row["purpose"]] = row["total"]
     return _compose(organisation, year, tree, direct, paired, targets, snapshots, by_purpose, today)
 
 
@@ -532,7 +620,7 @@ def _compose(organisation, year, tree, direct, paired, targets, snapshots, by_pu
         paired_target=target.paired_amount if target else ZERO,
         rollup_target=sum(rollup_targets, ZERO) if rollup_targets else None,
         rollup_counted=sum((direct.get(member, ZERO) for member in subtree), ZERO),
-        by_purpose=by_purpose.get(pk, {}),
+        by_purpose=_unit_purposes(tree.unit_ids(pk), by_purpose),
         today=today,
     )
     snapshot = snapshots.get(pk)
@@ -546,6 +634,16 @@ def _compose(organisation, year, tree, direct, paired, targets, snapshots, by_pu
         result.rollup_counted = snapshot.rollup_counted
         result.by_purpose = {key: Decimal(value) for key, value in snapshot.by_purpose.items()}
     return result
+
+
+def _unit_purposes(members: list[int], by_purpose: dict) -> dict:
+    """A unit's counted value by purpose: its own orders' and its affiliated bodies', so the parts sum
+    to its counted value."""
+    merged = defaultdict(lambda: ZERO)
+    for member in members:
+        for purpose, total in by_purpose.get(member, {}).items():
+            merged[purpose] += total
+    return dict(merged)
 
 
 def counted_value(organisation: Organisation, *, year: int, include_units: bool = False) -> Decimal:
@@ -586,11 +684,9 @@ def counted_orders_summary(
     )
     rows = list(grouped[offset : offset + limit] if limit is not None else grouped[offset:])
     refunded = (
-        lines.filter(order_id__in=[row["order_id"] for row in rows])
-        .having_refunds()
-        .annotate_refunded()
+        annotate_deduction(having_deductions(lines.filter(order_id__in=[row["order_id"] for row in rows])))
         .values("order_id")
-        .annotate(total=_sum("refunded"))
+        .annotate(total=_sum("deduction"))
     )
     by_order = {row["order_id"]: row["total"] for row in refunded} if rows else {}
     for row in rows:
@@ -611,6 +707,104 @@ def all_breakdowns(organisation: Organisation, *, year: int) -> dict[str, list[t
 
 def unit_ids(organisation: Organisation) -> list[int]:
     return Tree().unit_ids(organisation.pk)
+
+
+@dataclass(frozen=True)
+class ColumnTotals:
+    target: Decimal
+    counted: Decimal
+    rollup_target: Decimal
+    rollup_counted: Decimal
+
+
+def column_totals(progresses: Iterable[Progress]) -> ColumnTotals:
+    """Totals of a list of organisations' figures (live or frozen) in which each line counts once.
+
+    A unit's counted value already holds its affiliated bodies', and a roll-up holds every unit below:
+    a row whose figure is already inside another listed row's is left out of that column's total.
+    """
+    progresses = list(progresses)
+    tree = Tree()
+    listed = {p.organisation.pk for p in progresses}
+
+    def inside_listed(pk: int, *, through_affiliated_only: bool) -> bool:
+        node = tree.nodes[pk]
+        while node["parent_id"]:
+            if through_affiliated_only and node["relation_to_parent"] != Organisation.Relation.AFFILIATED:
+                return False
+            if node["parent_id"] in listed:
+                return True
+            node = tree.nodes[node["parent_id"]]
+        return False
+
+    unit_heads = [p for p in progresses if not inside_listed(p.organisation.pk, through_affiliated_only=True)]
+    tops = [p for p in progresses if not inside_listed(p.organisation.pk, through_affiliated_only=False)]
+    return ColumnTotals(
+        target=sum((p.target or ZERO for p in progresses), ZERO),
+        counted=sum((p.counted for p in unit_heads), ZERO),
+        rollup_target=sum((p.rollup_target or ZERO for p in tops), ZERO),
+        rollup_counted=sum((p.rollup_counted for p in tops), ZERO),
+    )
+
+
+def not_counted(organisation: Organisation, *, year: int) -> list[dict]:
+    """The unit's organisation-order lines of the year that do not count, grouped by the first condition
+    they fail (the same CONDITIONS, as one SQL CASE): reason, number of lines, line totals."""
+    reason = Case(
+        *(When(~condition.q(year), then=Value(condition.fails_with.value)) for condition in CONDITIONS),
+        default=Value(Reason.COUNTS.value),
+        output_field=models.CharField(),
+    )
+    start, end = dates.year_bounds(year)
+    rows = (
+        Line.objects.filter(
+            order__organisation_link__organisation_id__in=unit_ids(organisation),
+            order__date_placed__gte=start,
+            order__date_placed__lt=end,
+        )
+        .annotate(reason=reason)
+        .exclude(reason=Reason.COUNTS.value)
+        .order_by()
+        .values("reason")
+        .annotate(lines=Count("pk"), amount=_sum("line_price_incl_tax"))
+    )
+    order = [condition.fails_with.value for condition in CONDITIONS]
+    return sorted(
+        (
+            {"reason": Reason(row["reason"]), "lines": row["lines"], "amount": row["amount"].quantize(CENT)}
+            for row in rows
+        ),
+        key=lambda row: order.index(row["reason"].value),
+    )
+
+
+def awaiting_acceptance(organisation: Organisation, *, year: int) -> Decimal:
+    """The part of the unit's counted value whose lines the buyer has not accepted yet (counted provisionally)."""
+    lines = qualifying_lines(year=year, organisation_ids=unit_ids(organisation)).filter(
+        acceptance__isnull=True
+    )
+    rows = totals(lines, lambda qs: qs.values(org=F("order__organisation_link__organisation_id")))
+    return sum((row["total"] for row in rows), ZERO)
+
+
+def order_line_verdicts(link: OrganisationOrder, lines) -> list[tuple]:
+    """(line, counts, reason) for the lines of one organisation order, judged by CONDITIONS without a
+    query per line."""
+    order = link.order
+    year = dates.year_of(order.date_placed)
+    verdicts = []
+    for line in lines:
+        facts = LineFacts(
+            poverty_county=line.was_poverty_county,
+            certified=line.was_certified,
+            agricultural=line.was_agricultural,
+            paid=order.status in statuses.PAID_STATUSES,
+            order_refunded=order.status == statuses.REFUNDED,
+            line_cancelled=line.status == statuses.LINE_CANCELLED,
+            year=year,
+        )
+        verdicts.append((line, *evaluate(facts, year=year)))
+    return verdicts
 
 
 # ---------------------------------------------------------------------------------------------------

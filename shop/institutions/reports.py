@@ -65,6 +65,8 @@ class Report:
     orders_total: Decimal  # the counted value of all of the unit's counted orders, live
     units: list = field(default_factory=list)
     orders_page: Page | None = None
+    not_counted: list = field(default_factory=list)  # lines that do not count, by reason (live)
+    awaiting_acceptance: Decimal = quotas.ZERO  # counted provisionally: lines the buyer has not accepted yet
 
     @property
     def chart(self) -> list[dict]:
@@ -111,6 +113,8 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
         orders_total=orders_total,
         units=units,
         orders_page=orders_page,
+        not_counted=quotas.not_counted(organisation, year=year),
+        awaiting_acceptance=quotas.awaiting_acceptance(organisation, year=year),
     )
 
 
@@ -154,7 +158,11 @@ def breakdown_sheet(title: str, label: str, amount_header: str, rows) -> Sheet:
 
 def report_sheets(report: Report) -> list[Sheet]:
     """The report as sheets for the export writer: the summary, each breakdown and the counted orders."""
-    sheets = [summary_sheet(summary_rows(report.progress))]
+    rows = summary_rows(report.progress)
+    rows.append(
+        [_("Of which awaiting acceptance (counted provisionally)"), Cell(report.awaiting_acceptance, "money")]
+    )
+    sheets = [summary_sheet(rows)]
     for by, rows in report.breakdowns.items():
         sheets.append(
             breakdown_sheet(
@@ -182,6 +190,25 @@ def report_sheets(report: Report) -> list[Sheet]:
             body,
         )
     )
+    if report.not_counted:
+        sheets.append(
+            Sheet(
+                _("Not counted"),
+                [
+                    Column(_("Reason"), width=36),
+                    Column(_("Lines"), "integer"),
+                    Column(_("Line total (CNY)"), "money"),
+                ],
+                [
+                    [
+                        _("Not counted: %(reason)s") % {"reason": row["reason"].label},
+                        row["lines"],
+                        row["amount"],
+                    ]
+                    for row in report.not_counted
+                ],
+            )
+        )
     return sheets
 
 
@@ -255,7 +282,8 @@ def overview_rows(*, year: int, kind: str = "", region: str = "", sort: str = ""
 
 
 def overview_sheet(progresses: list[quotas.Progress]) -> Sheet:
-    """The staff overview's rows (organisations with target, counted and share) as an export sheet."""
+    """The staff overview's rows (organisations with target, counted and share) as an export sheet, with
+    a total row that counts each line once (quotas.column_totals)."""
     columns = [
         Column(_("Organisation")),
         Column(_("Type")),
@@ -281,6 +309,20 @@ def overview_sheet(progresses: list[quotas.Progress]) -> Sheet:
         ]
         for p in progresses
     ]
+    totals = quotas.column_totals(progresses)
+    rows.append(
+        [
+            _("Total"),
+            None,
+            None,
+            None,
+            totals.target,
+            totals.counted,
+            None,
+            totals.rollup_target,
+            totals.rollup_counted,
+        ]
+    )
     return Sheet(_("Organisations"), columns, rows)
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("checkout/", views.CheckoutTaggingView.as_view(), name="checkout-tagging"),
     path("<int:pk>/", views.OrganisationDetailView.as_view(), name="detail"),
     path("<int:pk>/orders/<str:number>/", views.OrderDetailView.as_view(), name="order"),
+    path("<int:pk>/orders/<str:number>/acceptance/", views.AcceptanceView.as_view(), name="order-acceptance"),
     path("<int:pk>/report/", views.ReportView.as_view(), name="report"),
     path("<int:pk>/report.csv", views.ReportExportView.as_view(), {"fmt": "csv"}, name="report-csv"),
     path("<int:pk>/report.xlsx", views.ReportExportView.as_view(), {"fmt": "xlsx"}, name="report-xlsx"),

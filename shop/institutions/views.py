@@ -13,8 +13,9 @@ from oscar.apps.checkout.utils import CheckoutSessionData
 from oscar.core.loading import get_model
 
 from shop.core import dates, exports
-from shop.core.exceptions import DomainError, NotPermitted
+from shop.core.exceptions import DomainError, InvalidInput, NotPermitted
 from shop.institutions import (
+    acceptance,
     approvals,
     bureaus,
     checkout,
@@ -104,8 +105,72 @@ class OrderDetailView(OrganisationMixin, TemplateView):
         )
         ctx["link"] = link
         ctx["order"] = link.order
-        ctx["lines"] = link.order.lines.annotate_refunded().select_related("origin_county")
+        lines = quotas.annotate_deduction(link.order.lines.order_by("pk")).select_related(
+            "origin_county", "acceptance"
+        )
+        ctx["verdicts"] = quotas.order_line_verdicts(link, lines)
+        ctx["can_accept"] = (
+            acceptance.can_accept(self.request.user, link)
+            and acceptance.acceptable_lines(link.order).exists()
+        )
         return ctx
+
+
+class AcceptanceView(OrganisationMixin, TemplateView):
+    """The buying organisation's members confirm receipt (验收) line by line: accepted quantity, shortfall note."""
+
+    template_name = "institutions/acceptance.html"
+
+    def check_role(self):
+        self.link = get_object_or_404(
+            OrganisationOrder.objects.select_related("order", "organisation"),
+            organisation=self.organisation,
+            order__number=self.kwargs["number"],
+        )
+        if not acceptance.can_accept(self.request.user, self.link):
+            raise PermissionDenied
+
+    def rows(self, data=None):
+        lines = acceptance.acceptable_lines(self.link.order).select_related("acceptance")
+        rows = []
+        for line in lines:
+            accepted = getattr(line, "acceptance", None)
+            quantity = accepted.accepted_quantity if accepted else line.quantity
+            note = accepted.note if accepted else ""
+            if data is not None:
+                quantity = data.get(f"quantity_{line.pk}", "")
+                note = data.get(f"note_{line.pk}", "")
+            rows.append({"line": line, "accepted": accepted, "quantity": quantity, "note": note})
+        return rows
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["link"] = self.link
+        ctx["order"] = self.link.order
+        if "rows" not in ctx:
+            ctx["rows"] = self.rows()
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        rows = self.rows(request.POST)
+        try:
+            quantities = {}
+            for row in rows:
+                try:
+                    quantity = int(str(row["quantity"]).strip())
+                except ValueError:
+                    raise InvalidInput(
+                        _("Enter the accepted quantity of %(title)s as a whole number.")
+                        % {"title": row["line"].title}
+                    ) from None
+                quantities[row["line"].pk] = (quantity, row["note"])
+            acceptance.accept(self.link, by=request.user, quantities=quantities)
+        except DomainError as refusal:
+            return self.render_to_response(
+                self.get_context_data(rows=rows, error=refusal.message), status=400
+            )
+        messages.success(request, _("Receipt of order %s confirmed.") % self.link.order.number)
+        return redirect("institutions:order", pk=self.organisation.pk, number=self.link.order.number)
 
 
 class ReportView(OrganisationMixin, TemplateView):

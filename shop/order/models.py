@@ -52,6 +52,16 @@ def _refund_sources():
     return [line_refunds, online]
 
 
+def refunded_line_ids(*others):
+    """The ids of lines with money returned for them, as one UNION (with any further `line_id` querysets)."""
+    line_refunds, online = _refund_sources()
+    return (
+        line_refunds.order_by()
+        .values("line_id")
+        .union(online.order_by().values("line_id"), *(other.order_by().values("line_id") for other in others))
+    )
+
+
 class LineQuerySet(models.QuerySet):
     """Reads of order lines; refunds are subtracted line by line, the one rule every figure uses
     (quota ledger, impact, seller and county sales)."""
@@ -86,9 +96,7 @@ class LineQuerySet(models.QuerySet):
         One `id IN (refunded line ids)`: the refund tables are small, so the database starts from them
         (a semi-join) instead of looking up refunds for every line.
         """
-        line_refunds, online = _refund_sources()
-        refunded = line_refunds.order_by().values("line_id").union(online.order_by().values("line_id"))
-        return self.filter(Q(pk__in=refunded))
+        return self.filter(Q(pk__in=refunded_line_ids()))
 
 
 class Line(AbstractLine):
@@ -108,6 +116,10 @@ class Line(AbstractLine):
     was_certified = models.BooleanField(_("Certified when ordered"), default=False)
     was_poverty_county = models.BooleanField(_("From a former poverty county when ordered"), default=False)
     certificate_number = models.CharField(_("Certificate number when ordered"), max_length=64, blank=True)
+    # db_default: bulk loaders that name their columns (devtools.loadgen) leave it to the database.
+    was_agricultural = models.BooleanField(
+        _("Agricultural or sideline product when ordered"), default=True, db_default=True
+    )
     # Set by the seller when it ships this line (shop.sellers.fulfilment.mark_shipped).
     shipping_carrier = models.CharField(_("Carrier"), max_length=64, blank=True)
     tracking_number = models.CharField(_("Tracking number"), max_length=64, blank=True)
@@ -123,7 +135,8 @@ class Line(AbstractLine):
                 fields=["order"],
                 include=["line_price_incl_tax", "origin_county", "origin_province", "product"],
                 name="line_counted_by_order",
-                condition=models.Q(was_certified=True, was_poverty_county=True),
+                condition=models.Q(was_certified=True, was_poverty_county=True, was_agricultural=True)
+                & ~models.Q(status=statuses.LINE_CANCELLED),
             ),
         ]
 

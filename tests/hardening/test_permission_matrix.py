@@ -127,6 +127,8 @@ RULES = [
     ("institutions:checkout-tagging", logged_in(HIDDEN) | {"buyer": ALLOW}),  # others are sent on
     ("institutions:detail", only(*ORG_MEMBERS, "staff", "bureau")),
     ("institutions:order", only(*ORG_MEMBERS, "staff", "bureau")),
+    # Acceptance (验收) is the buying unit's own act: its members only, not staff nor the bureau.
+    ("institutions:order-acceptance", only(*ORG_MEMBERS)),
     ("institutions:approvals", only("approver")),
     ("institutions:approve", only("approver", others=DENY) | {"approver": HIDDEN}),
     ("institutions:reject", only("approver")),
@@ -179,6 +181,8 @@ RULES = [
     ("dashboard:catalogue-product-lookup", only("staff", "seller")),
     ("dashboard:catalogue-product-bulk-action", only("staff", "seller")),
     # Sellers see and ship their own order lines in the seller area, never Oscar's whole orders.
+    # Bank refunds: staff who may change orders (the seller, who can reach the dashboard, may not).
+    ("dashboard:order-bank-refund", only("staff")),
     ("dashboard:*", only("staff")),
     # --- Wagtail's admin: the CMS groups; Django's admin: staff (with model permissions) ---
     ("wagtailadmin_home", only(*CMS_ROLES)),
@@ -300,6 +304,7 @@ def kwargs_for(route: Route, w) -> dict | tuple:
         "payment:retry": lambda: {"number": w.consumer_order.number},
         "payment:refund": lambda: {"number": w.consumer_order.number},
         "institutions:order": lambda: {"pk": w.organisation.pk, "number": w.org_order.number},
+        "institutions:order-acceptance": lambda: {"pk": w.organisation.pk, "number": w.org_order.number},
         "institutions:statement-export": lambda: {"pk": w.organisation.pk, "fmt": "xlsx"},
         "institutions:bureau": lambda: {"bureau": w.bureau.pk},
         "institutions:bureau-export": lambda: {"bureau": w.bureau.pk, "fmt": "xlsx"},
@@ -342,6 +347,7 @@ def kwargs_for(route: Route, w) -> dict | tuple:
             "line_id": w.consumer_line.pk,
         },
         "dashboard:order-shipping-address": lambda: {"number": w.consumer_order.number},
+        "dashboard:order-bank-refund": lambda: {"number": w.consumer_order.number},
         "dashboard:order-detail-note": lambda: {
             "number": w.consumer_order.number,
             "note_id": w.order_note.pk,
@@ -505,6 +511,10 @@ FOREIGN = {
     "payment:return": lambda w: {"number": w.other_order.number},
     "institutions:detail": lambda w: {"pk": w.other_organisation.pk},
     "institutions:order": lambda w: {"pk": w.other_organisation.pk, "number": w.other_org_order.number},
+    "institutions:order-acceptance": lambda w: {
+        "pk": w.other_organisation.pk,
+        "number": w.other_org_order.number,
+    },
     "institutions:approvals": lambda w: {"pk": w.other_organisation.pk},
     "institutions:reject": lambda w: {"pk": w.other_organisation.pk, "number": w.other_org_order.number},
     "institutions:report": lambda w: {"pk": w.other_organisation.pk},

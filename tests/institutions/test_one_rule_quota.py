@@ -37,14 +37,29 @@ def one_line_per_reason(buyer, organisation, partner, non_poverty_county):
     def line_of(product, **order_options):
         return place_order(buyer, [(product, 1)], **order_options).lines.get()
 
+    def cancelled_line():
+        line = line_of(counting, organisation=organisation)
+        Line.objects.filter(pk=line.pk).update(status=statuses.LINE_CANCELLED)
+        return Line.objects.get(pk=line.pk)
+
     counting = factories.ProductFactory(partner=partner, certified=True, price=Decimal("10.00"))
     return {
+        Reason.ORDER_REFUNDED: line_of(counting, organisation=organisation, status=statuses.REFUNDED),
+        Reason.LINE_CANCELLED: cancelled_line(),
         Reason.COUNTS: line_of(counting, organisation=organisation),
         Reason.NOT_POVERTY_COUNTY: line_of(
             factories.ProductFactory(partner=partner, certified=True, origin_county=non_poverty_county),
             organisation=organisation,
         ),
         Reason.NOT_CERTIFIED: line_of(factories.ProductFactory(partner=partner), organisation=organisation),
+        Reason.NOT_AGRICULTURAL: line_of(
+            factories.ProductFactory(
+                partner=partner,
+                certified=True,
+                categories=[factories.CategoryFactory(name="手工艺品", is_agricultural=False)],
+            ),
+            organisation=organisation,
+        ),
         Reason.NOT_ORGANISATION_ORDER: line_of(counting),
         Reason.NOT_PAID: line_of(counting, organisation=organisation, status=statuses.CANCELLED),
         Reason.OTHER_YEAR: line_of(counting, organisation=organisation, placed_at=LAST_YEAR),

@@ -67,3 +67,32 @@ def test_report_and_overview_queries_do_not_grow_with_lines(client, partner, sta
     )
 
     assert small == large
+
+
+def test_order_acceptance_and_bank_refund_pages_do_not_grow_with_lines(client, partner, buyer, organisation):
+    from django.contrib.auth.models import Permission
+
+    products = [factories.ProductFactory(partner=partner, certified=True) for _ in range(8)]
+    small = place_order(buyer, [(products[0], 1)], organisation=organisation)
+    large = place_order(buyer, [(product, 2) for product in products], organisation=organisation)
+    staff = factories.UserFactory(username="refunds", is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="order", codename__in=["view_order", "change_order"]
+        )
+    )
+
+    def pages(order):
+        return [
+            reverse("institutions:order", kwargs={"pk": organisation.pk, "number": order.number}),
+            reverse("institutions:order-acceptance", kwargs={"pk": organisation.pk, "number": order.number}),
+        ]
+
+    client.force_login(buyer)
+    for few, many in zip(pages(small), pages(large), strict=True):
+        queries(client, few)  # warm caches
+        assert queries(client, many) == queries(client, few), many
+    client.force_login(staff)
+    few, many = (reverse("dashboard:order-bank-refund", kwargs={"number": o.number}) for o in (small, large))
+    queries(client, few)
+    assert queries(client, many) == queries(client, few)

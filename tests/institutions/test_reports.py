@@ -68,9 +68,14 @@ def test_xlsx_and_csv_totals_equal_the_counting_function(client, org_admin, orga
     workbook = load_workbook(io.BytesIO(xlsx.content))
     summary = list(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))
     assert Decimal(str(summary[3][1])) == expected  # the "counted toward the target" row
-    for sheet in workbook.worksheets[1:]:
+    *totalled, not_counted = workbook.worksheets[1:]
+    for sheet in totalled:
         last = list(sheet.iter_rows(values_only=True))[-1]
         assert Decimal(str(last[-1])) == expected, sheet.title
+    # The lines that do not count, by reason: the uncertified ¥99.00 line.
+    assert list(not_counted.iter_rows(min_row=2, values_only=True)) == [
+        ("不计入：没有有效的消费帮扶产品认定", 1, 99)
+    ]
     rows = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig"))))
     with translation.override("zh-hans"):
         total_label = gettext("Total")

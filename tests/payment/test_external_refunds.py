@@ -134,7 +134,9 @@ def test_dashboard_refund_that_fails_after_succeeding_is_taken_out_of_the_books(
 
     refund = Refund.objects.get()
     assert refund.status == Refund.Status.FAILED
-    assert counted(organisation) == Decimal("144.40")
+    # The money is back, but the wholly refunded rice line was cancelled and stays so (Oscar's line
+    # pipeline has no way back): a cancelled line counts nothing toward the quota.
+    assert counted(organisation) == Decimal("119.70")
     assert Source.objects.get(order=org_order).amount_refunded == Decimal("0.00")
 
 
@@ -209,7 +211,8 @@ def test_quota_subtracts_a_dashboard_refund_and_a_lost_dispute_like_a_shop_refun
     dispute = stripe_server.open_dispute(intent_of(org_order), amount=2000)
     webhook(stripe_server.event("charge.dispute.created", dispute))
     webhook(stripe_server.event("charge.dispute.closed", stripe_server.update_dispute(dispute["id"], "lost")))
-    assert counted(organisation) == Decimal("74.50")
+    # The lost dispute cancels the unshipped lines: nothing of them will be delivered, so none counts.
+    assert counted(organisation) == Decimal("0.00")
     assert set(Refund.objects.values_list("kind", flat=True)) == {"shop", "external", "dispute"}
 
 

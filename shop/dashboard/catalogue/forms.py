@@ -3,11 +3,43 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.catalogue import forms as oscar_forms
 from oscar.core.loading import get_model
+from treebeard.forms import movenodeform_factory
 
 from shop.core.files import shop_chosen_name, validate_image_upload
 from shop.sellers import listings
 
 Region = get_model("catalogue", "Region")
+Category = get_model("catalogue", "Category")
+
+AGRICULTURAL_CHOICES = [
+    ("unknown", _("Inherit from the parent category")),
+    ("true", _("Yes: agricultural or sideline products")),
+    ("false", _("No: does not count toward quotas")),
+]
+
+
+class CategoryForm(
+    oscar_forms.SEOFormMixin,
+    movenodeform_factory(
+        Category,
+        form=oscar_forms.BaseCategoryForm,
+        fields=[*oscar_forms.BaseCategoryForm._meta.fields, "is_agricultural"],
+        exclude=["ancestors_are_public"],
+        widgets={
+            "meta_description": forms.Textarea(attrs={"class": "no-widget-init"}),
+            "is_agricultural": forms.NullBooleanSelect,
+        },
+    ),
+):
+    """Oscar's category form plus whether the category holds agricultural and sideline products."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("Leave blank to generate from category name")
+        widget = self.fields["is_agricultural"].widget
+        widget.choices = AGRICULTURAL_CHOICES
+        widget.attrs["class"] = "form-control"
 
 
 class ProductForm(oscar_forms.ProductForm):
