@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct, MissingProductImage
 from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
+from simple_history.models import HistoricalRecords
 
 from shop.core import dates
 from shop.core.files import PrivateStorage, ShopChosenName, validate_scan
@@ -262,6 +263,7 @@ class ProductCertificate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CertificateQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "expiry_notice_sent_at"])
 
     class Meta:
         app_label = "catalogue"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("organisations/<int:pk>/targets/", views.TargetCreateView.as_view(), name="target-save"),
     path("payments/", views.PaymentListView.as_view(), name="payments"),
     path("payments/<str:number>/", views.PaymentRecordView.as_view(), name="payment-record"),
+    path("orders/<str:number>/refunds/", views.TransferRefundView.as_view(), name="transfer-refunds"),
     path("freeze/", views.FreezeYearView.as_view(), name="freeze"),
     path("impact/", views.ImpactView.as_view(), name="impact"),
 ]

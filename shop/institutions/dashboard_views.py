@@ -11,14 +11,21 @@ from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
 from oscar.core.loading import get_model
 
-from shop.core import dates, exports
-from shop.core.exceptions import DomainError
-from shop.institutions import impact, payments, quotas, reports, snapshots
-from shop.institutions.forms import OrganisationForm, OverviewFilterForm, PaymentRecordForm, TargetForm
-from shop.institutions.models import AnnualTarget, Organisation
+from shop.core import dates, exports, history
+from shop.core.exceptions import DomainError, InvalidInput, LimitExceeded
+from shop.institutions import impact, payments, quotas, refunds, reports, snapshots
+from shop.institutions.forms import (
+    OrganisationForm,
+    OverviewFilterForm,
+    PaymentRecordForm,
+    TargetForm,
+    TransferRefundForm,
+)
+from shop.institutions.models import AnnualTarget, Organisation, YearSnapshot
 from shop.institutions.views import requested_year
 
 Order = get_model("order", "Order")
+Line = get_model("order", "Line")
 Region = get_model("catalogue", "Region")
 
 
@@ -101,6 +108,9 @@ class OrganisationUpdateView(OrganisationCreateView, UpdateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["targets"] = self.object.targets.all()
+        ctx["current_year"] = dates.current_year()
+        ctx["target_history"] = AnnualTarget.history.filter(organisation_id=self.object.pk)
+        ctx["describe_target"] = history.describe_by("year")
         ctx["target_form"] = kwargs.get("target_form") or TargetForm(
             organisation=self.object, initial={"year": dates.current_year()}
         )
@@ -168,7 +178,69 @@ class PaymentRecordView(StaffView, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class FreezeYearView(StaffView):
+class TransferRefundView(StaffView, TemplateView):
+    """Record money returned by bank transfer for a line of an order; it leaves the ledger like a Stripe refund."""
+
+    template_name = "institutions/dashboard/transfer_refunds.html"
+
+    def dispatch(self, request, *args, number, **kwargs):
+        self.order = get_object_or_404(Order, number=number)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        lines = list(Line.objects.filter(order=self.order).annotate_refunded().order_by("pk"))
+        ctx["order"] = self.order
+        ctx["lines"] = lines
+        ctx["records"] = refunds.transfer_refunds(self.order)
+        ctx["form"] = kwargs.get("form") or TransferRefundForm(
+            lines=lines, initial={"refunded_on": dates.today()}
+        )
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        lines = Line.objects.filter(order=self.order).order_by("pk")
+        form = TransferRefundForm(request.POST, lines=lines)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                refund = refunds.record_bank_refund(
+                    data["line"],
+                    amount=data["amount"],
+                    reference=data["reference"],
+                    refunded_on=data["refunded_on"],
+                    by=request.user,
+                )
+            except LimitExceeded as refusal:
+                form.add_error("amount", refusal.message)
+            except InvalidInput as refusal:
+                form.add_error("refunded_on" if refusal.code == "refund_date" else None, refusal.message)
+            except DomainError as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                messages.success(
+                    request,
+                    _("Refund of ¥%(amount)s recorded for “%(title)s”.")
+                    % {"amount": refund.amount, "title": refund.line.title},
+                )
+                return redirect("dashboard:order-detail", number=self.order.number)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class FreezeYearView(StaffView, TemplateView):
+    """A year's freeze: how many organisations are frozen, the button, and who froze what when."""
+
+    template_name = "institutions/dashboard/freeze.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # By default the year just ended: the one staff freeze.
+        year = requested_year(self.request) if "year" in self.request.GET else dates.current_year() - 1
+        ctx["year"] = year
+        ctx["frozen_count"] = snapshots.frozen(year).count()
+        ctx["snapshot_history"] = YearSnapshot.history.filter(year=year)
+        return ctx
+
     def post(self, request):
         try:
             year = int(request.POST.get("year", ""))

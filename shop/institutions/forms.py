@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -170,3 +172,37 @@ class OverviewFilterForm(forms.Form):
             for key in ("name", "-name", "target", "-target", "counted", "-counted", "share", "-share")
         ],
     )
+
+
+class TransferRefundForm(forms.Form):
+    """Staff record money returned by bank transfer for one line of an order."""
+
+    line = forms.TypedChoiceField(label=_("Order line"), coerce=int)
+    amount = forms.DecimalField(
+        label=_("Amount refunded (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages={"min_value": _("A refund must be a positive amount.")},
+    )
+    refunded_on = forms.DateField(label=_("Date refunded"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(
+        label=_("Bank reference"),
+        max_length=128,
+        error_messages={"required": _("Enter the bank reference of the refund transfer.")},
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = {line.pk: line for line in lines}
+        self.fields["line"].choices = [("", "---------")] + [
+            (line.pk, f"{line.title} × {line.quantity} (¥{line.line_price_incl_tax})") for line in lines
+        ]
+        self.fields["line"].error_messages["required"] = _(
+            "Choose the order line the money was returned for."
+        )
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def clean_line(self):
+        return self.lines[self.cleaned_data["line"]]

@@ -6,8 +6,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from catalogue_ext.credit_codes import normalise, validate_credit_code
+from shop.core import dates
+from shop.institutions import floors
 from shop.institutions.fapiao import validate_taxpayer_id
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("1"))]
@@ -141,6 +144,11 @@ class Organisation(models.Model):
                 if ancestor.pk == self.pk:
                     raise ValidationError({"parent": _("An organisation cannot be placed below itself.")})
                 ancestor = ancestor.parent
+        if self.quota_share is not None:
+            try:
+                floors.validate_share(self.quota_share, region=self.region_id, year=dates.current_year())
+            except ValidationError as error:
+                raise ValidationError({"quota_share": error}) from error
 
     @property
     def effective_quota_share(self) -> Decimal:
@@ -243,6 +251,8 @@ class AnnualTarget(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["-year", "organisation"]
         verbose_name = _("Annual target")
@@ -263,6 +273,9 @@ class AnnualTarget(models.Model):
             raise ValidationError(
                 _("Enter either the declared canteen food spending or a fixed target amount.")
             )
+        if self.fixed_amount is None and self.organisation_id and self.year:
+            # A non-field error: the declaration form shows it too, without a share field of its own.
+            floors.validate_share(self.effective_share, region=self.organisation.region_id, year=self.year)
 
     @property
     def effective_share(self) -> Decimal:
@@ -339,7 +352,17 @@ class LineRefund(models.Model):
     amount = models.DecimalField(_("Amount (CNY)"), max_digits=12, decimal_places=2)
     refunded_at = models.DateTimeField(_("Refunded at"))
     reference = models.CharField(_("Reference"), max_length=128, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["refunded_at"]
@@ -364,6 +387,8 @@ class PaymentRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-recorded_at"]
@@ -390,6 +415,8 @@ class YearSnapshot(models.Model):
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "organisation"]
