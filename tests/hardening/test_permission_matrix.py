@@ -138,7 +138,7 @@ RULES = [
     ("institutions:members", only("orgadmin", "staff")),
     ("institutions:member-update", only("orgadmin", "staff")),
     ("institutions:declaration", only("orgadmin", "staff")),
-    ("institutions-dashboard:*", only("staff")),
+    ("institutions-dashboard:*", only("staff")),  # incl. transfer-refunds (the POST also needs order rights)
     ("jobs-dashboard:*", only("staff")),  # operators' view of the background jobs
     # A job's pages belong to whoever asked for it (and staff); the world has no job, so every role is
     # refused here, and tests/core/test_jobs.py asks again with another user's real job.
@@ -304,6 +304,7 @@ def kwargs_for(route: Route, w) -> dict | tuple:
             "member": w.organisation.memberships.get(user=w.users["buyer"]).pk,
         },
         "institutions-dashboard:payment-record": lambda: {"number": w.org_order.number},
+        "institutions-dashboard:transfer-refunds": lambda: {"number": w.org_order.number},
         "institutions-dashboard:organisation": lambda: {"pk": w.organisation.pk},
         "institutions-dashboard:target-save": lambda: {"pk": w.organisation.pk},
         "sellers:export": lambda: {"partner_pk": w.partner.pk, "file_format": "csv"},
