@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db.models import FileField, Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -94,7 +94,7 @@ def trail(history: QuerySet, *, limit: int = 20, describe=None, exclude: tuple[s
         before = befores.get(row.previous_history_id)
         changes = [
             Change(
-                field=str(f.verbose_name),
+                field=_label(f),
                 before=_show(f, getattr(before, f.attname), names) if before else EMPTY,
                 after=_show(f, getattr(row, f.attname), names),
             )
@@ -131,11 +131,20 @@ def _related_names(fields, rows) -> dict:
     return names
 
 
+def _label(f) -> str:
+    # A foreign key named only by its attribute ("organisation") reads as its model's translated name.
+    if f.is_relation and f.verbose_name == f.name.replace("_", " "):
+        return str(f.related_model._meta.verbose_name)
+    return str(f.verbose_name)
+
+
 def _show(f, value, names) -> str:
     if value is None or value == "":
         return EMPTY
     if f.is_relation:
         return names.get((f.name, value), f"#{value}")
+    if isinstance(f, FileField):
+        return str(_("A file"))  # never the storage name: private files are served by a checked view only
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):

@@ -384,7 +384,11 @@ class PaymentRecord(models.Model):
     paid_on = models.DateField(_("Date received"))
     reference = models.CharField(_("Bank reference"), max_length=128)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -404,16 +408,20 @@ class YearSnapshot(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="snapshots")
     year = models.PositiveSmallIntegerField(_("Year"))
-    target = models.DecimalField(max_digits=14, decimal_places=2, null=True)
-    counted = models.DecimalField(max_digits=14, decimal_places=2)
-    paired_counted = models.DecimalField(max_digits=14, decimal_places=2)
-    rollup_target = models.DecimalField(max_digits=14, decimal_places=2, null=True)
-    rollup_counted = models.DecimalField(max_digits=14, decimal_places=2)
-    by_purpose = models.JSONField(default=dict)
-    breakdowns = models.JSONField(default=dict)
+    target = models.DecimalField(_("Target"), max_digits=14, decimal_places=2, null=True)
+    counted = models.DecimalField(_("Counted"), max_digits=14, decimal_places=2)
+    paired_counted = models.DecimalField(_("Counted for paired counties"), max_digits=14, decimal_places=2)
+    rollup_target = models.DecimalField(_("Roll-up target"), max_digits=14, decimal_places=2, null=True)
+    rollup_counted = models.DecimalField(_("Roll-up counted"), max_digits=14, decimal_places=2)
+    by_purpose = models.JSONField(_("Figures by purpose"), default=dict)
+    breakdowns = models.JSONField(_("Breakdowns"), default=dict)
     frozen_at = models.DateTimeField(auto_now_add=True)
     frozen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Frozen by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     history = HistoricalRecords()

@@ -2,6 +2,7 @@
 at a cost that does not grow with the number of changes."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -24,6 +25,15 @@ pytestmark = pytest.mark.django_db
 
 def who(user) -> str:
     return user.get_full_name() or user.email
+
+
+def english_words_in_trail(page: str, *data: str) -> list[str]:
+    """Latin words in the audit panels of a Chinese page, besides e-mail addresses and the given data."""
+    panels = re.findall(r'<section class="audit-trail.*?</section>', page, flags=re.S)
+    text = " ".join(re.sub(r"<[^>]+>|\S+@\S+", " ", panel) for panel in panels)
+    for value in data:
+        text = text.replace(value, " ")
+    return re.findall(r"[A-Za-z]{3,}", text)
 
 
 @pytest.fixture
@@ -49,6 +59,7 @@ def test_a_certificate_decision_appears_with_the_reviewer_and_before_after(
     assert who(staff_user) in page
     pending, approved = ProductCertificate.Status.PENDING.label, ProductCertificate.Status.APPROVED.label
     assert f'<del class="audit-before">{pending}</del> → <ins class="audit-after">{approved}</ins>' in page
+    assert english_words_in_trail(page, staff_user.username) == []
 
 
 def test_a_target_change_by_staff_shows_on_the_organisation_page(client, staff_user, organisation):
@@ -68,6 +79,7 @@ def test_a_target_change_by_staff_shows_on_the_organisation_page(client, staff_u
     assert '<del class="audit-before">0.3000</del> → <ins class="audit-after">0.4000</ins>' in page
     assert '<del class="audit-before">800000.00</del> → <ins class="audit-after">900000.00</ins>' in page
     assert page.count(who(staff_user)) >= 2  # the creation and the change
+    assert english_words_in_trail(page, staff_user.username) == []
 
 
 def test_members_do_not_see_the_trail_on_their_declaration_page(client, org_admin, staff_user, organisation):
@@ -108,6 +120,7 @@ def test_a_bank_refund_shows_in_the_order_pages_trail(client, staff_user, buyer,
     page = client.get(reverse("dashboard:order-detail", kwargs={"number": order.number})).content.decode()
 
     assert "退款记录的变更" in page
+    assert english_words_in_trail(page, staff_user.username) == []
     assert '<ins class="audit-after">7.50</ins>' in page and '<ins class="audit-after">R-9</ins>' in page
     assert who(staff_user) in page
 
@@ -124,6 +137,7 @@ def test_a_freeze_is_recorded_with_who_froze_it(client, staff_user, organisation
     assert snapshot.history.get().history_user == staff_user
     assert "1 个单位" in page
     assert who(staff_user) in page and organisation.name in page
+    assert english_words_in_trail(page, staff_user.username) == []
 
 
 def test_staff_only_pages_with_a_trail_refuse_others(client, buyer, pending_certificate):
