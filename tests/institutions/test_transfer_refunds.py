@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shop.core import dates
@@ -174,3 +176,23 @@ def test_only_staff_allowed_to_change_orders_may_record(
         assert page.status_code == 302 and "login" in page["Location"]
         assert response.status_code == 302 and "login" in response["Location"]
     assert not LineRefund.objects.exists()
+
+
+def test_the_refunds_page_costs_the_same_for_more_lines_and_refunds(
+    client, order_staff, buyer, organisation, partner
+):
+    def queries(order) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(order)).status_code == 200
+        return len(captured)
+
+    products = [factories.ProductFactory(partner=partner, price=Decimal("10.00")) for _ in range(8)]
+    small = place_order(buyer, [(products[0], 1)], organisation=organisation)
+    large = place_order(buyer, [(product, 2) for product in products], organisation=organisation)
+    refunds.record(small.lines.get(), amount=Decimal("1.00"))
+    for line in large.lines.all():
+        refunds.record(line, amount=Decimal("1.00"))
+        refunds.record(line, amount=Decimal("2.00"))
+    client.force_login(order_staff)
+
+    assert queries(large) == queries(small)
