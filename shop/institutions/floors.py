@@ -7,8 +7,9 @@ its province over the national row, matched by GB/T 2260 code prefix (`3607xx` i
 which is in province `360000`; `000000` is the whole country). A row without a share records a policy that
 sets no figure: no floor is enforced for that region and years.
 
-Every way of setting a share goes through `validate_share`: `AnnualTarget.clean()` (dashboard target
-form, the organisation administrator's declaration, the admin) and `Organisation.clean()` (its own share).
+Every way of setting a share goes through it: `validate_share` in `AnnualTarget.clean()` (dashboard target
+form, the admin) and `Organisation.clean()` (its own share); `refusal` in `declarations.save()` and
+`declarations.approve()` (the administrator's declaration and the bureau's approval).
 """
 
 import csv
@@ -119,22 +120,25 @@ def floor_for(region, year: int) -> Floor | None:
     return max(candidates, key=lambda floor: (len(floor.prefix), floor.year_from))
 
 
-def validate_share(share: Decimal | None, *, region, year: int) -> None:
-    """Refuse a share below the floor of the region that year, naming the floor and its source."""
+def refusal(share: Decimal | None, *, region, year: int) -> str | None:
+    """Why a share is below the floor of the region that year (naming the floor and its source), or None."""
     floor = floor_for(region, year)
     if share is None or floor is None or floor.share is None or share >= floor.share:
-        return
-    raise ValidationError(
-        _(
-            "The reserved share for %(year)s may not be below the %(floor)s set for %(region)s "
-            "(%(citation)s); %(share)s was entered."
-        ),
-        code="below_floor",
-        params={
-            "year": year,
-            "floor": floor.percent,
-            "region": floor.region_name,
-            "citation": floor.citation,
-            "share": percent(share),
-        },
-    )
+        return None
+    return _(
+        "The reserved share for %(year)s may not be below the %(floor)s set for %(region)s "
+        "(%(citation)s); %(share)s was entered."
+    ) % {
+        "year": year,
+        "floor": floor.percent,
+        "region": floor.region_name,
+        "citation": floor.citation,
+        "share": percent(share),
+    }
+
+
+def validate_share(share: Decimal | None, *, region, year: int) -> None:
+    """Refuse (ValidationError, for model clean and forms) a share below the floor of the region that year."""
+    message = refusal(share, region=region, year=year)
+    if message is not None:
+        raise ValidationError(message, code="below_floor")

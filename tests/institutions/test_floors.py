@@ -9,8 +9,9 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 
 from shop.core import dates
-from shop.institutions import floors
-from shop.institutions.models import AnnualTarget, Organisation
+from shop.core.exceptions import InvalidInput
+from shop.institutions import declarations, floors
+from shop.institutions.models import AnnualTarget, Declaration, Organisation
 from tests import factories
 from tests.institutions.factories import OrganisationFactory
 
@@ -139,11 +140,29 @@ def test_the_administrators_declaration_is_refused_when_the_inherited_share_is_t
 
     response = client.post(
         reverse("institutions:declaration", kwargs={"pk": jiangxi_unit.pk}) + f"?year={year}",
-        {"declared_canteen_spending": "500000"},
+        {"declared_canteen_spending": "500000", "action": "submit"},
     )
 
     assert response.status_code == 400
-    assert "不得低于江西省规定的 30%" in response.content.decode()
+    body = response.content.decode()
+    assert "不得低于江西省规定的 30%（来源未核实），填写的是 10%" in body
+    assert 'value="500000"' in body
+    assert not Declaration.objects.exists() and not AnnualTarget.objects.exists()
+
+
+def test_approval_is_refused_when_the_share_fell_below_the_floor_since_submission(
+    org_admin, staff_user, jiangxi_unit
+):
+    jiangxi_unit.quota_share = Decimal("0.30")
+    jiangxi_unit.save()
+    declaration = declarations.save(
+        jiangxi_unit, year=dates.current_year(), amount=Decimal("500000"), by=org_admin, submit=True
+    )
+    Organisation.objects.filter(pk=jiangxi_unit.pk).update(quota_share=Decimal("0.15"))  # e.g. a bulk import
+
+    with pytest.raises(InvalidInput, match="30%"):
+        declarations.approve(declaration, by=staff_user)
+
     assert not AnnualTarget.objects.exists()
 
 

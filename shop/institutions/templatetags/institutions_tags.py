@@ -1,6 +1,8 @@
 """{% organisation_quota_previews %}: for the basket page, what the basket adds to each organisation's quota.
 {% bank_money_panel order %}: on the dashboard order page, bank payments and bank-transfer refunds with history."""
 
+from decimal import Decimal
+
 from django import template
 
 from shop.core import history
@@ -42,3 +44,12 @@ def share_floor(organisation, year):
     except (TypeError, ValueError):
         return {"floor": None}
     return {"floor": floors.floor_for(organisation.region_id, year), "year": year}
+
+
+@register.filter
+def as_percent(share) -> str:
+    """A share kept as a fraction (0.3000) as people read it (30%)."""
+    if share is None or share == "":
+        return "—"
+    percent = (Decimal(share) * 100).quantize(Decimal("0.01")).normalize()
+    return f"{percent:f}%"

@@ -42,7 +42,7 @@ def _baseline(pairs):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("institutions", "0002_quota_indexes"),
+        ("institutions", "0003_declarations_finance_bureaus"),
         ("order", "0024_quota_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
