@@ -68,7 +68,6 @@ def save(organisation: Organisation, *, year: int, amount: Decimal, by, submit: 
         raise InvalidInput(_("Enter the declared canteen food spending, more than ¥0."))
     if submit and dates.today() > (last_day := deadline(year)):
         raise InvalidState(_deadline_passed(year, last_day))
-    _check_floor(organisation, year)
     with transaction.atomic():
         declaration = Declaration.objects.select_for_update().filter(
             organisation=organisation, year=year
@@ -79,6 +78,7 @@ def save(organisation: Organisation, *, year: int, amount: Decimal, by, submit: 
             )
         if declaration.status == Status.APPROVED and year < dates.current_year():
             raise InvalidState(_past_year_approved(year))
+        _check_floor(organisation, year)
         declaration.declared_canteen_spending = amount
         declaration._history_user = by
         if submit:
