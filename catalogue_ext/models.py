@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractCategory, AbstractProduct, MissingProductImage
 from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
+from simple_history.models import HistoricalRecords
 
 from shop.core import dates
 from shop.core.files import PrivateStorage, ShopChosenName, validate_scan
@@ -269,17 +270,28 @@ class ProductCertificate(models.Model):
         storage=PrivateStorage(),
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("Reviewed at"), null=True, blank=True)
     expiry_notice_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CertificateQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "expiry_notice_sent_at"])
 
     class Meta:
         app_label = "catalogue"

@@ -15,7 +15,7 @@ from oscar.core.loading import get_class, get_model
 from catalogue_ext.credit_codes import check_character
 from shop.checkout import payment_methods
 from shop.core import dates
-from shop.institutions import checkout
+from shop.institutions import checkout, floors
 from shop.institutions.models import (
     AnnualTarget,
     FinanceBureau,
@@ -141,8 +141,11 @@ def load(stdout=None):
 
 def _organisations() -> dict:
     result = {}
+    year = dates.current_year()
     for key, name, kind, region_code, parent_key, relation, first17 in ORGANISATIONS:
         code = first17 + check_character(first17)
+        # The demo's units are in Jiangxi: they reserve exactly the provincial floor.
+        floor = floors.floor_for(region_code, year)
         organisation, _created = Organisation.objects.update_or_create(
             credit_code=code,
             defaults={
@@ -154,6 +157,7 @@ def _organisations() -> dict:
                 "fapiao_title": name,
                 "taxpayer_id": code,
                 "approval_threshold": Decimal("300.00") if key == "city" else None,
+                "quota_share": floor.share if floor else None,
             },
         )
         result[key] = organisation

@@ -11,15 +11,16 @@ from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
 from oscar.core.loading import get_model
 
-from shop.core import dates, exports
+from shop.core import dates, exports, history
 from shop.core.exceptions import DomainError
 from shop.core.views import export_or_queue
-from shop.institutions import impact, payments, reports, snapshots
+from shop.institutions import impact, payments, quotas, reports, snapshots
 from shop.institutions.forms import OrganisationForm, OverviewFilterForm, PaymentRecordForm, TargetForm
-from shop.institutions.models import AnnualTarget, Organisation
+from shop.institutions.models import AnnualTarget, Organisation, YearSnapshot
 from shop.institutions.views import requested_year
 
 Order = get_model("order", "Order")
+Line = get_model("order", "Line")
 Region = get_model("catalogue", "Region")
 
 
@@ -91,6 +92,9 @@ class OrganisationUpdateView(OrganisationCreateView, UpdateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["targets"] = self.object.targets.all()
+        ctx["current_year"] = dates.current_year()
+        ctx["target_history"] = AnnualTarget.history.filter(organisation_id=self.object.pk)
+        ctx["describe_target"] = history.describe_by("year")
         ctx["target_form"] = kwargs.get("target_form") or TargetForm(
             organisation=self.object, initial={"year": dates.current_year()}
         )
@@ -158,7 +162,20 @@ class PaymentRecordView(StaffView, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class FreezeYearView(StaffView):
+class FreezeYearView(StaffView, TemplateView):
+    """A year's freeze: how many organisations are frozen, the button, and who froze what when."""
+
+    template_name = "institutions/dashboard/freeze.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # By default the year just ended: the one staff freeze.
+        year = requested_year(self.request) if "year" in self.request.GET else dates.current_year() - 1
+        ctx["year"] = year
+        ctx["frozen_count"] = snapshots.frozen(year).count()
+        ctx["snapshot_history"] = YearSnapshot.history.filter(year=year)
+        return ctx
+
     def post(self, request):
         try:
             year = int(request.POST.get("year", ""))

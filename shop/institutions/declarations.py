@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.core import dates, mail
 from shop.core.exceptions import InvalidInput, InvalidState, NotPermitted
-from shop.institutions import bureaus, permissions
+from shop.institutions import bureaus, floors, permissions
 from shop.institutions.models import AnnualTarget, Declaration, DeclarationDeadline, Membership, Organisation
 
 Status = Declaration.Status
@@ -78,6 +78,7 @@ def save(organisation: Organisation, *, year: int, amount: Decimal, by, submit: 
             )
         if declaration.status == Status.APPROVED and year < dates.current_year():
             raise InvalidState(_past_year_approved(year))
+        _check_floor(organisation, year)
         declaration.declared_canteen_spending = amount
         declaration._history_user = by
         if submit:
@@ -109,6 +110,18 @@ _deadline_passed = lazy(_deadline_passed_text, str)
 _past_year_approved = lazy(_past_year_approved_text, str)
 
 
+def _check_floor(organisation: Organisation, year: int) -> None:
+    """The share the declaration would be approved with may not be below the region's floor."""
+    target = AnnualTarget.objects.filter(organisation=organisation, year=year).first()
+    share = (
+        target.share
+        if target is not None and target.share is not None
+        else organisation.effective_quota_share
+    )
+    if message := floors.refusal(share, region=organisation.region_id, year=year):
+        raise InvalidInput(message)
+
+
 def approve(declaration: Declaration, *, by) -> Declaration:
     """Approve a submitted declaration: the year's target takes its spending and the share in force now."""
     with transaction.atomic():
@@ -117,6 +130,8 @@ def approve(declaration: Declaration, *, by) -> Declaration:
             organisation=locked.organisation, year=locked.year
         ).first() or AnnualTarget(organisation=locked.organisation, year=locked.year)
         share = target.share if target.share is not None else locked.organisation.effective_quota_share
+        if message := floors.refusal(share, region=locked.organisation.region_id, year=locked.year):
+            raise InvalidInput(message)
         target.declared_canteen_spending = locked.declared_canteen_spending
         target.share = share
         target._history_user = by

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from catalogue_ext.credit_codes import normalise, validate_credit_code
+from shop.core import dates
+from shop.institutions import floors
 from shop.institutions.fapiao import validate_taxpayer_id
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("1"))]
@@ -142,6 +144,11 @@ class Organisation(models.Model):
                 if ancestor.pk == self.pk:
                     raise ValidationError({"parent": _("An organisation cannot be placed below itself.")})
                 ancestor = ancestor.parent
+        if self.quota_share is not None:
+            try:
+                floors.validate_share(self.quota_share, region=self.region_id, year=dates.current_year())
+            except ValidationError as error:
+                raise ValidationError({"quota_share": error}) from error
 
     @property
     def effective_quota_share(self) -> Decimal:
@@ -244,6 +251,8 @@ class AnnualTarget(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["-year", "organisation"]
         verbose_name = _("Annual target")
@@ -264,6 +273,9 @@ class AnnualTarget(models.Model):
             raise ValidationError(
                 _("Enter either the declared canteen food spending or a fixed target amount.")
             )
+        if self.fixed_amount is None and self.organisation_id and self.year:
+            # A non-field error: the declaration form shows it too, without a share field of its own.
+            floors.validate_share(self.effective_share, region=self.organisation.region_id, year=self.year)
 
     @property
     def effective_share(self) -> Decimal:
@@ -340,7 +352,17 @@ class LineRefund(models.Model):
     amount = models.DecimalField(_("Amount (CNY)"), max_digits=12, decimal_places=2)
     refunded_at = models.DateTimeField(_("Refunded at"))
     reference = models.CharField(_("Reference"), max_length=128, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["refunded_at"]
@@ -362,9 +384,15 @@ class PaymentRecord(models.Model):
     paid_on = models.DateField(_("Date received"))
     reference = models.CharField(_("Bank reference"), max_length=128)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-recorded_at"]
@@ -380,17 +408,23 @@ class YearSnapshot(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="snapshots")
     year = models.PositiveSmallIntegerField(_("Year"))
-    target = models.DecimalField(max_digits=14, decimal_places=2, null=True)
-    counted = models.DecimalField(max_digits=14, decimal_places=2)
-    paired_counted = models.DecimalField(max_digits=14, decimal_places=2)
-    rollup_target = models.DecimalField(max_digits=14, decimal_places=2, null=True)
-    rollup_counted = models.DecimalField(max_digits=14, decimal_places=2)
-    by_purpose = models.JSONField(default=dict)
-    breakdowns = models.JSONField(default=dict)
+    target = models.DecimalField(_("Target"), max_digits=14, decimal_places=2, null=True)
+    counted = models.DecimalField(_("Counted"), max_digits=14, decimal_places=2)
+    paired_counted = models.DecimalField(_("Counted for paired counties"), max_digits=14, decimal_places=2)
+    rollup_target = models.DecimalField(_("Roll-up target"), max_digits=14, decimal_places=2, null=True)
+    rollup_counted = models.DecimalField(_("Roll-up counted"), max_digits=14, decimal_places=2)
+    by_purpose = models.JSONField(_("Figures by purpose"), default=dict)
+    breakdowns = models.JSONField(_("Breakdowns"), default=dict)
     frozen_at = models.DateTimeField(auto_now_add=True)
     frozen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Frozen by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "organisation"]

@@ -28,7 +28,7 @@ def refundable(line) -> Decimal:
     return Line.objects.filter(pk=line.pk).annotate_refunded().values_list("net", flat=True).get()
 
 
-def record(line, *, amount: Decimal, reference: str = "", refunded_at=None) -> LineRefund:
+def record(line, *, amount: Decimal, reference: str = "", refunded_at=None, recorded_by=None) -> LineRefund:
     """Record that `amount` of `line`'s total was refunded; refuses more than is left to refund of it."""
     amount = Decimal(amount)
     if amount <= 0:
@@ -39,7 +39,11 @@ def record(line, *, amount: Decimal, reference: str = "", refunded_at=None) -> L
         if amount > refundable(locked):
             raise LimitExceeded(_("The refunds would exceed the line total."))
         return LineRefund.objects.create(
-            line=locked, amount=amount, reference=reference, refunded_at=refunded_at or timezone.now()
+            line=locked,
+            amount=amount,
+            reference=reference,
+            refunded_at=refunded_at or timezone.now(),
+            recorded_by=recorded_by,
         )
 
 
@@ -78,6 +82,7 @@ def record_bank_refund(
             amount=amount,
             reference=reference.strip(),
             refunded_at=dates.at(refunded_on, datetime.time(12)),
+            recorded_by=recorded_by,
         )
         OrderNote.objects.create(
             order=order,
@@ -94,3 +99,8 @@ def record_bank_refund(
             },
         )
     return refund
+
+
+def transfer_refunds(order):
+    """The refunds recorded by the shop for an order's lines, oldest first."""
+    return LineRefund.objects.filter(line__order=order).select_related("line", "recorded_by")

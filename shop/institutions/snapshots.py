@@ -2,11 +2,17 @@
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from shop.core import dates
 from shop.core.exceptions import InvalidState, NotPermitted
 from shop.institutions import quotas
 from shop.institutions.models import YearSnapshot
+
+
+def frozen(year: int):
+    """The year's frozen figures, one row per organisation."""
+    return YearSnapshot.objects.filter(year=year).select_related("organisation", "frozen_by")
 
 
 def freeze_year(year: int, *, by) -> int:
@@ -41,5 +47,6 @@ def freeze_year(year: int, *, by) -> int:
             for pk, figures in quotas.progress_for_all(year=year).items()
             if pk not in frozen
         ]
-        YearSnapshot.objects.bulk_create(created)
+        # With history, so the trail shows who froze each organisation's figures and when.
+        bulk_create_with_history(created, YearSnapshot, default_user=by)
     return len(created)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class OnlinePayment(models.Model):
@@ -184,13 +185,19 @@ class Refund(models.Model):
     is_full = models.BooleanField(_("Full refund"), default=False)
     failure_reason = models.CharField(_("Failure reason"), max_length=255, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     requested_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    reversed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("Confirmed at"), null=True, blank=True)
+    reversed_at = models.DateTimeField(_("Reversed at"), null=True, blank=True)
 
     objects = RefundQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-requested_at"]

@@ -123,13 +123,23 @@ def request_refund(order, *, quantities: dict[int, int] | None = None, requested
             order_number=order.number,
         )
     except gateway.GatewayError as error:
-        Refund.objects.filter(pk=refund.pk, status=Refund.Status.REQUESTED).update(
+        if Refund.objects.filter(pk=refund.pk, status=Refund.Status.REQUESTED).update(
             status=Refund.Status.FAILED, failure_reason=str(error)[:255]
-        )
+        ):
+            _record_history(refund, by=requested_by)
         raise RefundNotPossible(_("Stripe did not accept the refund: %(reason)s") % {"reason": error})
-    Refund.objects.filter(pk=refund.pk, stripe_refund_id__isnull=True).update(stripe_refund_id=answer["id"])
+    if Refund.objects.filter(pk=refund.pk, stripe_refund_id__isnull=True).update(
+        stripe_refund_id=answer["id"]
+    ):
+        _record_history(refund, by=requested_by)
     refund.refresh_from_db()
     return refund
+
+
+def _record_history(refund, *, by) -> None:
+    """The conditional updates above bypass save(): add their version to the refund's audit trail."""
+    refund.refresh_from_db()
+    Refund.history.bulk_history_create([refund], update=True, default_user=by)
 
 
 def _find(refund_object: dict) -> Refund | None:

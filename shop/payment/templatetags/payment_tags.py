@@ -1,6 +1,8 @@
 from django import template
 
+from shop.core import history
 from shop.payment import refunds
+from shop.payment.models import Refund
 
 register = template.Library()
 
@@ -17,6 +19,8 @@ def refund_panel(context, order):
         "left": refunds.refundable(order) if payment else None,
         "refund_history": order.refunds.select_related("dispute").prefetch_related("lines__line"),
         "disputes": order.disputes.prefetch_related("history"),
+        "refund_trail": Refund.history.filter(order_id=order.pk),
+        "describe_refund": history.describe_by("amount"),
     }
 
 

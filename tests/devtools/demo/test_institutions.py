@@ -33,6 +33,8 @@ def test_demo_loader_is_idempotent_and_fills_the_reports(partner):
     assert Membership.objects.get(organisation=city, user__email="orgadmin@example.com").is_administrator
     progress = quotas.progress(city, year=dates.current_year())
     assert progress.counted > 0
-    assert progress.target == Decimal("15000.00")
+    # The demo's Jiangxi units reserve the Jiangxi floor (fixtures/quota_floors.csv): 30 % of 150,000.
+    assert city.quota_share == Decimal("0.30")
+    assert progress.target == Decimal("45000.00")
     province = Organisation.objects.get(name="江西省财政厅")
     assert quotas.progress(province, year=dates.current_year()).rollup_counted > progress.counted
