@@ -210,10 +210,57 @@ def _order_stock_moved(order):
     product_stock_changed([pk for pk, _ in lines if pk], sold_out=sold_out)
 
 
+def _basket_saved(sender, instance, **kwargs):
+    from shop.caching import personal
+
+    personal.basket_changed(basket_id=instance.pk, owner_id=instance.owner_id)
+
+
+def _basket_line_saved(sender, instance, **kwargs):
+    from oscar.core.loading import get_model
+
+    from shop.caching import personal
+
+    Basket = get_model("basket", "Basket")
+    if "basket" in instance._state.fields_cache:
+        owner_id = instance.basket.owner_id
+    else:
+        owner_id = Basket.objects.filter(pk=instance.basket_id).values_list("owner_id", flat=True).first()
+    personal.basket_changed(basket_id=instance.basket_id, owner_id=owner_id)
+
+
+def _basket_vouchers_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    from oscar.core.loading import get_model
+
+    from shop.caching import personal
+
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        personal.basket_changed(basket_id=instance.pk, owner_id=instance.owner_id)
+        return
+    baskets = get_model("basket", "Basket").objects.filter(vouchers=instance)
+    if pk_set:
+        baskets = get_model("basket", "Basket").objects.filter(pk__in=pk_set)
+    for basket_id, owner_id in baskets.values_list("pk", "owner_id"):
+        personal.basket_changed(basket_id=basket_id, owner_id=owner_id)
+
+
+def _notification_saved(sender, instance, **kwargs):
+    from shop.caching import personal
+
+    personal.notifications_changed(instance.recipient_id)
+
+
 def connect_receivers():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed
     from oscar.apps.order.signals import order_placed, order_status_changed
     from oscar.core.loading import get_model
     from wagtail.signals import page_published, page_unpublished
+
+    from shop.caching.permissions import permissions_changed
 
     for app_label, model_name in [
         ("catalogue", "Product"),
@@ -223,6 +270,12 @@ def connect_receivers():
         ("catalogue", "Category"),
         ("partner", "StockRecord"),
         ("partner", "Partner"),
+        # Offers change basket totals (the header's basket fragment is keyed on the catalogue version).
+        ("offer", "ConditionalOffer"),
+        ("offer", "Range"),
+        ("voucher", "Voucher"),
+        # The header menu and footer, cached as fragments per catalogue version.
+        ("cms", "SiteNavigation"),
     ]:
         model = get_model(app_label, model_name)
         uid = f"aidmarket-cache-{app_label}-{model_name}"
@@ -232,6 +285,31 @@ def connect_receivers():
     page_unpublished.connect(_catalogue_model_saved, dispatch_uid="aidmarket-cache-page-unpublished")
     order_placed.connect(_order_placed, dispatch_uid="aidmarket-cache-order-placed")
     order_status_changed.connect(_order_status_changed, dispatch_uid="aidmarket-cache-order-status")
+
+    # The per-user parts of shared pages (shop/caching/personal.py, permissions.py).
+    Basket = get_model("basket", "Basket")
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(_basket_saved, sender=Basket, dispatch_uid=f"aidmarket-basket-{name}")
+        signal.connect(
+            _basket_line_saved, sender=get_model("basket", "Line"), dispatch_uid=f"aidmarket-line-{name}"
+        )
+        signal.connect(
+            _notification_saved,
+            sender=get_model("communication", "Notification"),
+            dispatch_uid=f"aidmarket-notification-{name}",
+        )
+        for model in (Permission, Group):
+            signal.connect(
+                permissions_changed, sender=model, dispatch_uid=f"aidmarket-perms-{model.__name__}-{name}"
+            )
+    m2m_changed.connect(
+        _basket_vouchers_changed, sender=Basket.vouchers.through, dispatch_uid="aidmarket-vouchers"
+    )
+    User = get_user_model()
+    for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(
+            permissions_changed, sender=through, dispatch_uid=f"aidmarket-perms-{through.__name__}"
+        )
 
 
 class CachingConfig(AppConfig):
