@@ -1,6 +1,9 @@
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils.functional import SimpleLazyObject
 from oscar.apps.catalogue import views
 from oscar.core.loading import get_model
+
+from shop import caching
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -13,20 +16,33 @@ ProductCategoryView = views.ProductCategoryView
 class ProductDetailView(views.ProductDetailView):
     def get_queryset(self):
         """The product with its origin, seller and images in a fixed number of queries."""
-        return Product.objects.select_related(
-            "origin_county", "origin_province", "origin_county__parent", "product_class", "parent"
-        ).prefetch_related(
-            "images",
-            Prefetch(
-                "stockrecords", queryset=StockRecord.objects.select_related("partner", "partner__county")
-            ),
+        Option = get_model("catalogue", "Option")
+        return (
+            Product.objects.annotate(
+                # Read by Oscar's Product.has_options (the basket form) instead of a query of its own.
+                has_product_class_options=Exists(
+                    Option.objects.filter(productclass=OuterRef("product_class"))
+                ),
+                has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+            )
+            .select_related(
+                "origin_county", "origin_province", "origin_county__parent", "product_class", "parent"
+            )
+            .prefetch_related(
+                "images",
+                Prefetch(
+                    "stockrecords", queryset=StockRecord.objects.select_related("partner", "partner__county")
+                ),
+            )
         )
 
     def get_context_data(self, **kwargs):
-        """Add the valid certificate (if any) and the seller shown on the page."""
+        """Add the valid certificate (if any), the seller shown on the page and the fragments' version."""
         ctx = super().get_context_data(**kwargs)
         product = self.object
-        ctx["certificate"] = product.current_certificate()
+        # Read only when a fragment showing it is not cached (detail.html).
+        ctx["certificate"] = SimpleLazyObject(product.current_certificate)
+        ctx["product_cache_version"] = caching.product_fragment_version(self.request, product.pk)
         records = list(product.stockrecords.all())
         ctx["seller"] = records[0].partner if records else None
         return ctx

@@ -166,7 +166,9 @@ class CatalogueView(ListView):
         ctx["query_without_page"] = query.urlencode()
         if not self.results.total:
             version = self.cache_version()
-            ctx["popular_categories"] = cached.remember(version, "popular", (), presentation.popular_categories)
+            ctx["popular_categories"] = cached.remember(
+                version, "popular", (), presentation.popular_categories
+            )
             help_sell = cached.remember(version, "help-sell", (), presentation.help_sell_product_ids)
             ctx["help_sell_products"] = cached.cards(help_sell, version, cards_by_id)
         return ctx

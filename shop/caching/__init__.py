@@ -94,6 +94,15 @@ def fragment_versions(request):
     return {"catalogue_cache_version": f"{catalogue_version()}.{dates.today():%Y%m%d}.{language}"}
 
 
+def product_fragment_version(request, product_id) -> str:
+    """`{% cache %}` vary-on value for a product page's shared parts: the catalogue's and the
+    product's own version (bumped by orders moving its stock); "" when the page cache is off."""
+    catalogue = fragment_versions(request)["catalogue_cache_version"]
+    if not catalogue:
+        return ""
+    return f"{catalogue}.{cache.get_or_set(_product_key(product_id), 1, timeout=None)}"
+
+
 def cached_views():
     return tuple(getattr(settings, "AIDMARKET_PAGE_CACHE_VIEWS", DEFAULT_CACHED_VIEWS))
 
@@ -256,10 +265,13 @@ def connect_receivers():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
     from django.db.models.signals import m2m_changed
+    from oscar.apps.analytics.receivers import receive_product_view
+    from oscar.apps.catalogue.signals import product_viewed
     from oscar.apps.order.signals import order_placed, order_status_changed
     from oscar.core.loading import get_model
     from wagtail.signals import page_published, page_unpublished
 
+    from shop.caching import analytics
     from shop.caching.permissions import permissions_changed
 
     for app_label, model_name in [
@@ -285,6 +297,10 @@ def connect_receivers():
     page_unpublished.connect(_catalogue_model_saved, dispatch_uid="aidmarket-cache-page-unpublished")
     order_placed.connect(_order_placed, dispatch_uid="aidmarket-cache-order-placed")
     order_status_changed.connect(_order_status_changed, dispatch_uid="aidmarket-cache-order-status")
+
+    # Product views are counted in the cache and written in batches, not in the page's request.
+    product_viewed.disconnect(receive_product_view)
+    product_viewed.connect(analytics.record_view, dispatch_uid="aidmarket-product-viewed")
 
     # The per-user parts of shared pages (shop/caching/personal.py, permissions.py).
     Basket = get_model("basket", "Basket")
