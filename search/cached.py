@@ -11,34 +11,14 @@ Product cards are `{% cache %}` fragments under the same version; `cards()` fetc
 cached cards in one round trip and loads products from the database only for cards not cached.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.utils.safestring import SafeString, mark_safe
 
-from shop.caching import page_cache_seconds
-
 CARD_FRAGMENT = "product_card"
 SEARCH_CARD_FRAGMENT = "search_card"
-
-
-def listing_key(version: str, kind: str, *parts) -> str:
-    digest = hashlib.sha1("\x1f".join(str(part) for part in parts).encode()).hexdigest()
-    return f"listing:{kind}:{version}:{digest}"
-
-
-def remember(version: str, kind: str, parts: tuple, compute):
-    """`compute()` cached under this version and these parts; computed every time without a version."""
-    if not version:
-        return compute()
-    key = listing_key(version, kind, *parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, page_cache_seconds())
-    return value
 
 
 @dataclass

@@ -10,7 +10,7 @@ from oscar.core.loading import get_model
 from search import autocomplete, cached, engine, presentation, text, understanding
 from search.backends.base import SearchRequest
 from search.filters import DEFAULT_QUERY_SORT, DEFAULT_SORT, SORTS, CatalogueFilters
-from shop.caching import fragment_versions
+from shop.caching import fragment_versions, remember
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -113,7 +113,7 @@ class CatalogueView(ListView):
     def get_queryset(self):
         page = self.requested_page()
         search = self.search_request(page)
-        self.results = cached.remember(
+        self.results = remember(
             self.cache_version(), "results", (repr(search),), lambda: engine.backend().search(search)
         )
         offset = (page - 1) * self.paginate_by
@@ -137,7 +137,7 @@ class CatalogueView(ListView):
 
         category = self.category()
         parts = (type(self).__name__, category.pk if category else "", self.request.GET.urlencode())
-        return cached.remember(self.cache_version(), "facets", parts, compute)
+        return remember(self.cache_version(), "facets", parts, compute)
 
     def paginate_queryset(self, queryset, page_size):
         try:
@@ -166,10 +166,8 @@ class CatalogueView(ListView):
         ctx["query_without_page"] = query.urlencode()
         if not self.results.total:
             version = self.cache_version()
-            ctx["popular_categories"] = cached.remember(
-                version, "popular", (), presentation.popular_categories
-            )
-            help_sell = cached.remember(version, "help-sell", (), presentation.help_sell_product_ids)
+            ctx["popular_categories"] = remember(version, "popular", (), presentation.popular_categories)
+            help_sell = remember(version, "help-sell", (), presentation.help_sell_product_ids)
             ctx["help_sell_products"] = cached.cards(help_sell, version, cards_by_id)
         return ctx
 
@@ -229,7 +227,7 @@ class FacetedSearchView(CatalogueView):
         if self.query:
             first = ctx["products"][0].pk if ctx["products"] else None
             ctx.update(
-                cached.remember(
+                remember(
                     self.cache_version(),
                     "query-extras",
                     (self.query, first),

@@ -103,6 +103,20 @@ def product_fragment_version(request, product_id) -> str:
     return f"{catalogue}.{cache.get_or_set(_product_key(product_id), 1, timeout=None)}"
 
 
+def remember(version: str, kind: str, parts: tuple, compute):
+    """`compute()` shared by everyone under a fragment version and these parts (a listing's results,
+    its facets, the home page's products); computed every time without a version (page cache off)."""
+    if not version:
+        return compute()
+    digest = hashlib.sha1("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+    key = f"shared:{kind}:{version}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, page_cache_seconds())
+    return value
+
+
 def cached_views():
     return tuple(getattr(settings, "AIDMARKET_PAGE_CACHE_VIEWS", DEFAULT_CACHED_VIEWS))
 
