@@ -233,6 +233,12 @@ def _order_stock_moved(order):
     product_stock_changed([pk for pk, _ in lines if pk], sold_out=sold_out)
 
 
+def _site_navigation_saved(sender, created=False, **kwargs):
+    # Wagtail creates the empty setting on the first page that reads it: nothing shown changes then.
+    if not created:
+        catalogue_changed()
+
+
 def _basket_saved(sender, instance, **kwargs):
     from shop.caching import personal
 
@@ -300,13 +306,17 @@ def connect_receivers():
         ("offer", "ConditionalOffer"),
         ("offer", "Range"),
         ("voucher", "Voucher"),
-        # The header menu and footer, cached as fragments per catalogue version.
-        ("cms", "SiteNavigation"),
     ]:
         model = get_model(app_label, model_name)
         uid = f"aidmarket-cache-{app_label}-{model_name}"
         post_save.connect(_catalogue_model_saved, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_catalogue_model_saved, sender=model, dispatch_uid=uid + "-delete")
+    # The header menu and footer, cached as fragments per catalogue version.
+    post_save.connect(
+        _site_navigation_saved,
+        sender=get_model("cms", "SiteNavigation"),
+        dispatch_uid="aidmarket-cache-site-nav",
+    )
     page_published.connect(_catalogue_model_saved, dispatch_uid="aidmarket-cache-page-published")
     page_unpublished.connect(_catalogue_model_saved, dispatch_uid="aidmarket-cache-page-unpublished")
     order_placed.connect(_order_placed, dispatch_uid="aidmarket-cache-order-placed")
