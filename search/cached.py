@@ -2,10 +2,9 @@
 
 A catalogue, category or search page is the same for every shopper apart from the header: the
 result ids, the facet counts and the facet links depend only on the URL, the catalogue and the
-day. They are cached under the page cache's fragment version (`shop.caching.fragment_versions`:
-the catalogue version, the date in Asia/Shanghai and the language), which every change to a
-product, price, stock, certificate or category bumps, and the search index bumps again once it
-has written the changed documents (so no result is cached from a half-updated index).
+day. The views cache them with `shop.caching.remember` under the page cache's fragment version
+(`shop.caching.fragment_versions`: the catalogue version, the date in Asia/Shanghai and the
+language), which every change to a product, price, stock, certificate or category bumps.
 
 Product cards are `{% cache %}` fragments under the same version; `cards()` fetches the page's
 cached cards in one round trip and loads products from the database only for cards not cached.

@@ -19,12 +19,6 @@ Category = get_model("catalogue", "Category")
 MAX_RESULT_WINDOW = 10_000
 
 
-def products_in_order(ids, *, query: str = ""):
-    """The products with these ids, in this order, each with `search_title` highlighted for the query."""
-    products = cards_by_id(ids, query=query)
-    return [products[pk] for pk in ids if pk in products]
-
-
 def cards_by_id(ids, *, query: str = "") -> dict:
     """{id: product} of the listable ones among these ids, ready for a card (`search_title` highlighted)."""
     products = {product.id: product for product in Product.objects.listable().for_cards().filter(id__in=ids)}

@@ -26,7 +26,7 @@ from django.utils.functional import SimpleLazyObject
 from shop.caching import CATALOGUE_VERSION_KEY, catalogue_version, page_cache_seconds
 
 BASKET_FRAGMENT_SECONDS = 300
-NOTIFICATIONS_SECONDS = 3600
+NOTIFICATIONS_SECONDS = 300  # also bounds a count left stale by a bulk write
 
 
 def _basket_version_key(owner: str) -> str:
