@@ -56,7 +56,8 @@ def page_urls() -> dict[str, str]:
 
 
 def signed_in(role: str, *, orders: int) -> Client:
-    """The role's user, with a product in the basket and `orders` orders of their own."""
+    """The role's user, with a product in the basket, `orders` orders of their own and five products
+    recently viewed (the product page lists them)."""
     user = User.objects.get(email=ROLES[role])
     ids = list(Order.objects.order_by("id").values_list("id", flat=True)[:orders])
     Order.objects.filter(id__in=ids).update(user=user)
@@ -65,6 +66,8 @@ def signed_in(role: str, *, orders: int) -> Client:
     client.force_login(user)
     product = Product.objects.browsable().filter(stockrecords__num_in_stock__gt=5).order_by("id").first()
     assert client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1}).status_code == 302
+    for viewed in Product.objects.browsable().order_by("-id")[:5]:
+        assert client.get(viewed.get_absolute_url()).status_code == 200
     return client
 
 
