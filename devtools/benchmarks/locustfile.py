@@ -27,7 +27,7 @@ class Shopper(HttpUser):
         if not SIGNED_IN:
             return
         email = f"consumer{next(CONSUMERS)}@loadgen.example"
-        page = self.client.get("/accounts/login/", name="login")
+        page = self.client.get("/accounts/login/", name="login page")
         match = CSRF.search(page.text)
         with self.client.post(
             "/accounts/login/",

@@ -162,3 +162,37 @@ def test_product_views_are_counted_off_the_request_and_written_in_one_batch(cert
     client.get(url)
     assert analytics.flush() == 1
     assert ProductRecord.objects.get(product=certified_product).num_views == 5
+
+
+def test_review_count_and_own_review_are_read_with_the_product(certified_product, consumer):
+    Review = get_model("reviews", "ProductReview")
+    client = sign_in(consumer)
+    url = certified_product.get_absolute_url()
+    kwargs = {"product_slug": certified_product.slug, "product_pk": certified_product.pk}
+    add_review = reverse("catalogue:reviews-add", kwargs=kwargs)
+    assert add_review in client.get(url).content.decode()  # "Write a review"
+
+    Review.objects.create(
+        product=certified_product, user=consumer, title="好", body="很甜", score=5, status=Review.APPROVED
+    )
+
+    page = " ".join(client.get(url).content.decode().split())
+    assert add_review not in page  # one review per user
+    assert "1 customer review" in page
+    Review.objects.create(
+        product=certified_product,
+        user=factories.UserFactory(username="other"),
+        title="好",
+        body="甜",
+        score=4,
+    )
+    Review.objects.create(  # awaiting moderation: not counted
+        product=certified_product,
+        user=factories.UserFactory(username="pending"),
+        title="差",
+        body="坏了",
+        score=1,
+        status=Review.FOR_MODERATION,
+    )
+    page = " ".join(client.get(url).content.decode().split())
+    assert "2 customer reviews" in page
