@@ -266,6 +266,9 @@ def _basket_vouchers_changed(sender, instance, action, reverse, pk_set, **kwargs
     if not action.startswith("post_"):
         return
     if not reverse:
+        from shop.offer.applicator import forget_offers
+
+        forget_offers(instance)  # the offers its vouchers bring change
         personal.basket_changed(basket_id=instance.pk, owner_id=instance.owner_id)
         return
     baskets = get_model("basket", "Basket").objects.filter(vouchers=instance)

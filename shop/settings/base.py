@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "shop.partner.apps.PartnerConfig",
     "oscar.apps.basket.apps.BasketConfig",
     "shop.payment.apps.PaymentConfig",
-    "oscar.apps.offer.apps.OfferConfig",
+    "shop.offer.apps.OfferConfig",
     "shop.order.apps.OrderConfig",
     "shop.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",

@@ -196,3 +196,22 @@ def test_review_count_and_own_review_are_read_with_the_product(certified_product
     )
     page = " ".join(client.get(url).content.decode().split())
     assert "2 customer reviews" in page
+
+
+def test_a_voucher_added_to_the_basket_discounts_it_at_once_in_the_page_and_the_header(
+    certified_product, consumer
+):
+    from oscar.test.factories import create_voucher
+
+    create_voucher(code="AID20")  # 20 % off everything
+    client = sign_in(consumer)
+    add_to_basket(client, certified_product)  # 39.90
+    basket_url = reverse("basket:summary")
+    assert "39.90" in client.get(reverse("catalogue:index")).content.decode()  # the header, cached
+    assert "31.92" not in client.get(basket_url).content.decode()
+
+    response = client.post(reverse("basket:vouchers-add"), {"code": "AID20"})
+
+    assert response.status_code == 302
+    assert "31.92" in client.get(basket_url).content.decode()
+    assert "31.92" in client.get(reverse("catalogue:index")).content.decode()
