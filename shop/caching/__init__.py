@@ -278,6 +278,12 @@ def _basket_vouchers_changed(sender, instance, action, reverse, pk_set, **kwargs
         personal.basket_changed(basket_id=basket_id, owner_id=owner_id)
 
 
+def _offer_saved(sender, **kwargs):
+    from shop.caching import personal
+
+    personal.offers_changed()
+
+
 def _notification_saved(sender, instance, **kwargs):
     from shop.caching import personal
 
@@ -305,10 +311,6 @@ def connect_receivers():
         ("catalogue", "Category"),
         ("partner", "StockRecord"),
         ("partner", "Partner"),
-        # Offers change basket totals (the header's basket fragment is keyed on the catalogue version).
-        ("offer", "ConditionalOffer"),
-        ("offer", "Range"),
-        ("voucher", "Voucher"),
     ]:
         model = get_model(app_label, model_name)
         uid = f"aidmarket-cache-{app_label}-{model_name}"
@@ -329,7 +331,21 @@ def connect_receivers():
     product_viewed.disconnect(receive_product_view)
     product_viewed.connect(analytics.record_view, dispatch_uid="aidmarket-product-viewed")
 
-    # The per-user parts of shared pages (shop/caching/personal.py, permissions.py).
+    # The per-user parts of shared pages (shop/caching/personal.py, permissions.py). Offers and vouchers
+    # change basket totals only (their usage counters are saved with every order that uses them).
+    for app_label, model_name in [
+        ("offer", "ConditionalOffer"),
+        ("offer", "Condition"),
+        ("offer", "Benefit"),
+        ("offer", "Range"),
+        ("voucher", "Voucher"),
+    ]:
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                _offer_saved,
+                sender=get_model(app_label, model_name),
+                dispatch_uid=f"aidmarket-offers-{model_name}-{name}",
+            )
     Basket = get_model("basket", "Basket")
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(_basket_saved, sender=Basket, dispatch_uid=f"aidmarket-basket-{name}")

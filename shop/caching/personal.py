@@ -9,7 +9,8 @@ bumps, so nobody ever sees another person's basket or count, and a change shows 
 - **The basket in the header** (`basket_cache_version`): the header's basket total and quick view
   are `{% cache %}` fragments keyed on the owner ("u<user id>", "b<basket id>" for an anonymous
   basket cookie, or "anonymous" for the empty basket nobody owns), the owner's basket version, the
-  catalogue version (prices, stock, titles, offers) and the language. A signed-in user who still
+  offers version (any offer, condition, benefit, range or voucher saved), the catalogue version
+  (prices, stock, titles) and the language. A signed-in user who still
   carries an anonymous basket cookie gets no key: the basket must be merged, so the header renders
   from the basket itself. Offers that start or end on their own dates show within
   `BASKET_FRAGMENT_SECONDS`.
@@ -27,6 +28,9 @@ from shop.caching import CATALOGUE_VERSION_KEY, catalogue_version, page_cache_se
 
 BASKET_FRAGMENT_SECONDS = 300
 NOTIFICATIONS_SECONDS = 300  # also bounds a count left stale by a bulk write
+
+
+OFFERS_VERSION_KEY = "offers-version"
 
 
 def _basket_version_key(owner: str) -> str:
@@ -53,10 +57,16 @@ def basket_cache_version(request) -> str:
     if owner is None:
         return ""
     key = _basket_version_key(owner)
-    versions = cache.get_many([key, CATALOGUE_VERSION_KEY])
+    versions = cache.get_many([key, OFFERS_VERSION_KEY, CATALOGUE_VERSION_KEY])
     catalogue = versions.get(CATALOGUE_VERSION_KEY) or catalogue_version()
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    return f"{owner}.{versions.get(key, 1)}.{catalogue}.{language}"
+    return f"{owner}.{versions.get(key, 1)}.{versions.get(OFFERS_VERSION_KEY, 1)}.{catalogue}.{language}"
+
+
+def offers_changed() -> None:
+    """Forget every cached header basket (an offer or voucher changed), now and on commit."""
+    _incr(OFFERS_VERSION_KEY)
+    transaction.on_commit(lambda: _incr(OFFERS_VERSION_KEY))
 
 
 def basket_changed(*, basket_id: int | None, owner_id: int | None) -> None:
