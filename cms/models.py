@@ -21,6 +21,7 @@ from wagtail.search import index
 from cms import blocks
 from cms.forms import CampaignPageForm
 from cms.panels import FeaturedProductWarningsPanel
+from shop import caching
 
 Region = get_model("catalogue", "Region")
 Partner = get_model("partner", "Partner")
@@ -134,25 +135,38 @@ class HomePage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
         return None
 
     def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The same for every visitor: shared per catalogue version (which publishing a page bumps),
+        # except in an editor's preview.
+        version = (
+            ""
+            if getattr(request, "is_preview", False)
+            else caching.fragment_versions(request)["catalogue_cache_version"]
+        )
+        context.update(caching.remember(version, "home", (self.pk,), self.shared_context))
+        return context
+
+    def shared_context(self) -> dict:
+        """The rails and lists the home page shows, evaluated (so they can be cached)."""
         from cms.products import featured_products, help_sell_products
 
-        context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
-        context["featured_products"] = featured_products(self)
-        context["featured_campaigns"] = [
-            item.campaign.specific
-            for item in self.featured_campaigns.select_related("campaign")
-            if item.campaign.live and item.campaign.specific.ends_at > now
-        ]
-        context["help_sell_products"] = help_sell_products() if self.show_help_sell_rail else []
-        context["latest_stories"] = (
-            BrandStoryPage.objects.live()
-            .public()
-            .select_related("cover_image", "county")
-            .order_by("-first_published_at")[:3]
-        )
-        context["latest_news"] = NewsArticlePage.objects.live().public().order_by("-date", "-pk")[:5]
-        return context
+        return {
+            "featured_products": featured_products(self),
+            "featured_campaigns": [
+                item.campaign.specific
+                for item in self.featured_campaigns.select_related("campaign")
+                if item.campaign.live and item.campaign.specific.ends_at > now
+            ],
+            "help_sell_products": help_sell_products() if self.show_help_sell_rail else [],
+            "latest_stories": list(
+                BrandStoryPage.objects.live()
+                .public()
+                .select_related("cover_image", "county")
+                .order_by("-first_published_at")[:3]
+            ),
+            "latest_news": list(NewsArticlePage.objects.live().public().order_by("-date", "-pk")[:5]),
+        }
 
 
 class HomePageFeaturedProduct(Orderable):

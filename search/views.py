@@ -7,9 +7,10 @@ from django.views import View
 from django.views.generic import ListView
 from oscar.core.loading import get_model
 
-from search import autocomplete, engine, presentation, text, understanding
+from search import autocomplete, cached, engine, presentation, text, understanding
 from search.backends.base import SearchRequest
 from search.filters import DEFAULT_QUERY_SORT, DEFAULT_SORT, SORTS, CatalogueFilters
+from shop.caching import fragment_versions, remember
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -18,13 +19,12 @@ Category = get_model("catalogue", "Category")
 MAX_RESULT_WINDOW = 10_000
 
 
-def products_in_order(ids, *, query: str = ""):
-    """The products with these ids, in this order, each with `search_title` highlighted for the query."""
+def cards_by_id(ids, *, query: str = "") -> dict:
+    """{id: product} of the listable ones among these ids, ready for a card (`search_title` highlighted)."""
     products = {product.id: product for product in Product.objects.listable().for_cards().filter(id__in=ids)}
-    ordered = [products[pk] for pk in ids if pk in products]
-    for product in ordered:
+    for product in products.values():
         product.search_title = text.highlight(product.title, query) if query else product.title
-    return ordered
+    return products
 
 
 class ResultWindow:
@@ -52,6 +52,8 @@ class CatalogueView(ListView):
     context_object_name = "products"
     paginate_by = 24
     query = ""
+    # Cards keyed on the query too (search results highlight its words), see search/cached.py.
+    cards_vary_on_query = False
 
     def get(self, request, *args, **kwargs):
         self.filters = CatalogueFilters.from_query(request.GET, default_sort=self.default_sort())
@@ -96,11 +98,40 @@ class CatalogueView(ListView):
             raise Http404
         return page
 
+    def cache_version(self) -> str:
+        """The shared parts' cache version ("" when the page cache is off: computed every time)."""
+        if not hasattr(self, "_cache_version"):
+            self._cache_version = fragment_versions(self.request)["catalogue_cache_version"]
+        return self._cache_version
+
     def get_queryset(self):
         page = self.requested_page()
-        self.results = engine.backend().search(self.search_request(page))
+        search = self.search_request(page)
+        self.results = remember(
+            self.cache_version(), "results", (repr(search),), lambda: engine.backend().search(search)
+        )
         offset = (page - 1) * self.paginate_by
-        return ResultWindow(self.results.total, offset, products_in_order(self.results.ids, query=self.query))
+        items = cached.cards(
+            self.results.ids,
+            self.cache_version(),
+            lambda ids: cards_by_id(ids, query=self.query),
+            query=self.query if self.cards_vary_on_query else None,
+        )
+        return ResultWindow(self.results.total, offset, items)
+
+    def shared_facets(self):
+        """The facet options and region pairs: the same for everyone at this URL and catalogue version."""
+
+        def compute():
+            facets = presentation.build_facets(
+                self.results, self.filters, self.request.GET, scope=self.category()
+            )
+            pairs = {group: _as_pairs(facets.get(group, [])) for group in ("province", "city", "county")}
+            return facets, pairs
+
+        category = self.category()
+        parts = (type(self).__name__, category.pk if category else "", self.request.GET.urlencode())
+        return remember(self.cache_version(), "facets", parts, compute)
 
     def paginate_queryset(self, queryset, page_size):
         try:
@@ -112,14 +143,12 @@ class CatalogueView(ListView):
         ctx = super().get_context_data(**kwargs)
         ctx["products"] = list(ctx["page_obj"].object_list)
         ctx["object_list"] = ctx["products"]
-        facets = presentation.build_facets(
-            self.results, self.filters, self.request.GET, scope=self.category()
-        )
+        facets, pairs = self.shared_facets()
         ctx["facets"] = facets
         ctx["filters"] = self.filters
-        ctx["province_facets"] = _as_pairs(facets.get("province", []))
-        ctx["city_facets"] = _as_pairs(facets.get("city", []))
-        ctx["county_facets"] = _as_pairs(facets.get("county", []))
+        ctx["province_facets"] = pairs["province"]
+        ctx["city_facets"] = pairs["city"]
+        ctx["county_facets"] = pairs["county"]
         ctx["sort_options"] = [
             (key, label) for key, label in SORTS.items() if key != "relevance" or self.query
         ]
@@ -130,8 +159,10 @@ class CatalogueView(ListView):
         query.pop("page", None)
         ctx["query_without_page"] = query.urlencode()
         if not self.results.total:
-            ctx["popular_categories"] = presentation.popular_categories()
-            ctx["help_sell_products"] = products_in_order(presentation.help_sell_product_ids())
+            version = self.cache_version()
+            ctx["popular_categories"] = remember(version, "popular", (), presentation.popular_categories)
+            help_sell = remember(version, "help-sell", (), presentation.help_sell_product_ids)
+            ctx["help_sell_products"] = cached.cards(help_sell, version, cards_by_id)
         return ctx
 
 
@@ -173,6 +204,7 @@ class FacetedSearchView(CatalogueView):
     """Keyword search over the catalogue, with a separate section of matching CMS stories."""
 
     template_name = "oscar/search/results.html"
+    cards_vary_on_query = True
 
     def get(self, request, *args, **kwargs):
         self.raw_query = (request.GET.get("q") or "")[:2000]
@@ -186,18 +218,33 @@ class FacetedSearchView(CatalogueView):
         ctx = super().get_context_data(**kwargs)
         ctx["query"] = self.query
         ctx["raw_query"] = self.raw_query.strip()[:200]
-        ctx["stories"] = presentation.stories(self.query) if self.query else []
-        if self.query and ctx["products"]:
-            # Results found through a homophone (脐撑 → 脐橙): say which word they are for.
-            ctx["showing_instead"] = understanding.correction(self.query, ctx["products"][0].title)
-        if self.query and not self.results.total:
-            suggestion = engine.backend().closest_title(self.query)
-            if suggestion:
-                ctx["did_you_mean"] = _best_phrase(suggestion, self.query)
+        if self.query:
+            first = ctx["products"][0].pk if ctx["products"] else None
+            ctx.update(
+                remember(
+                    self.cache_version(),
+                    "query-extras",
+                    (self.query, first),
+                    lambda: self.query_extras(first),
+                )
+            )
         ctx["summary"] = (
             _("Results for “%(query)s”") % {"query": self.query} if self.query else _("All products")
         )
         return ctx
+
+    def query_extras(self, first_product_id) -> dict:
+        """Stories matching the query, which word homophone results are for, a did-you-mean."""
+        extras = {"stories": presentation.stories(self.query)}
+        if first_product_id is not None:
+            # Results found through a homophone (脐撑 → 脐橙): say which word they are for.
+            title = Product.objects.filter(pk=first_product_id).values_list("title", flat=True).first() or ""
+            extras["showing_instead"] = understanding.correction(self.query, title)
+        if not self.results.total:
+            suggestion = engine.backend().closest_title(self.query)
+            if suggestion:
+                extras["did_you_mean"] = _best_phrase(suggestion, self.query)
+        return extras
 
 
 def _best_phrase(title: str, query: str) -> str:

@@ -49,9 +49,13 @@ def run(
     users: int = 20,
     workers: int = 2,
     port: int = 8765,
+    visitors: str = "anonymous",
     log=print,
 ) -> dict:
-    """Start gunicorn, run locust against it, stop gunicorn; returns the summary."""
+    """Start gunicorn, run locust against it, stop gunicorn; returns the summary.
+
+    `visitors` is "anonymous" (shoppers with cookies, served the page cache until they fill a
+    basket) or "signed_in" (each locust user logs in as a generated consumer: no page cache)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     urls_file = out_dir / "live-urls.json"
     write_urls(urls_file)
@@ -60,6 +64,7 @@ def run(
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "shop.settings.bench",
         "BENCH_URLS_FILE": str(urls_file),
+        "BENCH_VISITORS": visitors,
     }
     server_log = open(out_dir / "gunicorn.log", "w")
     server = subprocess.Popen(
@@ -82,8 +87,8 @@ def run(
     )
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/", server)
-        prefix = out_dir / "locust"
-        log(f"locust: {users} users for {seconds}s against gunicorn ({workers} workers)")
+        prefix = out_dir / f"locust-{visitors}"
+        log(f"locust: {users} {visitors} users for {seconds}s against gunicorn ({workers} workers)")
         subprocess.run(
             [
                 str(bin_dir / "locust"),
@@ -108,7 +113,7 @@ def run(
             env=env,
             check=False,
             stdout=subprocess.DEVNULL,
-            stderr=open(out_dir / "locust.log", "w"),
+            stderr=open(out_dir / f"locust-{visitors}.log", "w"),
             timeout=seconds + 120,
         )
     finally:
@@ -118,7 +123,9 @@ def run(
         except subprocess.TimeoutExpired:
             server.kill()
         server_log.close()
-    return _summary(prefix, products=products, seconds=seconds, users=users, workers=workers)
+    return _summary(
+        prefix, products=products, seconds=seconds, users=users, workers=workers, visitors=visitors
+    )
 
 
 def _wait_until_up(url, server, timeout=60):

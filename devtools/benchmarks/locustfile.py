@@ -1,8 +1,11 @@
-"""A shopper mix for the live run: browse, search, view products, add to basket (anonymous, with cookies).
+"""A shopper mix for the live run: browse, search, view products, add to basket.
 
+Anonymous shoppers with cookies, or (BENCH_VISITORS=signed_in) each user signed in through the login
+form as one of the generated consumers, so that no page comes from the anonymous page cache.
 Reads the URLs to visit from the JSON file named by BENCH_URLS_FILE (written by run_benchmarks).
 """
 
+import itertools
 import json
 import os
 import random
@@ -12,10 +15,35 @@ from locust import HttpUser, between, task
 
 URLS = json.loads(open(os.environ["BENCH_URLS_FILE"], encoding="utf-8").read())
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SIGNED_IN = os.environ.get("BENCH_VISITORS") == "signed_in"
+PASSWORD = "Load-2026!"  # devtools/loadgen/generate.py
+CONSUMERS = itertools.count(1)
 
 
 class Shopper(HttpUser):
     wait_time = between(0.1, 0.5)
+
+    def on_start(self):
+        if not SIGNED_IN:
+            return
+        email = f"consumer{next(CONSUMERS)}@loadgen.example"
+        page = self.client.get("/accounts/login/", name="login page")
+        match = CSRF.search(page.text)
+        with self.client.post(
+            "/accounts/login/",
+            {
+                "login-username": email,
+                "login-password": PASSWORD,
+                "login_submit": "1",
+                "csrfmiddlewaretoken": match.group(1) if match else "",
+            },
+            headers={"Referer": self.host + "/accounts/login/"},
+            name="login",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"login as {email} failed: {response.status_code}")
 
     @task(2)
     def home(self):

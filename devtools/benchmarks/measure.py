@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from devtools.benchmarks.pages import Scenario, StepFailed, Unavailable
+from devtools.benchmarks.pages import Scenario, StepFailed, Unavailable, sign_in
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Measurement:
     page: str
     products: int
     cache: str  # "cold" (cache emptied before every request) or "warm"
+    visitor: str = "anonymous"  # or a signed-in visitor of pages.VISITORS (storefront pages)
     queries: int | None = None
     median_ms: float | None = None
     p95_ms: float | None = None
@@ -41,20 +42,27 @@ def measure(
     requests: int = 30,
     warmup: int = 3,
     profile_to: str | None = None,
+    visitor: str = "anonymous",
 ) -> Measurement:
-    """Run one page `requests` times after warming up; cold empties the cache before each request."""
-    result = Measurement(scenario.name, products, cache_state)
+    """Run one page `requests` times after warming up; cold empties the cache before each request.
+
+    A signed-in `visitor` keeps its cookies (session, basket) between requests, so it never gets the
+    anonymous page cache; "cold" then also empties the shared fragments it would otherwise reuse."""
+    result = Measurement(scenario.name, products, cache_state, visitor=visitor)
     client = Client()
+    anonymous = scenario.anonymous and visitor == "anonymous"
     try:
+        if visitor != "anonymous":
+            sign_in(client, visitor)
         state = scenario.setup(client)
         # Warm-up primes connections, templates and (warm runs) every URL the scenario cycles through.
         for _ in range(max(warmup, state.get("count", 1) if cache_state == "warm" else warmup)):
-            if scenario.anonymous:
+            if anonymous:
                 client.cookies.clear()
             scenario.step(client, state)
         if cache_state == "cold":
             cache.clear()
-        if scenario.anonymous:
+        if anonymous:
             client.cookies.clear()
         with CaptureQueriesContext(connection) as queries:
             scenario.step(client, state)
@@ -63,7 +71,7 @@ def measure(
         for _ in range(requests):
             if cache_state == "cold":
                 cache.clear()
-            if scenario.anonymous:
+            if anonymous:
                 # Each anonymous request is a new visitor: a returning visitor's recently-viewed cookie
                 # makes the product page personal (it is then cached per history, see shop.caching).
                 client.cookies.clear()

@@ -38,6 +38,7 @@ class Scenario:
     anonymous: bool
     setup: Callable  # (client) -> state
     step: Callable  # (client, state) -> None; raises StepFailed on a wrong response
+    storefront: bool = False  # measured for anonymous and for each signed-in visitor (VISITORS)
 
 
 def first_url(*candidates, **kwargs):
@@ -132,6 +133,32 @@ def get_step(client, state):
     _get(client, next(state["urls"]))
 
 
+# -- signed-in visitors of the storefront pages ---------------------------------------------------
+
+# Who measures the storefront pages besides an anonymous visitor: a consumer, an institutional
+# buyer and a county seller, each signed in with one product in the basket (no page cache for them).
+VISITORS = {
+    "shopper": f"consumer3{marks.USER_DOMAIN}",
+    "buyer": f"org1-buyer{marks.USER_DOMAIN}",
+    "seller": f"seller1{marks.USER_DOMAIN}",
+}
+
+
+def sign_in(client, visitor: str):
+    """Sign `client` in as the visitor's generated user, with one product in an otherwise empty basket."""
+    user = _login(client, VISITORS[visitor])
+    Basket.objects.filter(owner=user).delete()
+    product = sample_products(1).first()
+    _post(client, reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+    return user
+
+
+def basket_setup(client):
+    if not client.session.get("_auth_user_id"):
+        raise Unavailable("the basket page is measured for signed-in visitors")
+    return _cycle_urls([reverse("basket:summary")])
+
+
 # -- signed-in pages -------------------------------------------------------------------------------
 
 
@@ -210,11 +237,12 @@ def seller_products_setup(client):
 
 
 SCENARIOS = [
-    Scenario("home", True, home_setup, get_step),
-    Scenario("category", True, category_setup, get_step),
-    Scenario("catalogue_filtered", True, filtered_catalogue_setup, get_step),
-    Scenario("product_detail", True, product_setup, get_step),
-    Scenario("search", True, search_setup, get_step),
+    Scenario("home", True, home_setup, get_step, storefront=True),
+    Scenario("category", True, category_setup, get_step, storefront=True),
+    Scenario("catalogue_filtered", True, filtered_catalogue_setup, get_step, storefront=True),
+    Scenario("product_detail", True, product_setup, get_step, storefront=True),
+    Scenario("search", True, search_setup, get_step, storefront=True),
+    Scenario("basket", False, basket_setup, get_step, storefront=True),
     Scenario("autocomplete", True, autocomplete_setup, get_step),
     Scenario("basket_add", False, basket_add_setup, basket_add_step),
     Scenario("checkout", False, checkout_setup, checkout_step),

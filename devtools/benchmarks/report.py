@@ -45,20 +45,22 @@ def markdown(results: dict) -> str:
         f"Benchmark of {results['started_at']} (commit {results['environment']['commit']}, "
         f"{results['environment']['cpus']} CPUs, load average at start "
         f"{results['environment']['load_average']}), PostgreSQL, Redis cache; "
-        f"{results['requests']} measured requests per cell after warm-up.",
+        f"{results['requests']} measured requests per cell after warm-up. Visitor: anonymous (served "
+        "the page cache when warm) or signed in as a shopper, an institutional buyer or a seller, each "
+        "with one product in the basket (never the page cache; warm = shared fragments cached).",
         "",
-        "| page | products | queries cold | median cold ms | p95 cold ms | queries warm | median warm ms "
-        "| p95 warm ms | note |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| page | products | visitor | queries cold | median cold ms | p95 cold ms | queries warm "
+        "| median warm ms | p95 warm ms | note |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     rows = {}
     for m in results["measurements"]:
-        rows.setdefault((m["page"], m["products"]), {})[m["cache"]] = m
-    for (page, products), cells in rows.items():
+        rows.setdefault((m["page"], m["products"], m.get("visitor", "anonymous")), {})[m["cache"]] = m
+    for (page, products, visitor), cells in rows.items():
         cold, warm = cells.get("cold", {}), cells.get("warm", {})
         note = "; ".join(filter(None, {cold.get("note", ""), warm.get("note", "")}))
         lines.append(
-            f"| {page} | {products:,} | {cold.get('queries', '—')} | {_ms(cold.get('median_ms'))} "
+            f"| {page} | {products:,} | {visitor} | {cold.get('queries', '—')} | {_ms(cold.get('median_ms'))} "
             f"| {_ms(cold.get('p95_ms'))} | {warm.get('queries', '—')} | {_ms(warm.get('median_ms'))} "
             f"| {_ms(warm.get('p95_ms'))} | {note} |"
         )
@@ -83,12 +85,12 @@ def markdown(results: dict) -> str:
             lines.append(
                 f"| {export['export']} export (XLSX) | {export['rows']:,} | {export['seconds']:.2f} |"
             )
-    live = results.get("live")
-    if live:
+    live_runs = results.get("live_runs") or ([results["live"]] if results.get("live") else [])
+    for live in live_runs:
         lines += [
             "",
-            f"Live run at {live['products']:,} products: gunicorn {live['workers']} workers, locust "
-            f"{live['users']} users for {live['seconds']} s.",
+            f"Live run at {live['products']:,} products, {live.get('visitors', 'anonymous')} visitors: "
+            f"gunicorn {live['workers']} workers, locust {live['users']} users for {live['seconds']} s.",
             "",
             "| requests | failures | req/s | median ms | p95 ms | p99 ms |",
             "|---:|---:|---:|---:|---:|---:|",
@@ -98,13 +100,13 @@ def markdown(results: dict) -> str:
         if live.get("per_endpoint"):
             lines += [
                 "",
-                "| endpoint | requests | failures | median ms | p95 ms |",
-                "|---|---:|---:|---:|---:|",
+                "| endpoint | requests | failures | req/s | median ms | p95 ms | p99 ms |",
+                "|---|---:|---:|---:|---:|---:|---:|",
             ]
             for row in live["per_endpoint"]:
                 lines.append(
-                    f"| {row['name']} | {row['requests']} | {row['failures']} | {row['p50_ms']} "
-                    f"| {row['p95_ms']} |"
+                    f"| {row['name']} | {row['requests']} | {row['failures']} | {row['rps']:.1f} "
+                    f"| {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} |"
                 )
     return "\n".join(lines) + "\n"
 
@@ -120,7 +122,8 @@ def chart(results: dict, path: Path) -> None:
         series = {}
         for m in results["measurements"]:
             if m["cache"] == state and m["median_ms"] is not None:
-                series.setdefault(m["page"], []).append((m["products"], m["median_ms"]))
+                label = f"{m['page']} ({m.get('visitor', 'anonymous')})"
+                series.setdefault(label, []).append((m["products"], m["median_ms"]))
         for page, points in sorted(series.items()):
             points.sort()
             axis.plot([p for p, _ in points], [t for _, t in points], marker="o", label=page)

@@ -94,6 +94,29 @@ def fragment_versions(request):
     return {"catalogue_cache_version": f"{catalogue_version()}.{dates.today():%Y%m%d}.{language}"}
 
 
+def product_fragment_version(request, product_id) -> str:
+    """`{% cache %}` vary-on value for a product page's shared parts: the catalogue's and the
+    product's own version (bumped by orders moving its stock); "" when the page cache is off."""
+    catalogue = fragment_versions(request)["catalogue_cache_version"]
+    if not catalogue:
+        return ""
+    return f"{catalogue}.{cache.get_or_set(_product_key(product_id), 1, timeout=None)}"
+
+
+def remember(version: str, kind: str, parts: tuple, compute):
+    """`compute()` shared by everyone under a fragment version and these parts (a listing's results,
+    its facets, the home page's products); computed every time without a version (page cache off)."""
+    if not version:
+        return compute()
+    digest = hashlib.sha1("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+    key = f"shared:{kind}:{version}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, page_cache_seconds())
+    return value
+
+
 def cached_views():
     return tuple(getattr(settings, "AIDMARKET_PAGE_CACHE_VIEWS", DEFAULT_CACHED_VIEWS))
 
@@ -201,10 +224,75 @@ def _order_stock_moved(sender, order, **kwargs):
         changes.order_stock_moved(order)
 
 
+def _site_navigation_saved(sender, created=False, **kwargs):
+    # Wagtail creates the empty setting on the first page that reads it: nothing shown changes then.
+    if not created:
+        catalogue_changed()
+
+
+def _basket_saved(sender, instance, **kwargs):
+    from shop.caching import personal
+
+    personal.basket_changed(basket_id=instance.pk, owner_id=instance.owner_id)
+
+
+def _basket_line_saved(sender, instance, **kwargs):
+    from oscar.core.loading import get_model
+
+    from shop.caching import personal
+
+    Basket = get_model("basket", "Basket")
+    if "basket" in instance._state.fields_cache:
+        owner_id = instance.basket.owner_id
+    else:
+        owner_id = Basket.objects.filter(pk=instance.basket_id).values_list("owner_id", flat=True).first()
+    personal.basket_changed(basket_id=instance.basket_id, owner_id=owner_id)
+
+
+def _basket_vouchers_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    from oscar.core.loading import get_model
+
+    from shop.caching import personal
+
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        from shop.offer.applicator import forget_offers
+
+        forget_offers(instance)  # the offers its vouchers bring change
+        personal.basket_changed(basket_id=instance.pk, owner_id=instance.owner_id)
+        return
+    baskets = get_model("basket", "Basket").objects.filter(vouchers=instance)
+    if pk_set:
+        baskets = get_model("basket", "Basket").objects.filter(pk__in=pk_set)
+    for basket_id, owner_id in baskets.values_list("pk", "owner_id"):
+        personal.basket_changed(basket_id=basket_id, owner_id=owner_id)
+
+
+def _offer_saved(sender, **kwargs):
+    from shop.caching import personal
+
+    personal.offers_changed()
+
+
+def _notification_saved(sender, instance, **kwargs):
+    from shop.caching import personal
+
+    personal.notifications_changed(instance.recipient_id)
+
+
 def connect_receivers():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed
+    from oscar.apps.analytics.receivers import receive_product_view
+    from oscar.apps.catalogue.signals import product_viewed
     from oscar.apps.order.signals import order_placed, order_status_changed
     from oscar.core.loading import get_model
     from wagtail.signals import page_published, page_unpublished
+
+    from shop.caching import analytics
+    from shop.caching.permissions import permissions_changed
 
     for app_label, model_name in [
         ("catalogue", "Product"),
@@ -219,10 +307,59 @@ def connect_receivers():
         uid = f"aidmarket-cache-{app_label}-{model_name}"
         post_save.connect(_catalogue_model_saved, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_catalogue_model_saved, sender=model, dispatch_uid=uid + "-delete")
+    # The header menu and footer, cached as fragments per catalogue version.
+    post_save.connect(
+        _site_navigation_saved,
+        sender=get_model("cms", "SiteNavigation"),
+        dispatch_uid="aidmarket-cache-site-nav",
+    )
     page_published.connect(_catalogue_model_saved, dispatch_uid="aidmarket-cache-page-published")
     page_unpublished.connect(_catalogue_model_saved, dispatch_uid="aidmarket-cache-page-unpublished")
     order_placed.connect(_order_stock_moved, dispatch_uid="aidmarket-cache-order-placed")
     order_status_changed.connect(_order_stock_moved, dispatch_uid="aidmarket-cache-order-status")
+
+    # Product views are counted in the cache and written in batches, not in the page's request.
+    product_viewed.disconnect(receive_product_view)
+    product_viewed.connect(analytics.record_view, dispatch_uid="aidmarket-product-viewed")
+
+    # The per-user parts of shared pages (shop/caching/personal.py, permissions.py). Offers and vouchers
+    # change basket totals only (their usage counters are saved with every order that uses them).
+    for app_label, model_name in [
+        ("offer", "ConditionalOffer"),
+        ("offer", "Condition"),
+        ("offer", "Benefit"),
+        ("offer", "Range"),
+        ("voucher", "Voucher"),
+    ]:
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                _offer_saved,
+                sender=get_model(app_label, model_name),
+                dispatch_uid=f"aidmarket-offers-{model_name}-{name}",
+            )
+    Basket = get_model("basket", "Basket")
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(_basket_saved, sender=Basket, dispatch_uid=f"aidmarket-basket-{name}")
+        signal.connect(
+            _basket_line_saved, sender=get_model("basket", "Line"), dispatch_uid=f"aidmarket-line-{name}"
+        )
+        signal.connect(
+            _notification_saved,
+            sender=get_model("communication", "Notification"),
+            dispatch_uid=f"aidmarket-notification-{name}",
+        )
+        for model in (Permission, Group):
+            signal.connect(
+                permissions_changed, sender=model, dispatch_uid=f"aidmarket-perms-{model.__name__}-{name}"
+            )
+    m2m_changed.connect(
+        _basket_vouchers_changed, sender=Basket.vouchers.through, dispatch_uid="aidmarket-vouchers"
+    )
+    User = get_user_model()
+    for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(
+            permissions_changed, sender=through, dispatch_uid=f"aidmarket-perms-{through.__name__}"
+        )
 
 
 class CachingConfig(AppConfig):

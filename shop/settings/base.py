@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "shop.partner.apps.PartnerConfig",
     "oscar.apps.basket.apps.BasketConfig",
     "shop.payment.apps.PaymentConfig",
-    "oscar.apps.offer.apps.OfferConfig",
+    "shop.offer.apps.OfferConfig",
     "shop.order.apps.OrderConfig",
     "shop.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",
@@ -146,11 +146,12 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "oscar.apps.search.context_processors.search_form",
                 "oscar.apps.checkout.context_processors.checkout",
-                "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "shop.context_processors.site_nav",
                 # `catalogue_cache_version` for {% cache %} fragments of catalogue data (the product card).
                 "shop.caching.fragment_versions",
+                # The header's basket fragment key and unread-notification count, from the cache.
+                "shop.caching.personal.personal_parts",
             ],
         },
     }
@@ -158,8 +159,9 @@ TEMPLATES = [
 
 AUTHENTICATION_BACKENDS = [
     "shop.security.throttling.ThrottlingBackend",  # first: refuses locked-out logins
-    "oscar.apps.customer.auth_backends.EmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Oscar's e-mail login and Django's, each keeping users' permission sets in the cache.
+    "shop.caching.permissions.EmailBackend",
+    "shop.caching.permissions.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -63,6 +63,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.sellers.tasks.delete_expired_catalogue_uploads",
         "schedule": crontab(hour=4, minute=15),
     },
+    # Not daily: Oscar's product-view counters, recorded in the cache, written in one batch a minute.
+    "flush-product-views": {
+        "task": "shop.caching.tasks.flush_product_views",
+        "schedule": crontab(minute="*"),
+    },
     # Not daily: mail whose queueing failed (broker down at commit) is handed to the workers again.
     "requeue-unsent-mail": {
         "task": "shop.core.tasks.requeue_unsent_mail",

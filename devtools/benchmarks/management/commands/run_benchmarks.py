@@ -1,5 +1,6 @@
 """`make bench`: generate each catalogue size, measure the key pages in-process, then a live run."""
 
+import itertools
 import time
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from oscar.core.loading import get_model
 
 from devtools.benchmarks import jobs, live, report
 from devtools.benchmarks.measure import measure
-from devtools.benchmarks.pages import SCENARIOS
+from devtools.benchmarks.pages import SCENARIOS, VISITORS
 
 Line = get_model("order", "Line")
 CATALOGUE_PAGES = ("category", "catalogue_filtered", "product_detail", "home", "search")
@@ -67,17 +68,25 @@ class Command(BaseCommand):
                 results["generation"].append(self.generate(size, options))
             slowest = None
             for scenario in scenarios:
-                for cache_state in ("cold", "warm"):
+                visitors = ["anonymous"] if scenario.anonymous else []
+                if scenario.storefront:
+                    visitors += list(VISITORS)
+                for visitor, cache_state in itertools.product(visitors, ("cold", "warm")):
                     m = measure(
-                        scenario, products=size, cache_state=cache_state, requests=options["requests"]
+                        scenario,
+                        products=size,
+                        cache_state=cache_state,
+                        requests=options["requests"],
+                        visitor=visitor,
                     )
                     results["measurements"].append(m.as_dict())
                     self.stdout.write(
-                        f"{size:>7} {scenario.name:<20} {cache_state:<4} queries={m.queries} "
+                        f"{size:>7} {scenario.name:<20} {visitor:<9} {cache_state:<4} queries={m.queries} "
                         f"median={m.median_ms}ms p95={m.p95_ms}ms {m.note}"
                     )
                     if (
                         cache_state == "cold"
+                        and visitor == "anonymous"
                         and scenario.name in CATALOGUE_PAGES
                         and m.median_ms is not None
                         and (slowest is None or m.median_ms > slowest[1])
@@ -94,16 +103,18 @@ class Command(BaseCommand):
             results["jobs"] = jobs.run(rows=options["import_rows"], log=self.stdout.write)
             report.write(results, out_dir)
         if options["live_seconds"] > 0:
-            results["live"] = live.run(
-                out_dir=out_dir,
-                products=sizes[-1],
-                seconds=options["live_seconds"],
-                users=options["live_users"],
-                log=self.stdout.write,
-            )
-            self.stdout.write(
-                f"live: {results['live']['rps']:.1f} req/s, {results['live']['failures']} failures"
-            )
+            results["live_runs"] = []
+            for visitors in ("anonymous", "signed_in"):
+                run = live.run(
+                    out_dir=out_dir,
+                    products=sizes[-1],
+                    seconds=options["live_seconds"],
+                    users=options["live_users"],
+                    visitors=visitors,
+                    log=self.stdout.write,
+                )
+                results["live_runs"].append(run)
+                self.stdout.write(f"live ({visitors}): {run['rps']:.1f} req/s, {run['failures']} failures")
         paths = report.write(results, out_dir)
         self.stdout.write(
             self.style.SUCCESS(f"Results: {paths['markdown']} {paths['json']} {paths['chart']}")

@@ -1,0 +1,125 @@
+"""The per-user parts of shared pages, read from the cache instead of recomputed on every request.
+
+Signed-in shoppers, buyers and sellers never get the anonymous page cache, so every page they open
+used to load the whole basket and apply offers to it (ten queries) for the header's total, count
+their unread notifications and load their permissions. Here each of those parts is cached per
+owner under a version that every write to the owner's basket lines, notifications or permissions
+bumps, so nobody ever sees another person's basket or count, and a change shows on the next page.
+
+- **The basket in the header** (`basket_cache_version`): the header's basket total and quick view
+  are `{% cache %}` fragments keyed on the owner ("u<user id>", "b<basket id>" for an anonymous
+  basket cookie, or "anonymous" for the empty basket nobody owns), the owner's basket version, the
+  offers version (any offer, condition, benefit, range or voucher saved), the catalogue version
+  (prices, stock, titles) and the language. A signed-in user who still
+  carries an anonymous basket cookie gets no key: the basket must be merged, so the header renders
+  from the basket itself. Offers that start or end on their own dates show within
+  `BASKET_FRAGMENT_SECONDS`.
+- **The unread-notification count** (`num_unread_notifications`, replacing Oscar's context
+  processor): cached per user, forgotten when one of the user's notifications is saved or deleted.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signing import BadSignature, Signer
+from django.db import transaction
+from django.utils.functional import SimpleLazyObject
+
+from shop.caching import CATALOGUE_VERSION_KEY, catalogue_version, page_cache_seconds
+
+BASKET_FRAGMENT_SECONDS = 300
+NOTIFICATIONS_SECONDS = 300  # also bounds a count left stale by a bulk write
+
+
+OFFERS_VERSION_KEY = "offers-version"
+
+
+def _basket_version_key(owner: str) -> str:
+    return f"basket-version:{owner}"
+
+
+def basket_owner(request) -> str | None:
+    """Who the request's basket belongs to, as a cache-key part; None when it must be loaded."""
+    cookie_key = settings.OSCAR_BASKET_COOKIE_OPEN
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return None if cookie_key in request.COOKIES else f"u{user.pk}"
+    if cookie_key not in request.COOKIES:
+        return "anonymous"
+    try:
+        return f"b{int(Signer().unsign(request.COOKIES[cookie_key]))}"
+    except (BadSignature, ValueError):
+        return None
+
+
+def basket_cache_version(request) -> str:
+    """The `{% cache %}` vary-on value of the request's header basket; "" renders it uncached."""
+    owner = basket_owner(request)
+    if owner is None:
+        return ""
+    key = _basket_version_key(owner)
+    versions = cache.get_many([key, OFFERS_VERSION_KEY, CATALOGUE_VERSION_KEY])
+    catalogue = versions.get(CATALOGUE_VERSION_KEY) or catalogue_version()
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return f"{owner}.{versions.get(key, 1)}.{versions.get(OFFERS_VERSION_KEY, 1)}.{catalogue}.{language}"
+
+
+def offers_changed() -> None:
+    """Forget every cached header basket (an offer or voucher changed), now and on commit."""
+    _incr(OFFERS_VERSION_KEY)
+    transaction.on_commit(lambda: _incr(OFFERS_VERSION_KEY))
+
+
+def basket_changed(*, basket_id: int | None, owner_id: int | None) -> None:
+    """Forget the cached header basket of this basket's owner (and of its cookie), now and on commit."""
+    owners = [f"b{basket_id}"] if basket_id else []
+    if owner_id:
+        owners.append(f"u{owner_id}")
+
+    def bump():
+        for owner in owners:
+            _incr(_basket_version_key(owner))
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _incr(key):
+    try:
+        cache.incr(key)
+    except ValueError:  # never set or evicted: start above the default of 1
+        cache.set(key, 2, timeout=None)
+
+
+def _notifications_key(user_id) -> str:
+    return f"unread-notifications:{user_id}"
+
+
+def unread_notifications(user) -> int:
+    from oscar.core.loading import get_model
+
+    key = _notifications_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        Notification = get_model("communication", "Notification")
+        count = Notification.objects.filter(recipient=user, date_read=None).count()
+        cache.set(key, count, NOTIFICATIONS_SECONDS)
+    return count
+
+
+def notifications_changed(user_id) -> None:
+    cache.delete(_notifications_key(user_id))
+    transaction.on_commit(lambda: cache.delete(_notifications_key(user_id)))
+
+
+def personal_parts(request):
+    """Context processor: `basket_cache_version` and `num_unread_notifications`, both read lazily."""
+    # Fragments are off with the page cache (the test settings): the header renders from the basket.
+    context = {
+        "basket_cache_version": (
+            SimpleLazyObject(lambda: basket_cache_version(request)) if page_cache_seconds() else ""
+        )
+    }
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["num_unread_notifications"] = SimpleLazyObject(lambda: unread_notifications(user))
+    return context
