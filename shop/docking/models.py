@@ -63,6 +63,15 @@ class DemandQuerySet(models.QuerySet):
             )
         ).distinct()
 
+    def managed_by(self, user):
+        """Demands the user may change, open, award or close: posted by them or for an organisation they buy for."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(posted_by=user)
+            | Q(organisation__memberships__user=user, organisation__memberships__is_buyer=True)
+        ).distinct()
+
 
 class Demand(models.Model):
     """A purchase demand (采购需求) posted by an organisation or an enterprise/wholesale buyer."""

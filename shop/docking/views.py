@@ -81,7 +81,11 @@ class MyDemandsView(LoginRequiredMixin, generic.ListView):
     paginate_by = BOARD_PAGE_SIZE
 
     def get_queryset(self):
-        return _board_rows(Demand.objects.visible_to_buyer(self.request.user)).select_related("organisation")
+        return (
+            _board_rows(Demand.objects.visible_to_buyer(self.request.user))
+            .select_related("organisation")
+            .order_by("-created_at")
+        )
 
 
 class DemandFormMixin(LoginRequiredMixin):
@@ -117,7 +121,7 @@ class DemandCreateView(DemandFormMixin, generic.CreateView):
 
 class DemandUpdateView(DemandFormMixin, generic.UpdateView):
     def get_queryset(self):
-        return Demand.objects.visible_to_buyer(self.request.user).filter(status=Status.DRAFT)
+        return Demand.objects.managed_by(self.request.user).filter(status=Status.DRAFT)
 
 
 class BuyerDemandMixin(LoginRequiredMixin):
@@ -205,7 +209,7 @@ class AwardView(DemandDetailView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def get(self, request, *args, **kwargs):
-        return HttpResponseRedirect(reverse("docking:demand", kwargs={"pk": kwargs["pk"]}))
+        return HttpResponseRedirect(reverse("docking:demand", kwargs={"pk": self.get_demand().pk}))
 
 
 # --- Sellers ----------------------------------------------------------------------------------------------
