@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -57,8 +58,11 @@ class DemandForm(forms.ModelForm):
             "—" * (category.depth - 1) + category.name
         )
         regions = Region.objects.select_related("parent", "province").order_by("code")
-        self.fields["delivery_region"].queryset = regions
-        self.fields["origin_region"].queryset = regions
+        # Deliveries go to a province or a city; origins are a province or a former poverty county.
+        self.fields["delivery_region"].queryset = regions.exclude(level=Region.Level.COUNTY)
+        self.fields["origin_region"].queryset = regions.filter(
+            Q(level=Region.Level.PROVINCE) | Q(level=Region.Level.COUNTY, is_poverty_county=True)
+        )
         self.fields["delivery_region"].label_from_instance = _region_choices_label
         self.fields["origin_region"].label_from_instance = _region_choices_label
 

@@ -172,7 +172,7 @@ def test_a_quote_in_the_wrong_unit_names_the_demands_unit(docking):
     with pytest.raises(InvalidInput) as refusal:
         quote_on(docking, demand, 0, unit="kg")
 
-    assert "box" in str(refusal.value.message)
+    assert "箱" in str(refusal.value.message)  # the demand's unit, in the shop's language
 
 
 def test_quotes_after_the_deadline_are_refused(docking):
@@ -224,7 +224,7 @@ def test_a_quota_demand_refuses_products_that_would_not_count(docking, non_pover
     with pytest.raises(InvalidInput) as refusal:
         quote_on(docking, demand, 0, product=city_oranges)
 
-    assert "quota" in str(refusal.value.message)
+    assert "帮扶任务" in str(refusal.value.message)  # "counts toward the quota", in Chinese
 
 
 # --- awards ---------------------------------------------------------------------------------------------
