@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin, LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -25,9 +26,20 @@ BOARD_PAGE_SIZE = 20
 
 def _board_rows(queryset):
     """What a demand row on a public or seller list shows, fetched up front (no contact details)."""
+    live_quotes = (
+        Quote.objects.filter(demand=OuterRef("pk"), withdrawn_at__isnull=True)
+        .order_by()
+        .values("demand")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return queryset.select_related(
-        "category", "delivery_region", "delivery_region__province", "origin_region"
-    ).annotate(quote_count=Count("quotes", filter=Q(quotes__withdrawn_at__isnull=True)))
+        "category",
+        "delivery_region__province",
+        "delivery_region__parent",
+        "origin_region__province",
+        "origin_region__parent",
+    ).annotate(quote_count=Coalesce(Subquery(live_quotes, output_field=IntegerField()), 0))
 
 
 # --- Public board -----------------------------------------------------------------------------------------

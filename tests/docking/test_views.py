@@ -331,7 +331,7 @@ def test_board_comparison_and_seller_list_make_the_same_queries_for_more_demands
 
     def measure(demand_count, quote_sellers):
         for _ in range(demand_count):
-            demand = opened(docking)
+            demand = opened(docking, origin_region=docking.county)  # shown with its city and province
             for partner, user, product in quote_sellers:
                 make_quote(demand, partner, product, user=user)
         target = type(demand).objects.filter(status=Status.OPEN).first()
