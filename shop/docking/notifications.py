@@ -1,6 +1,7 @@
 """Who hears about docking, through shop.core.mail (recorded in the transaction, sent after commit)."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
 from django.urls import reverse
 
 from shop.core import mail
@@ -16,7 +17,7 @@ def demand_to_seller(demand, partner, *, pushed_by=None) -> None:
             "demand": demand,
             "partner": partner,
             "pushed": pushed_by is not None,
-            "url": reverse("docking:quote", kwargs={"pk": demand.pk}),
+            "url": _absolute(reverse("docking:quote", kwargs={"pk": demand.pk})),
         },
         key=f"docking:demand:{demand.pk}:seller:{partner.pk}",
     )
@@ -30,7 +31,7 @@ def quote_received(quote) -> None:
         context={
             "demand": demand,
             "quote": quote,
-            "url": reverse("docking:demand", kwargs={"pk": demand.pk}),
+            "url": _absolute(reverse("docking:demand", kwargs={"pk": demand.pk})),
         },
         key=f"docking:quote:{quote.pk}:received",
     )
@@ -48,3 +49,8 @@ def awarded(award) -> None:
 def _buyer_addresses(demand) -> list[str]:
     users = get_user_model().objects.filter(pk=demand.posted_by_id, is_active=True)
     return [email for email in users.values_list("email", flat=True) if email]
+
+
+def _absolute(path: str) -> str:
+    """A link for a mail: the site's domain (django.contrib.sites) and the path."""
+    return f"https://{Site.objects.get_current().domain}{path}"

@@ -53,6 +53,9 @@ def test_opening_a_demand_tells_each_matching_seller_once_and_no_other(docking):
     assert told == 2
     recipients = sorted(address for mail in seller_mails(demand) for address in mail.recipients)
     assert recipients == ["seller0@coop.example.cn", "seller1@coop.example.cn"]
+    body = seller_mails(demand).first().body
+    assert demand.title in body and f"/docking/seller/demands/{demand.pk}/quote/" in body
+    assert demand.contact_phone not in body  # sellers learn who buys only when awarded
     assert set(DemandNotice.objects.filter(demand=demand).values_list("partner__name", flat=True)) == {
         "脐橙合作社0",
         "脐橙合作社1",

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from shop.core import dates
+from tests.e2e.page_checks import assert_no_horizontal_overflow
 
 pytestmark = pytest.mark.slow
 expect = pytest.importorskip(
@@ -76,9 +77,11 @@ def test_buyer_posts_two_sellers_quote_buyer_awards_to_both_and_the_quota_rises(
 
     # The public board shows it, without the buyer's contact details.
     anonymous = journey("docking-visitor").new_page()
+    anonymous.set_viewport_size({"width": 390, "height": 844})  # a phone first
     anonymous.goto("/docking/")
     expect(anonymous.locator("body")).to_contain_text(title)
     expect(anonymous.locator("body")).not_to_contain_text("13907970001")
+    assert_no_horizontal_overflow(anonymous)
 
     # Two sellers find it in the seller centre and quote.
     for email, _seller, product, price, _quantity in OFFERS:
@@ -101,6 +104,10 @@ def test_buyer_posts_two_sellers_quote_buyer_awards_to_both_and_the_quota_rises(
         expect(seller.locator(".alert-success")).to_contain_text("报价")
 
     # The buyer compares (cheapest first) and awards part to each.
+    buyer.set_viewport_size({"width": 390, "height": 844})
+    buyer.goto(demand_url)
+    assert_no_horizontal_overflow(buyer)  # the comparison stacks its quote cards on a phone
+    buyer.set_viewport_size({"width": 1280, "height": 900})
     buyer.goto(demand_url)
     cards = buyer.locator(".docking-quote")
     expect(cards).to_have_count(2)
