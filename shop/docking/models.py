@@ -25,7 +25,7 @@ class Unit(models.TextChoices):
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open for quotes")
+    OPEN = "open", _("Taking quotes")
     QUOTING = "quoting", _("Quotes received")
     PARTLY_AWARDED = "partly_awarded", _("Partly awarded")
     AWARDED = "awarded", _("Awarded")

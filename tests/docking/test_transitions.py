@@ -54,4 +54,4 @@ def test_a_refused_transition_raises_and_changes_nothing(docking, start, end):
         transitions.move(demand, end)
 
     assert Demand.objects.get(pk=demand.pk).status == start
-    assert "cannot become" in str(refusal.value.message)
+    assert "不能变为" in str(refusal.value.message)  # "cannot become", in the shop's language

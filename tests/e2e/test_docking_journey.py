@@ -73,7 +73,7 @@ def test_buyer_posts_two_sellers_quote_buyer_awards_to_both_and_the_quota_rises(
     with buyer.expect_navigation():
         buyer.get_by_role("button", name="发布征集报价").click()
     expect(buyer.locator(".alert-success")).to_contain_text("已通知")
-    expect(buyer.locator(".docking-status")).to_contain_text("征集")
+    expect(buyer.locator(".docking-status")).to_contain_text("征集报价中")
 
     # The public board shows it, without the buyer's contact details.
     anonymous = journey("docking-visitor").new_page()

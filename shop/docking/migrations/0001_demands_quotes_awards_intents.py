@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('delivery_address', models.CharField(max_length=200, verbose_name='Delivery address')),
                 ('contact_name', models.CharField(max_length=64, verbose_name='Contact person')),
                 ('contact_phone', models.CharField(max_length=32, validators=[django.core.validators.RegexValidator('^(\\+?86[- ]?)?(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$', 'Enter a mainland mobile number (11 digits starting with 1) or a landline with area code.')], verbose_name='Contact phone')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open for quotes'), ('quoting', 'Quotes received'), ('partly_awarded', 'Partly awarded'), ('awarded', 'Awarded'), ('fulfilled', 'Fulfilled'), ('expired', 'Expired'), ('cancelled', 'Cancelled')], default='draft', max_length=16, verbose_name='Status')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('open', 'Taking quotes'), ('quoting', 'Quotes received'), ('partly_awarded', 'Partly awarded'), ('awarded', 'Awarded'), ('fulfilled', 'Fulfilled'), ('expired', 'Expired'), ('cancelled', 'Cancelled')], default='draft', max_length=16, verbose_name='Status')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('opened_at', models.DateTimeField(blank=True, null=True)),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
