@@ -62,6 +62,7 @@ def test_the_public_board_lists_open_demands_without_the_buyers_contact_details(
             assert private not in html
     assert "还在草稿的需求" not in board.content.decode()
     assert reverse("sellers:apply") in board.content.decode()
+    assert reverse("docking:demand-create") not in board.content.decode()  # posting is for signed-in buyers
 
 
 def test_the_board_filters_by_category_subtree_and_delivery_province(client, docking):
@@ -118,6 +119,7 @@ def test_a_buyer_posts_a_draft_and_bad_input_is_shown_with_what_was_typed(client
     assert "highest target price" in refused.content.decode() or "最高" in refused.content.decode()
     demand = docking.organisation.demands.get()
     assert saved.url == reverse("docking:demand", kwargs={"pk": demand.pk})
+    assert reverse("docking:demand-create") in client.get(reverse("docking:board")).content.decode()
     assert (demand.status, demand.posted_by, demand.quantity) == (Status.DRAFT, docking.buyer, 500)
 
 
