@@ -66,6 +66,9 @@ bench: install-dev
 		$(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python manage.py run_benchmarks --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+	# The public purchase-demand board at 10,000 open demands.
+	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(BIN)/python manage.py bench_docking_board --demands 10000 | tee var/bench/docking-board.txt
 	# Search and autocomplete latency on both backends at the largest size.
 	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python manage.py bench_search --start-noida $(BENCH_SEARCH_ARGS)

@@ -551,6 +551,57 @@ class TrainingAttachment(Orderable):
 
 
 # ---------------------------------------------------------------------------
+# Trade fairs (洽谈会/对接会)
+
+
+class TradeFairPage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
+    """A trade fair: when, where, who organises it, its exhibitors and the intents buyers signed there."""
+
+    date = models.DateField(_("Date"))
+    place = models.CharField(_("Place"), max_length=200)
+    organiser = models.CharField(_("Organiser"), max_length=200)
+    intro_text = models.CharField(_("Summary"), max_length=255, blank=True)
+    body = RichTextField(_("Programme"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("place")], heading=_("When and where")),
+        FieldPanel("organiser"),
+        FieldPanel("intro_text"),
+        FieldPanel("body"),
+        InlinePanel("exhibitors", label=_("Exhibitors")),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro_text"), index.SearchField("place")]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("Trade fair")
+        verbose_name_plural = _("Trade fairs")
+
+    def get_context(self, request, *args, **kwargs):
+        from shop.docking import intents
+
+        context = super().get_context(request, *args, **kwargs)
+        event_intents = self.intents.all()
+        context["exhibitors"] = self.exhibitors.select_related("seller", "seller__county")
+        context["intent_totals"] = intents.totals(event_intents)
+        context["intents_by_county"] = intents.totals_by_county(event_intents)
+        return context
+
+
+class TradeFairExhibitor(Orderable):
+    page = ParentalKey(TradeFairPage, on_delete=models.CASCADE, related_name="exhibitors")
+    seller = models.ForeignKey(
+        "partner.Partner", verbose_name=_("Seller"), on_delete=models.CASCADE, related_name="+"
+    )
+    booth = models.CharField(_("Booth"), max_length=32, blank=True)
+
+    panels = [FieldPanel("seller"), FieldPanel("booth")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["page", "seller"], name="trade_fair_exhibitor_once")]
+
+
+# ---------------------------------------------------------------------------
 # Site-wide navigation and footer
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("dashboard/institutions/", include("shop.institutions.dashboard_urls")),  # institutional buyers
     path("organisations/", include("shop.institutions.urls")),  # institutional buyers
     path("sellers/", include("shop.sellers.urls")),  # county sellers
+    path("docking/", include("shop.docking.urls")),  # production–marketing docking (产销对接)
     path("jobs/", include("shop.core.urls")),
     path("dashboard/jobs/", include("shop.core.dashboard_urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -8,6 +8,7 @@ from oscar.apps.dashboard.menu import *  # noqa: F401,F403
 from oscar.apps.dashboard.menu import create_menu
 
 from shop.core.navigation import NAVIGATION as JOBS_NAVIGATION
+from shop.docking.navigation import NAVIGATION as DOCKING_NAVIGATION
 from shop.institutions.navigation import NAVIGATION as INSTITUTIONS_NAVIGATION
 from shop.sellers.navigation import NAVIGATION as SELLERS_NAVIGATION
 
@@ -18,6 +19,7 @@ def navigation() -> list[dict]:
         *settings.OSCAR_DASHBOARD_NAVIGATION,
         *INSTITUTIONS_NAVIGATION,
         *SELLERS_NAVIGATION,
+        *DOCKING_NAVIGATION,
         *JOBS_NAVIGATION,
     ]
 

@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 from shop.core import dates, exports, history
 from shop.core.exceptions import DomainError
 from shop.core.views import export_or_queue
+from shop.docking import intents as docking_intents
 from shop.institutions import impact, payments, quotas, reports, snapshots
 from shop.institutions.forms import OrganisationForm, OverviewFilterForm, PaymentRecordForm, TargetForm
 from shop.institutions.models import AnnualTarget, Organisation, YearSnapshot
@@ -210,4 +211,13 @@ class ImpactView(StaffView, TemplateView):
                 {"label": key, "amount": amount, "percent": int(amount / peak * 100) if peak else 0}
                 for key, amount in rows[:30]
             ]
-        return self.render_to_response(self.get_context_data(year=year, impact=data, charts=charts))
+        year_intents = docking_intents.for_year(year)
+        return self.render_to_response(
+            self.get_context_data(
+                year=year,
+                impact=data,
+                charts=charts,
+                intent_totals=docking_intents.totals(year_intents),
+                intents_by_county=docking_intents.totals_by_county(year_intents),
+            )
+        )

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "simple_history",  # audit trail of ledger records
     "shop.security",
     "shop.institutions.apps.InstitutionsConfig",
+    "shop.docking.apps.DockingConfig",  # production–marketing docking: demands, quotes, awards, intents
     "shop.caching.CachingConfig",  # cache invalidation on catalogue writes
 ]
 

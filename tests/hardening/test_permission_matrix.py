@@ -169,6 +169,23 @@ RULES = [
     ("sellers:certificate-scan", only("seller", "staff", "officer")),  # the product's sellers, its county
     ("sellers:county-*", only("officer")),  # read-only, its own county
     ("sellers:staff-*", only("staff")),
+    # --- docking: the public board; buyers their organisation's demands; sellers; officers; reports ---
+    ("docking:board", everyone()),
+    ("docking:board-detail", everyone()),
+    ("docking:my-demands", logged_in()),
+    ("docking:demand-create", logged_in()),
+    ("docking:demand", only("buyer", "orgadmin")),
+    ("docking:demand-edit", only("buyer")),  # a draft: those who buy for the organisation
+    ("docking:award", only("buyer", "orgadmin")),  # GET: back to the demand; POST refuses the admin
+    ("docking:demand-action", logged_in(HIDDEN)),  # POST only; the demand is looked up on POST
+    ("docking:seller-demands", only("seller")),
+    ("docking:quote", only("seller")),
+    ("docking:quote-withdraw", only("seller", others=DENY) | {"seller": HIDDEN}),
+    ("docking:county-demands", only("officer")),
+    ("docking:county-push", only("officer", others=DENY) | {"officer": HIDDEN}),
+    ("docking:report", only("staff", "officer")),
+    ("docking:report-export", only("staff", "officer")),
+    ("docking:intent-create", logged_in()),
     # --- Oscar's dashboard: staff; sellers only where Oscar lets partners in ---
     ("dashboard:login", everyone()),
     ("dashboard:logout", everyone()),
@@ -318,6 +335,16 @@ def kwargs_for(route: Route, w) -> dict | tuple:
         "institutions-dashboard:payment-record": lambda: {"number": w.org_order.number},
         "institutions-dashboard:organisation": lambda: {"pk": w.organisation.pk},
         "institutions-dashboard:target-save": lambda: {"pk": w.organisation.pk},
+        "docking:board-detail": lambda: {"pk": w.demand.pk},
+        "docking:demand": lambda: {"pk": w.demand.pk},
+        "docking:demand-edit": lambda: {"pk": w.draft_demand.pk},
+        "docking:award": lambda: {"pk": w.demand.pk},
+        "docking:demand-action": lambda: {"pk": w.demand.pk, "action": "cancel"},
+        "docking:quote": lambda: {"pk": w.demand.pk},
+        "docking:quote-withdraw": lambda: {"pk": w.quote.pk},
+        "docking:county-push": lambda: {"pk": w.demand.pk},
+        "docking:report-export": lambda: {"fmt": "csv"},
+        "docking:intent-create": lambda: {"page_id": w.trade_fair.pk},
         "sellers:export": lambda: {"partner_pk": w.partner.pk, "file_format": "csv"},
         "sellers:import-template": lambda: {"partner_pk": w.partner.pk, "file_format": "xlsx"},
         "sellers:ship": lambda: {"number": w.consumer_order.number},
@@ -523,6 +550,9 @@ FOREIGN = {
     "institutions:statement-export": lambda w: {"pk": w.other_organisation.pk, "fmt": "csv"},
     "institutions:members": lambda w: {"pk": w.other_organisation.pk},
     "institutions:declaration": lambda w: {"pk": w.other_organisation.pk},
+    "docking:demand": lambda w: {"pk": w.other_demand.pk},
+    "docking:award": lambda w: {"pk": w.other_demand.pk},
+    "docking:demand-edit": lambda w: {"pk": w.other_demand.pk},
     "institutions:bureau": lambda w: {"bureau": w.other_bureau.pk},
     "institutions:bureau-export": lambda w: {"bureau": w.other_bureau.pk, "fmt": "csv"},
     "sellers:export": lambda w: {"partner_pk": w.other_partner.pk, "file_format": "csv"},

@@ -211,6 +211,11 @@ def build() -> World:
     )
     world.objects.update(_dashboard_and_cms_objects(users, product, consumer_order, partner))
     world.objects.update(
+        _docking_objects(
+            users, organisation, other_organisation, other_buyer, category, county, partner, product
+        )
+    )
+    world.objects.update(
         county=county,
         other_county=other_county,
         other_organisation=other_organisation,
@@ -339,6 +344,63 @@ def _dashboard_and_cms_objects(users, product, order, partner) -> dict:
         "redirect": Redirect.objects.create(old_path="/old-matrix", redirect_link="/"),
         "site": Site.objects.get(is_default_site=True) if Site.objects.filter(is_default_site=True) else None,
         "editors_group": Group.objects.get(pk=users["editor"].groups.get().pk),
+    }
+
+
+def _docking_objects(
+    users, organisation, other_organisation, other_buyer, category, county, partner, product
+):
+    """An open demand of the world's organisation with the seller's quote, a draft, another organisation's
+    demand, and a trade fair with the seller exhibiting."""
+    from wagtail.models import Page
+
+    from cms.models import TradeFairExhibitor, TradeFairPage
+    from shop.docking.models import Demand, Quote, Status
+
+    def demand(org, buyer, status, title):
+        return Demand.objects.create(
+            organisation=org,
+            posted_by=buyer,
+            title=title,
+            category=category,
+            quantity=100,
+            unit="box",
+            price_min=Decimal("30"),
+            price_max=Decimal("40"),
+            delivery_from=today() + datetime.timedelta(days=10),
+            delivery_until=today() + datetime.timedelta(days=20),
+            delivery_region=county,
+            quote_deadline=today() + datetime.timedelta(days=5),
+            delivery_address="矩阵路1号",
+            contact_name="矩阵联系人",
+            contact_phone="13800138000",
+            status=status,
+        )
+
+    open_demand = demand(organisation, users["buyer"], Status.QUOTING, "矩阵需求")
+    quote = Quote.objects.create(
+        demand=open_demand,
+        partner=partner,
+        product=product,
+        unit_price=Decimal("35"),
+        quantity=50,
+        lead_time_days=2,
+        valid_until=today() + datetime.timedelta(days=9),
+        created_by=users["seller"],
+    )
+    home = Page.objects.filter(depth=2).first() or Page.objects.get(depth=1)
+    fair = home.add_child(
+        instance=TradeFairPage(
+            title="矩阵洽谈会", slug="matrix-fair", date=today(), place="南昌", organiser="商务厅"
+        )
+    )
+    TradeFairExhibitor.objects.create(page=fair, seller=partner)
+    return {
+        "demand": open_demand,
+        "draft_demand": demand(organisation, users["buyer"], Status.DRAFT, "矩阵草稿"),
+        "other_demand": demand(other_organisation, other_buyer, Status.QUOTING, "别家需求"),
+        "quote": quote,
+        "trade_fair": fair,
     }
 
 

@@ -17,13 +17,13 @@ def labels(user) -> list[str]:
         return [str(node.label) for node in get_nodes(user)]
 
 
-def test_staff_see_oscars_menu_then_institutions_seller_review_and_jobs():
+def test_staff_see_oscars_menu_then_institutions_seller_review_docking_and_jobs():
     staff = factories.UserFactory(is_staff=True, is_superuser=True)
 
     menu = labels(staff)
 
-    assert menu[-3:] == ["Institutional buyers", "Seller review", "Background jobs"]
-    assert {"Catalog", "Offers"} <= set(menu[:-3])
+    assert menu[-4:] == ["Institutional buyers", "Seller review", "Purchase demands", "Background jobs"]
+    assert {"Catalog", "Offers"} <= set(menu[:-4])
 
 
 def test_a_seller_sees_their_shop_after_oscars_entries_and_no_staff_entries(partner):
@@ -32,7 +32,7 @@ def test_a_seller_sees_their_shop_after_oscars_entries_and_no_staff_entries(part
 
     menu = labels(seller)
 
-    assert menu[-1] == "My shop"
+    assert menu[-2:] == ["My shop", "Purchase demands"]
     assert "Institutional buyers" not in menu
     assert "Seller review" not in menu
     assert "Background jobs" not in menu

@@ -54,6 +54,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.sellers.tasks.send_low_stock_notices",
         "schedule": crontab(hour=8, minute=0),
     },
+    "expire-lapsed-demands": {
+        "task": "shop.docking.tasks.expire_lapsed_demands",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "check-search-index": {"task": "search.tasks.check_search_index", "schedule": crontab(hour=3, minute=30)},
     "delete-expired-job-files": {
         "task": "shop.core.tasks.delete_expired_job_files",

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from devtools.demo import cms, core, institutions, search, sellers
+from devtools.demo import cms, core, docking, institutions, search, sellers
 
 # After the core data, in this order: each step looks up what the ones before it created, and
 # search comes last so that it indexes everything.
@@ -8,6 +8,7 @@ LOADERS = [
     ("institutions", institutions.load),
     ("cms", cms.load),
     ("sellers", sellers.load),
+    ("docking", docking.load),
     ("search", search.load),
 ]
 
