@@ -13,13 +13,18 @@ ProductCategoryView = views.ProductCategoryView
 class ProductDetailView(views.ProductDetailView):
     def get_queryset(self):
         """The product with its origin, seller and images in a fixed number of queries."""
-        return Product.objects.select_related(
-            "origin_county", "origin_province", "origin_county__parent", "product_class", "parent"
-        ).prefetch_related(
-            "images",
-            Prefetch(
-                "stockrecords", queryset=StockRecord.objects.select_related("partner", "partner__county")
-            ),
+        return (
+            Product.objects.with_help_sell_flag()
+            .with_units_sold()
+            .select_related(
+                "origin_county", "origin_province", "origin_county__parent", "product_class", "parent"
+            )
+            .prefetch_related(
+                "images",
+                Prefetch(
+                    "stockrecords", queryset=StockRecord.objects.select_related("partner", "partner__county")
+                ),
+            )
         )
 
     def get_context_data(self, **kwargs):
