@@ -326,3 +326,11 @@ def test_server_error_is_answered_with_the_500_page(db, settings, monkeypatch):
 
     assert response.status_code == 500
     assert "抱歉，服务器出了点问题" in response.content.decode()
+
+
+def test_basket_quantity_boxes_are_labelled_with_their_product(client, certified_product):
+    client.post(reverse("basket:add", kwargs={"pk": certified_product.pk}), {"quantity": 1})
+
+    html = page(client, reverse("basket:summary"))
+
+    assert f'aria-label="{certified_product.title} 的数量"' in html
