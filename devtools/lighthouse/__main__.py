@@ -156,13 +156,16 @@ def main() -> None:
     if not base.startswith(("postgres://", "postgresql://")):
         sys.exit("needs a PostgreSQL URL (argument or DATABASE_URL)")
     url = database_url(base)
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    print(f"fresh demo shop in {urlsplit(url).path.lstrip('/')}", flush=True)
-    fresh_database(url)
-    manage(url, "shop.settings.dev", "migrate", "--noinput", "-v", "0")
-    manage(url, "shop.settings.dev", "load_demo_data")
-    pages = json.loads(manage(url, "shop.settings.dev", "shell", "-c", PAGES_SCRIPT, capture=True))
+    OUT.mkdir(parents=True, exist_ok=True)
+    if os.environ.get("LIGHTHOUSE_REUSE_DATA") != "1":
+        shutil.rmtree(OUT, ignore_errors=True)
+        OUT.mkdir(parents=True)
+        print(f"fresh demo shop in {urlsplit(url).path.lstrip('/')}", flush=True)
+        fresh_database(url)
+        manage(url, "shop.settings.dev", "migrate", "--noinput", "-v", "0")
+        manage(url, "shop.settings.dev", "load_demo_data")
+    printed = manage(url, "shop.settings.dev", "shell", "-c", PAGES_SCRIPT, capture=True)
+    pages = json.loads(printed.strip().splitlines()[-1])
     print("collectstatic (compressed, hashed)", flush=True)
     settings = "devtools.lighthouse.server_settings"
     manage(url, settings, "collectstatic", "--noinput", "-v", "0")
