@@ -181,9 +181,9 @@ def main() -> None:
         origin = f"http://127.0.0.1:{port}"
         for _ in range(120):
             try:
-                requests.get(origin + "/", timeout=5)
+                requests.get(origin + "/", timeout=60)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or the first request still loading
                 time.sleep(1)
         load = os.getloadavg()
         results = {}

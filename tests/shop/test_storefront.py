@@ -7,8 +7,10 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.cache import cache
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from oscar.core.loading import get_model
@@ -334,3 +336,18 @@ def test_basket_quantity_boxes_are_labelled_with_their_product(client, certified
     html = page(client, reverse("basket:summary"))
 
     assert f'aria-label="{certified_product.title} 的数量"' in html
+
+
+def test_signed_in_pages_cost_the_same_queries_whatever_the_roles(roles, certified_product):
+    def queries_for(user):
+        client = Client()
+        client.force_login(user)
+        client.get(reverse("catalogue:index"))  # per-process look-ups cached after the first request
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("catalogue:index")).status_code == 200
+        return len(queries)
+
+    consumer, _ = roles["consumer"]
+    everything, _ = roles["everything"]
+
+    assert queries_for(everything) <= queries_for(consumer)
