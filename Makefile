@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aidmarket_bench
 
-.PHONY: worker demo test install install-dev migrate serve bench bench-search bench-search-quality lint lock e2e permission-matrix backup restore clean load-test
+.PHONY: worker demo test install install-dev migrate serve bench bench-search bench-search-quality lint lock e2e permission-matrix backup restore clean load-test lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -126,3 +126,10 @@ LOAD_TEST_SECONDS ?= 120
 load-test: install-dev
 	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aidmarket}" LOAD_TEST_SECONDS=$(LOAD_TEST_SECONDS) \
 		$(BIN)/python -m pytest tests/load -s -rs $(PYTEST_ARGS)
+
+## make lighthouse: Lighthouse (mobile) on the home page, a category, a product, a search and a brand story,
+## served the production way (gunicorn, WhiteNoise's compressed static, DEBUG off) on a fresh demo shop in
+## PostgreSQL (<DATABASE_URL name>_lighthouse); scores in var/lighthouse/scores.md and scores.json.
+LIGHTHOUSE_DATABASE_URL ?= $${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aidmarket}
+lighthouse: install-dev
+	$(BIN)/python -m devtools.lighthouse "$(LIGHTHOUSE_DATABASE_URL)"

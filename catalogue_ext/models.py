@@ -4,7 +4,8 @@ import os
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractCategory, AbstractProduct, MissingProductImage
 from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
@@ -126,13 +127,38 @@ class ProductQuerySet(OscarProductQuerySet):  # Oscar's dashboard needs browsabl
         )
 
     def for_cards(self):
-        """Everything a product card shows fetched up front: certification and stock flags, origin, images."""
+        """Everything a product card shows fetched up front: certification, stock and help-sell flags,
+        units sold, origin, images."""
         return (
             self.with_certified_flag()
             .with_stock_flag()
+            .with_help_sell_flag()
+            .with_units_sold()
             .select_related("origin_county", "origin_province", "product_class")
             .prefetch_related("stockrecords", "stockrecords__partner", "images")
         )
+
+    def with_help_sell_flag(self):
+        """Annotate `is_help_sell`: the seller's help-sell call is running (HelpSellFlag.objects.active())."""
+        from oscar.core.loading import get_model
+
+        running = get_model("sellers", "HelpSellFlag").objects.active()
+        return self.annotate(is_help_sell=Exists(running.filter(product=OuterRef("pk"))))
+
+    def with_units_sold(self):
+        """Annotate `units_sold`: units on paid orders (Order.objects.paid()), a parent's including its
+        children's. Two indexed sums per product row, so only for a page of cards."""
+        from oscar.core.loading import get_model
+
+        lines = get_model("order", "Line").objects.filter(
+            order__in=get_model("order", "Order").objects.paid()
+        )
+
+        def units(of):
+            summed = lines.filter(**{of: OuterRef("pk")}).order_by().values(of).annotate(n=Sum("quantity"))
+            return Coalesce(Subquery(summed.values("n")[:1]), 0)
+
+        return self.annotate(units_sold=units("product") + units("product__parent"))
 
     def certified(self, on: datetime.date | None = None):
         """Products with an approved certificate valid on `on` (default: today, Asia/Shanghai)."""

@@ -31,7 +31,9 @@ class ProductDetailView(views.ProductDetailView):
             Review.objects.filter(product=OuterRef("pk"), user=user) if user.is_authenticated else None
         )
         return (
-            Product.objects.annotate(
+            Product.objects.with_help_sell_flag()
+            .with_units_sold()
+            .annotate(
                 # Oscar's Product.num_approved_reviews (a cached property), read with the product.
                 num_approved_reviews=Coalesce(Subquery(approved), Value(0)),
                 reviewed_by_viewer=Exists(own_review) if own_review is not None else Value(False),

@@ -32,9 +32,10 @@ class ChineseVideoFinder(EmbedFinder):
                 width = max_width or 800
                 height = round(width * 9 / 16)
                 html = format_html(
-                    '<iframe src="{}" width="{}" height="{}" frameborder="0" allowfullscreen '
+                    '<iframe src="{}" title="{}" width="{}" height="{}" frameborder="0" allowfullscreen '
                     'sandbox="allow-scripts allow-same-origin allow-popups allow-presentation"></iframe>',
                     player.format(id=match["id"]),
+                    provider,  # the frame's accessible name
                     width,
                     height,
                 )

@@ -1,7 +1,7 @@
 """Turning backend results into what the search and catalogue templates show: facet lists with names,
 counts, selected state and toggle links; the empty-state helpers; stories from Wagtail."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q
 from django.http import QueryDict
@@ -152,6 +152,37 @@ def build_facets(results, filters: CatalogueFilters, params: QueryDict, *, scope
         count = counts.get(group, {}).get(True, 0)
         facets[group] = FacetOption("1", "", count, selected, toggle_url(params, param, "1", single=True))
     return facets
+
+
+TOGGLE_LABELS = {
+    "certified": _("Certified aid products only"),
+    "in_stock": _("In stock"),
+    "help_sell": _("Help-sell (surplus harvest)"),
+}
+CHIP_GROUPS = ("category", "province", "city", "county", "price", "seller")
+
+
+def applied_filters(facets: dict) -> list[FacetOption]:
+    """The filters in force, each with the link that removes it: the listing's removable chips."""
+    chips = [
+        replace(facets[group], label=label)
+        for group, label in TOGGLE_LABELS.items()
+        if group in facets and facets[group].selected
+    ]
+    for group in CHIP_GROUPS:
+        chips.extend(option for option in facets.get(group, []) if option.selected)
+    return chips
+
+
+def sort_links(params: QueryDict, options, current: str) -> list[FacetOption]:
+    """One link per sort order (page reset, filters kept), the current one selected."""
+    links = []
+    for key, label in options:
+        query = params.copy()
+        query.pop("page", None)
+        query["sort"] = key
+        links.append(FacetOption(key, label, 0, key == current, f"?{query.urlencode()}"))
+    return links
 
 
 def popular_categories(limit: int = 8):

@@ -152,6 +152,8 @@ class CatalogueView(ListView):
         ctx["sort_options"] = [
             (key, label) for key, label in SORTS.items() if key != "relevance" or self.query
         ]
+        ctx["applied_filters"] = presentation.applied_filters(facets)
+        ctx["sort_links"] = presentation.sort_links(self.request.GET, ctx["sort_options"], self.filters.sort)
         ctx["total"] = self.results.total
         ctx["search_backend"] = self.results.backend
         ctx["summary"] = _("All products")

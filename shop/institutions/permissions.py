@@ -18,6 +18,13 @@ def organisation_for_member(user, pk) -> Organisation:
     raise Http404
 
 
+def memberships_of(user):
+    """Every membership of a user, in any organisation (none for anonymous users)."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user)
+
+
 def _lineage(organisation) -> list[int]:
     ids, current = [], organisation
     while current is not None:

@@ -20,6 +20,13 @@ def is_seller(user) -> bool:
     return partners_of(user).exists()
 
 
+def officer_records(user):
+    """The county-officer row of a user, as a QuerySet (empty for everyone else)."""
+    if not user.is_authenticated:
+        return get_model("sellers", "CountyOfficer").objects.none()
+    return get_model("sellers", "CountyOfficer").objects.filter(user=user)
+
+
 def officer_county(user):
     """The county a user is officer of, or None."""
     if not user.is_authenticated:

@@ -80,12 +80,7 @@ class HelpSellListView(generic.ListView):
     paginate_by = 24
 
     def get_queryset(self):
-        return (
-            helpsell.products_needing_help()
-            .with_certified_flag()
-            .prefetch_related("help_sell_flags", "images", "stockrecords")
-            .order_by("title")
-        )
+        return helpsell.products_needing_help().for_cards().order_by("title")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -37,6 +37,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DEMO_PASSWORD = "Demo-2026!"
+PHONE = {"width": 390, "height": 844}  # the phone the storefront is designed for first
+DESKTOP = {"width": 1280, "height": 900}
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "e2e"
 # The CI machine is a loaded 2-core box: a single page may take many seconds there.
 ACTION_TIMEOUT_MS = 60_000
@@ -227,7 +229,7 @@ class Watched:
     other request, or a 500 from the autosave, is not.
     """
 
-    def __init__(self, browser, base_url, journey):
+    def __init__(self, browser, base_url, journey, *, viewport=None):
         self.base_url = base_url
         self.journey = journey
         self.problems = []
@@ -240,7 +242,7 @@ class Watched:
         self.step = 0
         self.pages = []
         self.context = browser.new_context(
-            locale="zh-CN", base_url=base_url, viewport={"width": 1280, "height": 900}
+            locale="zh-CN", base_url=base_url, viewport=viewport or DESKTOP, has_touch=viewport == PHONE
         )
         self.context.set_default_timeout(ACTION_TIMEOUT_MS)
         self.context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
@@ -346,8 +348,8 @@ def journey(browser, e2e_server, request):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     contexts = []
 
-    def open_context(name=None):
-        watched = Watched(browser, e2e_server, name or request.node.name)
+    def open_context(name=None, *, viewport=None):
+        watched = Watched(browser, e2e_server, name or request.node.name, viewport=viewport)
         contexts.append(watched)
         return watched
 

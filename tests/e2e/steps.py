@@ -23,9 +23,9 @@ ADDRESS = {
 
 
 def add_to_basket(page):
-    """On a product page: add one to the basket and wait for the shop to confirm."""
+    """On a product page: add one to the basket (the buy bar's 加入购物车) and wait for the shop to confirm."""
     with page.expect_navigation():
-        page.locator("#add_to_basket_form button[type='submit']").click()
+        page.locator("#add_to_basket_form button.buy-bar__add").click()
     expect(page.locator(".alert-success").first).to_be_visible()
 
 

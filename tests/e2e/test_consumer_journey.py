@@ -40,10 +40,13 @@ def test_consumer_searches_filters_certified_buys_and_sees_the_order(journey):
         product_link.click()
     expect(page.locator("h1")).to_have_text(title)
     expect(page.locator(".certified-badge").first).to_be_visible()
+    page.get_by_role("button", name="查看证书").click()  # the certificate opens in a sheet
     certificate = page.locator("table.certificate-details")
     expect(certificate).to_be_visible()
     expect(certificate.locator("td").first).to_have_text(re.compile(r"\S+"))  # the certificate number
     shopper.shot(page, "product")
+    page.locator("#certificate-sheet button.sheet__close").click()
+    expect(certificate).to_be_hidden()
 
     add_to_basket(page)
     page.goto("/basket/")
