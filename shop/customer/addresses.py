@@ -135,7 +135,9 @@ def mobile_display(phone) -> str:
 
 
 def lines(address) -> list[str]:
-    """The address in Chinese order: 省 市 区 详细地址, then 收货人 手机号."""
+    """The address in Chinese order: 省 市 区 详细地址, then 收货人 手机号 (nothing for no address)."""
+    if address is None:
+        return []
     place = [address.state, address.line4, address.line3, address.line1, address.line2]
     seen, parts = set(), []
     for part in (p.strip() for p in place if p and p.strip()):
