@@ -13,8 +13,12 @@ Region = get_model("catalogue", "Region")
 # Help written for a county seller filling the form on a phone (Oscar's speaks of UPC councils and ISBNs).
 PRODUCT_HELP = {
     "title": _("The name shoppers see, with the variety and pack size, e.g. 安远脐橙 5斤装 新鲜现摘."),
-    "upc": _("The barcode number on the package (often 13 digits starting with 69). Leave blank if there is none."),
-    "description": _("Taste, size, how it is grown or made, how to store it, and what exactly the box holds."),
+    "upc": _(
+        "The barcode number on the package (often 13 digits starting with 69). Leave blank if there is none."
+    ),
+    "description": _(
+        "Taste, size, how it is grown or made, how to store it, and what exactly the box holds."
+    ),
     "is_public": _("Show this product in the shop. Untick to hide it while you are still preparing it."),
     "is_discountable": _("Let this product take part in promotions and coupons."),
     "priority": _("Products with a higher number are shown first in your shop."),
@@ -50,7 +54,9 @@ class ProductForm(oscar_forms.ProductForm):
                 listings.allowed_origin_counties(user) if user is not None else Region.objects.counties()
             ).select_related("parent")
             field.required = not self.instance.is_child
-            field.help_text = _("The county where the product is grown or made: a county of your own province.")
+            field.help_text = _(
+                "The county where the product is grown or made: a county of your own province."
+            )
         _explain(self, PRODUCT_HELP)
 
 
