@@ -1,7 +1,7 @@
 """Role workspaces on a 390 × 844 phone and on a desktop: the organisation buyer's checkout (address,
 payment, fapiao/PO, preview, thank-you), the approver's queue, the seller centre and the county officer's
-pages. Every page visited fits the viewport (no horizontal overflow) and has no serious or critical
-axe-core violation.
+pages. Every page visited fits the viewport (no horizontal overflow) and its content has no serious or
+critical axe-core violation.
 """
 
 import re
@@ -18,6 +18,16 @@ expect = pytest.importorskip(
 ).expect
 
 ORGANISATION = "赣州市财政局"
+# The site frame (header, menus, footer) belongs to the storefront and is checked by its journeys; these
+# journeys check the workspace content each role works in.
+SITE_FRAME = (
+    "header.header",
+    "header.site-header",
+    "#top_page",  # Oscar's account bar
+    "footer",
+    "nav.navbar-accounts",  # the dashboard's menus
+    "nav.navbar-primary",
+)
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
@@ -32,7 +42,7 @@ def check(session, page, name):
     page.wait_for_load_state("load")
     session.shot(page, name)
     assert_no_horizontal_overflow(page)
-    assert_accessible(page)
+    assert_accessible(page, exclude=SITE_FRAME)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

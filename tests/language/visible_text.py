@@ -45,10 +45,14 @@ ALLOWED = {
     "WebP",
     "Wagtail",  # the CMS's name, shown in its own admin
     "Oscar",
+    "Django",  # "the fields are rendered with Django's template system" (Oscar's e-mail editor)
     "English",  # the language switcher names each language in its own language
 }
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_EMAIL = re.compile(r"[\w.+-]*@[\w-]+(\.[\w-]+)+")
+_TEMPLATE_SYNTAX = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")  # template code staff edit (Oscar's e-mail texts)
+_FILE_NAME = re.compile(r"[\w.-]+\.(?:pdf|png|jpe?g|webp|gif|csv|xlsx|docx?)\b", re.I)
+_DOTTED = re.compile(r"\b[a-z_]+\.[a-z_]+\b")  # an app_label.model identifier (Wagtail's page-type report)
 _URL = re.compile(r"(https?://|www\.)\S+|(?<!\w)/[\w/.\-?=&%]+")
 _CODE = re.compile(r"\b(?=\w*\d)(?=\w*[A-Za-z])\w+\b")  # letters mixed with digits
 _WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z'’]*(?![A-Za-z0-9_])")
@@ -114,13 +118,29 @@ def visible_text(html: str) -> list[str]:
     return [" ".join(chunk.split()) for chunk in parser.chunks]
 
 
+def _proper_names() -> set[str]:
+    """Names that are not UI words: time-zone names and each language's name in that language."""
+    import zoneinfo
+
+    from django.conf.locale import LANG_INFO
+
+    zones = zoneinfo.available_timezones()
+    areas = {zone.split("/")[0] for zone in zones}
+    languages = {info["name_local"] for info in LANG_INFO.values() if "name_local" in info}
+    return zones | areas | languages
+
+
 def english_phrases(html: str, *, data=()) -> set[str]:
     """Runs of English words outside the allow-list; `data` are strings the test created (names, titles)."""
     found = set()
+    names = _proper_names()
     for chunk in visible_text(html):
+        if chunk.strip() in names:
+            continue
+        chunk = _TEMPLATE_SYNTAX.sub(" ", _EMAIL.sub(" ", chunk))
         for value in data:
             chunk = chunk.replace(value, " ")
-        chunk = _URL.sub(" ", _EMAIL.sub(" ", chunk))
+        chunk = _DOTTED.sub(" ", _FILE_NAME.sub(" ", _URL.sub(" ", chunk)))
         found.update(_RAW_CODE.findall(chunk))
         chunk = _CODE.sub(" ", chunk)
         for run in _RUN.findall(chunk):
