@@ -37,12 +37,13 @@ def opened(session, viewport):
     return page
 
 
-def check(session, page, name):
+def check(session, page, name, *, axe=True):
     """The page as it is now fits the screen and passes axe-core."""
     page.wait_for_load_state("load")
     session.shot(page, name)
     assert_no_horizontal_overflow(page)
-    assert_accessible(page, exclude=SITE_FRAME)
+    if axe:
+        assert_accessible(page, exclude=SITE_FRAME)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -63,7 +64,8 @@ def test_organisation_buyer_checks_out_and_the_approver_decides_on_any_screen(jo
     add_to_basket(buyer)
     buyer.goto("/basket/")
     expect(buyer.locator(".quota-preview").first).to_be_visible()
-    check(buyer_session, buyer, "basket")
+    # The basket page itself is the storefront's (its own journeys run axe on it); here: it fits.
+    check(buyer_session, buyer, "basket", axe=False)
 
     go_to_checkout(buyer)
     buyer.wait_for_url(re.compile(r"/checkout/(shipping-address|payment-method)/"))

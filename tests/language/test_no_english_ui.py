@@ -118,3 +118,11 @@ def test_changing_a_quantity_says_the_new_basket_total_in_chinese(client, consum
     page = response.content.decode()
     assert "购物车总额现在为" in page
     assert "Your basket total is now" not in page
+
+
+@pytest.mark.django_db
+def test_the_cms_login_form_labels_the_password_in_chinese(client):
+    page = client.get("/cms-admin/login/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    label = page[page.index('for="id_password"') : page.index('for="id_password"') + 200]
+    assert "密码" in label and "Password" not in label
