@@ -77,3 +77,18 @@ def test_the_payment_step_shows_wechat_pay_and_alipay_when_stripe_is_configured(
     assert 'value="stripe"' in page
     assert 'payment-brand--wechat">微信支付' in page and 'payment-brand--alipay">支付宝' in page
     assert "暂未开通在线支付" not in page
+
+
+def test_an_order_awaiting_approval_says_to_pay_after_approval_not_how_to_pay(
+    client, consumer, certified_product
+):
+    from shop.order import statuses
+    from tests.institutions.factories import place_order
+
+    order = place_order(consumer, [(certified_product, 1)], status=statuses.AWAITING_APPROVAL)
+    client.force_login(consumer)
+
+    page = client.get(reverse("customer:order", kwargs={"order_number": order.number})).content.decode()
+
+    assert "本订单正在等待单位审批，审批通过后再付款" in page
+    assert "转账附言" not in page

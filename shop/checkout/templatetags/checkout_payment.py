@@ -17,6 +17,7 @@ def order_payment(context, order):
         "order": order,
         "label": label,
         "awaiting": awaiting,
+        "awaiting_approval": order.status == statuses.AWAITING_APPROVAL,
         "bank": (
             payment_methods.bank_transfer_details(order)
             if order.payment_method == payment_methods.BANK_TRANSFER
