@@ -69,6 +69,9 @@ bench: install-dev
 	# Search and autocomplete latency on both backends at the largest size.
 	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python manage.py bench_search --start-noida $(BENCH_SEARCH_ARGS)
+	# A province finance bureau's statistics table at 2,000 units and 1,000,000 order lines (goal < 2 s).
+	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(BIN)/python manage.py bench_bureau_statistics
 	$(MAKE) bench-search-quality
 
 ## make bench-search-quality: relevance (recall@10, nDCG@10) of both backends on the judged query set, on

@@ -43,6 +43,7 @@ DEMO_USERS = [
     ("buyer@example.com", "李采购", False, False, "institutional buyer"),
     ("approver@example.com", "王审批", False, False, "institutional approver"),
     ("orgadmin@example.com", "赵管理", False, False, "organisation administrator"),
+    ("bureau@example.com", "孙财政", False, False, "finance bureau (江西省财政厅, reviews Jiangxi's units)"),
     ("seller@example.com", "钟建华", False, False, "seller (安远县橙乡脐橙专业合作社)"),
     ("seller2@example.com", "刘桂芳", False, False, "seller (寻乌县东江源果业有限公司)"),
     ("officer@example.com", "陈干部", False, False, "county officer"),

@@ -16,7 +16,14 @@ from catalogue_ext.credit_codes import check_character
 from shop.checkout import payment_methods
 from shop.core import dates
 from shop.institutions import checkout
-from shop.institutions.models import AnnualTarget, Membership, Organisation, OrganisationOrder, Purpose
+from shop.institutions.models import (
+    AnnualTarget,
+    FinanceBureau,
+    Membership,
+    Organisation,
+    OrganisationOrder,
+    Purpose,
+)
 from shop.order import statuses
 
 Basket = get_model("basket", "Basket")
@@ -126,6 +133,7 @@ def load(stdout=None):
         organisations = _organisations()
         _members(organisations)
         _targets(organisations)
+        _bureau()
     created = _orders(organisations)
     if stdout is not None:
         stdout.write(f"  {len(organisations)} organisations, {created} new organisation orders")
@@ -175,6 +183,23 @@ def _members(organisations):
             Membership.objects.update_or_create(
                 organisation=organisations[key], user=users[email], defaults=flags
             )
+
+
+# The finance bureau of the demo's region: it covers every demo unit (all registered in Jiangxi).
+BUREAU = ("江西省财政厅（消费帮扶统计）", "360000", "bureau@example.com")
+
+
+def _bureau():
+    name, region_code, email = BUREAU
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        return
+    bureau, _created = FinanceBureau.objects.update_or_create(
+        name=name, defaults={"region": region, "is_active": True}
+    )
+    user = get_user_model().objects.filter(email=email).first()
+    if user is not None:
+        bureau.members.add(user)
 
 
 def _targets(organisations):

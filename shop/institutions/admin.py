@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from shop.institutions.models import (
     AnnualTarget,
+    DeclarationDeadline,
+    FinanceBureau,
     LineRefund,
     Membership,
     Organisation,
@@ -42,3 +44,18 @@ class OrganisationOrderAdmin(admin.ModelAdmin):
 admin.site.register(LineRefund, raw_id_fields=["line"])
 admin.site.register(PaymentRecord, raw_id_fields=["order", "recorded_by"])
 admin.site.register(YearSnapshot)
+
+
+# Declarations are changed only through their workflow (the declaration page, which shows their history).
+@admin.register(FinanceBureau)
+class FinanceBureauAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "region__name", "region__code"]
+    raw_id_fields = ["region"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(DeclarationDeadline)
+class DeclarationDeadlineAdmin(admin.ModelAdmin):
+    list_display = ["year", "deadline"]

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -108,18 +110,54 @@ class TargetForm(forms.ModelForm):
             self.add_error("year", error)
 
 
-class DeclarationForm(forms.ModelForm):
+class DeclarationForm(forms.Form):
     """What an organisation administrator declares: the year's canteen food spending."""
 
-    class Meta:
-        model = AnnualTarget
-        fields = ["declared_canteen_spending"]
+    declared_canteen_spending = forms.DecimalField(
+        label=_("Declared canteen food spending (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages={"required": _("Enter the declared canteen food spending.")},
+    )
 
-    def clean_declared_canteen_spending(self):
-        value = self.cleaned_data.get("declared_canteen_spending")
-        if value is None and self.instance.fixed_amount is None:
-            raise forms.ValidationError(_("Enter the declared canteen food spending."))
-        return value
+
+class DeclarationReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Say why the declaration is returned, so the administrator can correct it.")
+        },
+    )
+
+
+class DeclarationAdjustForm(forms.Form):
+    declared_canteen_spending = forms.DecimalField(
+        label=_("Adjusted canteen food spending (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the adjustment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the approved declaration is adjusted.")},
+    )
+
+
+class BureauFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2015, max_value=2100)
+    city = forms.ChoiceField(label=_("City"), required=False)
+    county = forms.ChoiceField(label=_("County"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *Organisation.Kind.choices]
+    )
+
+    def __init__(self, *args, cities=(), counties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = [("", _("All cities"))] + [(r.code, r.name) for r in cities]
+        self.fields["county"].choices = [("", _("All counties"))] + [(r.code, r.full_name) for r in counties]
 
 
 class MemberForm(forms.Form):

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from catalogue_ext.credit_codes import normalise, validate_credit_code
 from shop.institutions.fapiao import validate_taxpayer_id
@@ -396,6 +397,116 @@ class YearSnapshot(models.Model):
         verbose_name = _("Frozen year")
         verbose_name_plural = _("Frozen years")
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="snapshot_unique_year")]
+
+    def __str__(self):
+        return f"{self.organisation} {self.year}"
+
+
+class FinanceBureau(models.Model):
+    """A finance bureau (财政局): its members review and follow every unit registered in its region."""
+
+    name = models.CharField(_("Name"), max_length=128)
+    region = models.ForeignKey(
+        "catalogue.Region",
+        verbose_name=_("Region"),
+        on_delete=models.PROTECT,
+        related_name="finance_bureaus",
+        help_text=_("A province, prefecture-level city or county: the bureau covers every unit within it."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("Members"), blank=True, related_name="finance_bureaus"
+    )
+    is_active = models.BooleanField(_("Active"), default=True)
+
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["region_id", "name"]
+        verbose_name = _("Finance bureau")
+        verbose_name_plural = _("Finance bureaus")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def region_prefix(self) -> str:
+        """The GB/T 2260 code prefix every division of the bureau's region starts with."""
+        digits = {"province": 2, "city": 4}.get(self.region.level, 6)
+        return self.region_id[:digits]
+
+
+class DeclarationDeadline(models.Model):
+    """The last day on which organisations may submit their declaration of a year."""
+
+    year = models.PositiveSmallIntegerField(
+        _("Year"), unique=True, validators=[MinValueValidator(2015), MaxValueValidator(2100)]
+    )
+    deadline = models.DateField(_("Submission deadline"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("Declaration deadline")
+        verbose_name_plural = _("Declaration deadlines")
+
+    def __str__(self):
+        return f"{self.year}: {self.deadline}"
+
+
+class Declaration(models.Model):
+    """An organisation's declared canteen food spending for a year, reviewed before it sets the target.
+
+    The transitions live in shop/institutions/declarations.py; the history keeps every change."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted, awaiting review")
+        RETURNED = "returned", _("Returned for correction")
+        APPROVED = "approved", _("Approved")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="declarations")
+    year = models.PositiveSmallIntegerField(
+        _("Year"), validators=[MinValueValidator(2015), MaxValueValidator(2100)]
+    )
+    declared_canteen_spending = models.DecimalField(
+        _("Declared canteen food spending (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    share = models.DecimalField(
+        _("Reserved share applied"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=SHARE_VALIDATORS,
+        help_text=_("Frozen when the declaration is approved."),
+    )
+    reason = models.TextField(_("Reason"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("Submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("Reviewed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "organisation"]
+        verbose_name = _("Declaration")
+        verbose_name_plural = _("Declarations")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="declaration_unique_year"),
+            models.CheckConstraint(condition=Q(declared_canteen_spending__gt=0), name="declaration_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "year"], name="declaration_status_year")]
 
     def __str__(self):
         return f"{self.organisation} {self.year}"

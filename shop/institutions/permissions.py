@@ -1,16 +1,19 @@
-"""Who may see what: members see their organisations, administrators the reports, approvers decide."""
+"""Who may see what: members see their organisations, administrators the reports, approvers decide;
+a finance bureau sees the organisations it covers (bureaus.py) and their reports."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from shop.institutions import bureaus
 from shop.institutions.models import Membership, Organisation
 
 
 def organisation_for_member(user, pk) -> Organisation:
-    """The organisation if the user belongs to it (or to a unit above it) or is staff; otherwise 404."""
+    """The organisation if the user belongs to it (or to a unit above it), covers it as a finance bureau or
+    is staff; otherwise 404."""
     organisation = get_object_or_404(Organisation, pk=pk)
-    if user.is_staff or _memberships(user, organisation).exists():
+    if user.is_staff or _memberships(user, organisation).exists() or bureaus.user_covers(user, organisation):
         return organisation
     raise Http404
 
@@ -30,8 +33,12 @@ def _memberships(user, organisation):
 
 
 def can_see_reports(user, organisation) -> bool:
-    """Staff, and administrators of the organisation or of a supervising unit above it."""
-    return user.is_staff or _memberships(user, organisation).filter(is_administrator=True).exists()
+    """Staff, administrators of the organisation or of a supervising unit above it, and covering bureaus."""
+    return (
+        user.is_staff
+        or _memberships(user, organisation).filter(is_administrator=True).exists()
+        or bureaus.user_covers(user, organisation)
+    )
 
 
 def require_reports(user, organisation) -> None:

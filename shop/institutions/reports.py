@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from shop.core.exports import Cell, Column, Sheet
 from shop.institutions import quotas
-from shop.institutions.models import Organisation, Purpose
+from shop.institutions.models import AnnualTarget, Organisation, Purpose
 
 BREAKDOWN_LABELS = {
     "purpose": gettext_noop("Purpose"),
@@ -255,3 +255,209 @@ def overview_sheet(progresses: list[quotas.Progress]) -> Sheet:
         for p in progresses
     ]
     return Sheet(_("Organisations"), columns, rows)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The finance bureau's statistics table: one row per unit of its region, roll-ups by city and county.
+
+
+@dataclass
+class StatisticsRow:
+    """One unit's (or one roll-up's) figures for the year, as the authority's statistics table has them."""
+
+    label: str
+    declared: Decimal | None
+    share: Decimal | None
+    reserved: Decimal | None
+    completed: Decimal
+    union: Decimal
+    paired: Decimal
+    quarters: dict
+    organisation: Organisation | None = None
+    city: object = None  # catalogue Region or None
+    county: object = None
+    units: int = 1
+
+    @property
+    def rate(self) -> Decimal | None:
+        return None if not self.reserved else self.completed / self.reserved
+
+    @property
+    def rate_percent(self) -> Decimal | None:
+        return None if self.rate is None else (self.rate * 100).quantize(Decimal("0.1"))
+
+    @property
+    def bar_percent(self) -> int:
+        return 0 if self.rate is None else min(int(self.rate * 100), 100)
+
+
+@dataclass
+class Statistics:
+    year: int
+    units: list  # StatisticsRow per unit, by region code then name
+    by_city: list
+    by_county: list
+    total: StatisticsRow
+
+
+def _city_and_county(region):
+    """The prefecture-level city and the county of a unit's registered region (None above that level)."""
+    if region is None:
+        return None, None
+    if region.level == "county":
+        parent = region.parent
+        return (parent if parent is not None and parent.level == "city" else None), region
+    if region.level == "city":
+        return region, None
+    return None, None
+
+
+def statistics(organisation_ids, *, year: int) -> Statistics:
+    """The statistics table of these organisations for the year.
+
+    Affiliated bodies (trade unions) are no rows of their own: they count toward their unit, shown as the
+    unit's "of which union". Every figure comes from quotas.unit_statistics(), the same composition the
+    unit's own report shows; each roll-up is the sum of its units, so every line counts once.
+    """
+    figures = quotas.unit_statistics(year=year, organisation_ids=organisation_ids)
+    targets = {
+        target.organisation_id: target
+        for target in AnnualTarget.objects.filter(year=year, organisation_id__in=list(figures))
+    }
+    units = []
+    for pk, unit in figures.items():
+        organisation = unit.progress.organisation
+        if organisation.counts_toward_parent and organisation.parent_id in figures:
+            continue
+        target = targets.get(pk)
+        declared = target.declared_canteen_spending if target else None
+        share = None
+        if target is not None and target.fixed_amount is None:
+            share = target.share if target.share is not None else organisation.effective_quota_share
+        city, county = _city_and_county(organisation.region)
+        units.append(
+            StatisticsRow(
+                label=organisation.name,
+                declared=declared,
+                share=share,
+                reserved=unit.progress.target,
+                completed=unit.progress.counted,
+                union=unit.affiliated,
+                paired=unit.progress.paired_counted,
+                quarters=unit.quarters,
+                organisation=organisation,
+                city=city,
+                county=county,
+            )
+        )
+    units.sort(key=lambda row: (row.organisation.region_id or "999999", row.label))
+    return Statistics(
+        year=year,
+        units=units,
+        by_city=_rolled_up(
+            units, lambda row: (row.city.code, row.city.name) if row.city else None, _city_rest
+        ),
+        by_county=_rolled_up(
+            units, lambda row: (row.county.code, row.county.full_name) if row.county else None, _county_rest
+        ),
+        total=sum_rows(_("Total"), units),
+    )
+
+
+def _city_rest(row) -> tuple:
+    return ("", _("Province-level units"))
+
+
+def _county_rest(row) -> tuple:
+    if row.city is not None:
+        return (row.city.code, _("%(city)s, city-level units") % {"city": row.city.name})
+    return ("", _("Province-level units"))
+
+
+def _rolled_up(units, key, rest) -> list[StatisticsRow]:
+    groups = {}
+    for row in units:
+        code, label = key(row) or rest(row)
+        groups.setdefault((code or "999999", label), []).append(row)
+    return [sum_rows(label, rows) for (_code, label), rows in sorted(groups.items())]
+
+
+def sum_rows(label: str, rows: list[StatisticsRow]) -> StatisticsRow:
+    def total(name):
+        return sum((getattr(row, name) or quotas.ZERO for row in rows), quotas.ZERO)
+
+    reserved = [row.reserved for row in rows if row.reserved is not None]
+    return StatisticsRow(
+        label=label,
+        declared=total("declared"),
+        share=None,
+        reserved=sum(reserved, quotas.ZERO) if reserved else None,
+        completed=total("completed"),
+        union=total("union"),
+        paired=total("paired"),
+        quarters={q: sum((row.quarters[q] for row in rows), quotas.ZERO) for q in range(1, 5)},
+        units=len(rows),
+    )
+
+
+def _figure_columns() -> list[Column]:
+    return [
+        Column(_("Declared canteen food spending (CNY)"), "money"),
+        Column(_("Reserved share"), "percent"),
+        Column(_("Reserved amount (CNY)"), "money"),
+        Column(_("Completed amount (CNY)"), "money"),
+        Column(_("Completion rate"), "percent"),
+        Column(_("Of which trade union (CNY)"), "money"),
+        Column(_("Of which paired counties (CNY)"), "money"),
+        *[Column(_("Q%(quarter)d completed (CNY)") % {"quarter": q}, "money") for q in range(1, 5)],
+    ]
+
+
+def _figures(row: StatisticsRow) -> list:
+    return [
+        row.declared,
+        row.share,
+        row.reserved,
+        row.completed,
+        row.rate,
+        row.union,
+        row.paired,
+        *[row.quarters[q] for q in range(1, 5)],
+    ]
+
+
+def statistics_sheets(table: Statistics) -> list[Sheet]:
+    """The table as export sheets: the units, then the roll-ups by city and by county."""
+    unit_rows = [
+        [
+            row.label,
+            row.organisation.credit_code,
+            row.organisation.region.full_name if row.organisation.region else "",
+            row.organisation.get_kind_display(),
+            *_figures(row),
+        ]
+        for row in table.units
+    ]
+    unit_rows.append([table.total.label, None, None, None, *_figures(table.total)])
+    units = Sheet(
+        _("Units %(year)d") % {"year": table.year},
+        [
+            Column(_("Unit name"), width=30),
+            Column(_("Unified social credit code"), width=20),
+            Column(_("Region")),
+            Column(_("Type")),
+            *_figure_columns(),
+        ],
+        unit_rows,
+    )
+    sheets = [units]
+    for title, header, rows in (
+        (_("By city"), _("City"), table.by_city),
+        (_("By county"), _("County"), table.by_county),
+    ):
+        body = [[row.label, row.units, *_figures(row)] for row in rows]
+        body.append([table.total.label, table.total.units, *_figures(table.total)])
+        sheets.append(
+            Sheet(title, [Column(header, width=24), Column(_("Units"), "integer"), *_figure_columns()], body)
+        )
+    return sheets

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop.institutions import views
+from shop.institutions import bureau_views, views
 
 app_name = "institutions"
 
@@ -30,4 +30,15 @@ urlpatterns = [
     path("<int:pk>/members/", views.MembersView.as_view(), name="members"),
     path("<int:pk>/members/<int:member>/", views.MemberUpdateView.as_view(), name="member-update"),
     path("<int:pk>/declaration/", views.DeclarationView.as_view(), name="declaration"),
+    path("bureaus/<int:bureau>/", bureau_views.BureauWorkspaceView.as_view(), name="bureau"),
+    path(
+        "bureaus/<int:bureau>/statistics.<export_format:fmt>",
+        bureau_views.BureauExportView.as_view(),
+        name="bureau-export",
+    ),
+    path(
+        "bureaus/<int:bureau>/statistics/job/",
+        bureau_views.BureauExportJobView.as_view(),
+        name="bureau-export-job",
+    ),
 ]

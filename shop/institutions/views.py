@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,16 +14,27 @@ from oscar.core.loading import get_model
 
 from shop.core import dates, exports
 from shop.core.exceptions import DomainError, NotPermitted
-from shop.institutions import approvals, checkout, membership, permissions, quotas, reports
+from shop.institutions import (
+    approvals,
+    bureaus,
+    checkout,
+    declarations,
+    membership,
+    permissions,
+    quotas,
+    reports,
+)
 from shop.institutions.forms import (
     PERSONAL,
+    DeclarationAdjustForm,
     DeclarationForm,
+    DeclarationReturnForm,
     MemberForm,
     MembershipRolesForm,
     OrderTaggingForm,
     RejectForm,
 )
-from shop.institutions.models import AnnualTarget, Membership, Organisation, OrganisationOrder
+from shop.institutions.models import AnnualTarget, Declaration, Membership, Organisation, OrganisationOrder
 
 Order = get_model("order", "Order")
 
@@ -61,6 +74,7 @@ class OrganisationListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["memberships"] = Membership.objects.filter(user=self.request.user).select_related("organisation")
+        ctx["bureaus"] = bureaus.of_user(self.request.user).select_related("region")
         return ctx
 
 
@@ -262,40 +276,113 @@ class MemberUpdateView(OrganisationMixin, View):
 
 
 class DeclarationView(OrganisationMixin, TemplateView):
-    """The administrator declares the year's canteen food spending; the target follows from the share."""
+    """The year's declaration: the administrator saves and submits it, a reviewer decides; its history."""
 
     template_name = "institutions/declaration.html"
 
     def check_role(self):
-        permissions.require_administrator(self.request.user, self.organisation)
-
-    def get_target(self):
-        year = requested_year(self.request)
-        return AnnualTarget.objects.filter(organisation=self.organisation, year=year).first() or AnnualTarget(
-            organisation=self.organisation, year=year
-        )
+        self.is_declarer = declarations.can_declare(self.request.user, self.organisation)
+        self.is_reviewer = declarations.can_review(self.request.user, self.organisation)
+        if not (self.is_declarer or self.is_reviewer):
+            raise PermissionDenied
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        target = self.get_target()
-        ctx["target"] = target
-        ctx["form"] = kwargs.get("form") or DeclarationForm(instance=target)
+        year = requested_year(self.request)
+        declaration = declarations.for_year(self.organisation, year)
+        target = AnnualTarget.objects.filter(organisation=self.organisation, year=year).first()
+        Status = Declaration.Status
+        editable = self.is_declarer and (
+            declaration is None
+            or declaration.status in (Status.DRAFT, Status.RETURNED)
+            or (declaration.status == Status.APPROVED and year >= dates.current_year())
+        )
+        reviewable = (
+            self.is_reviewer
+            and declaration is not None
+            and declaration.status == Status.SUBMITTED
+            and declaration.submitted_by_id != self.request.user.pk
+        )
+        ctx.update(
+            year=year,
+            years=range(dates.current_year() + 1, dates.current_year() - 4, -1),
+            declaration=declaration,
+            target=target,
+            deadline=declarations.deadline(year),
+            share_now=self.organisation.effective_quota_share,
+            editable=editable,
+            reviewable=reviewable,
+            adjustable=self.is_reviewer
+            and declaration is not None
+            and declaration.status == Status.APPROVED
+            and declaration.submitted_by_id != self.request.user.pk,
+            form=kwargs.get("form")
+            or DeclarationForm(
+                initial={"declared_canteen_spending": declaration.declared_canteen_spending}
+                if declaration
+                else {}
+            ),
+            return_form=kwargs.get("return_form") or DeclarationReturnForm(),
+            adjust_form=kwargs.get("adjust_form")
+            or DeclarationAdjustForm(
+                initial={"declared_canteen_spending": declaration.declared_canteen_spending}
+                if declaration
+                else {}
+            ),
+            history=declarations.history(declaration) if declaration else [],
+        )
         return ctx
 
     def post(self, request, *args, **kwargs):
-        form = DeclarationForm(request.POST, instance=self.get_target())
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        target = form.save()
-        messages.success(
-            request,
-            _("Declaration saved: the %(year)s target is ¥%(amount)s.")
-            % {
-                "year": target.year,
-                "amount": target.amount,
-            },
-        )
-        return redirect(f"{request.path}?year={target.year}")
+        year = requested_year(request)
+        action = request.POST.get("action") or "save"
+        declaration = declarations.for_year(self.organisation, year)
+        forms_shown = {}
+        try:
+            if action in ("save", "submit"):
+                form = forms_shown["form"] = DeclarationForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(**forms_shown), status=400)
+                declarations.save(
+                    self.organisation,
+                    year=year,
+                    amount=form.cleaned_data["declared_canteen_spending"],
+                    by=request.user,
+                    submit=action == "submit",
+                )
+                done = _("Declaration submitted for review.") if action == "submit" else _("Draft saved.")
+            elif declaration is None:
+                raise Http404
+            elif action == "approve":
+                declarations.approve(declaration, by=request.user)
+                done = _("Declaration approved: the %(year)s target is fixed.") % {"year": year}
+            elif action == "return":
+                form = forms_shown["return_form"] = DeclarationReturnForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(**forms_shown), status=400)
+                declarations.return_for_correction(
+                    declaration, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                done = _("Declaration returned to the organisation.")
+            elif action == "adjust":
+                form = forms_shown["adjust_form"] = DeclarationAdjustForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(**forms_shown), status=400)
+                declarations.adjust(
+                    declaration,
+                    by=request.user,
+                    amount=form.cleaned_data["declared_canteen_spending"],
+                    reason=form.cleaned_data["reason"],
+                )
+                done = _("Approved declaration adjusted.")
+            else:
+                return self.render_to_response(self.get_context_data(), status=400)
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
+            status = 403 if isinstance(refusal, NotPermitted) else 400
+            return self.render_to_response(self.get_context_data(**forms_shown), status=status)
+        messages.success(request, done)
+        return redirect(f"{request.path}?year={year}")
 
 
 class CheckoutTaggingView(LoginRequiredMixin, TemplateView):

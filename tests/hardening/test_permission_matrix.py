@@ -1,7 +1,7 @@
 """Every URL pattern of the site, requested as every role, against a table of who may see it.
 
 The patterns come from the URL conf itself, so a new URL without a rule below fails the test. The roles
-are the platform's nine plus a county officer. Each URL is asked for with real objects of one world
+are the platform's nine plus a county officer and a finance-bureau member. Each URL is asked for with real objects of one world
 (world.py, built once per module), and the URLs that take an object owned by someone (an order, an
 organisation, a seller's product or certificate, a county's application) are asked for a second time with
 another owner's object, so refusals are proven and not only menus. Runs in `make test`.
@@ -126,19 +126,23 @@ RULES = [
     # --- institutional buyers ---
     ("institutions:list", logged_in()),
     ("institutions:checkout-tagging", logged_in(HIDDEN) | {"buyer": ALLOW}),  # others are sent on
-    ("institutions:detail", only(*ORG_MEMBERS, "staff")),
-    ("institutions:order", only(*ORG_MEMBERS, "staff")),
+    ("institutions:detail", only(*ORG_MEMBERS, "staff", "bureau")),
+    ("institutions:order", only(*ORG_MEMBERS, "staff", "bureau")),
     ("institutions:approvals", only("approver")),
     ("institutions:approve", only("approver", others=DENY) | {"approver": HIDDEN}),
     ("institutions:reject", only("approver")),
-    ("institutions:report", only("orgadmin", "staff")),
-    ("institutions:report-csv", only("orgadmin", "staff")),
-    ("institutions:report-xlsx", only("orgadmin", "staff")),
-    ("institutions:statement", only("orgadmin", "staff")),
-    ("institutions:statement-export", only("orgadmin", "staff")),
+    ("institutions:report", only("orgadmin", "staff", "bureau")),
+    ("institutions:report-csv", only("orgadmin", "staff", "bureau")),
+    ("institutions:report-xlsx", only("orgadmin", "staff", "bureau")),
+    ("institutions:statement", only("orgadmin", "staff", "bureau")),
+    ("institutions:statement-export", only("orgadmin", "staff", "bureau")),
     ("institutions:members", only("orgadmin", "staff")),
     ("institutions:member-update", only("orgadmin", "staff")),
-    ("institutions:declaration", only("orgadmin", "staff")),
+    ("institutions:declaration", only("orgadmin", "staff", "bureau")),
+    # A finance bureau's pages: its members (and staff); another bureau's: staff only (FOREIGN below).
+    ("institutions:bureau", only("bureau", "staff")),
+    ("institutions:bureau-export", only("bureau", "staff")),
+    ("institutions:bureau-export-job", only("bureau", "staff")),  # POST only: a bare GET is 405
     ("institutions-dashboard:*", only("staff")),
     ("jobs-dashboard:*", only("staff")),  # operators' view of the background jobs
     # A job's pages belong to whoever asked for it (and staff); the world has no job, so every role is
@@ -298,6 +302,9 @@ def kwargs_for(route: Route, w) -> dict | tuple:
         "payment:refund": lambda: {"number": w.consumer_order.number},
         "institutions:order": lambda: {"pk": w.organisation.pk, "number": w.org_order.number},
         "institutions:statement-export": lambda: {"pk": w.organisation.pk, "fmt": "xlsx"},
+        "institutions:bureau": lambda: {"bureau": w.bureau.pk},
+        "institutions:bureau-export": lambda: {"bureau": w.bureau.pk, "fmt": "xlsx"},
+        "institutions:bureau-export-job": lambda: {"bureau": w.bureau.pk},
         "institutions:approve": lambda: {"pk": w.organisation.pk, "number": w.org_order.number},
         "institutions:reject": lambda: {"pk": w.organisation.pk, "number": w.org_order.number},
         "institutions:member-update": lambda: {
@@ -507,6 +514,8 @@ FOREIGN = {
     "institutions:statement-export": lambda w: {"pk": w.other_organisation.pk, "fmt": "csv"},
     "institutions:members": lambda w: {"pk": w.other_organisation.pk},
     "institutions:declaration": lambda w: {"pk": w.other_organisation.pk},
+    "institutions:bureau": lambda w: {"bureau": w.other_bureau.pk},
+    "institutions:bureau-export": lambda w: {"bureau": w.other_bureau.pk, "fmt": "csv"},
     "sellers:export": lambda w: {"partner_pk": w.other_partner.pk, "file_format": "csv"},
     "sellers:import-template": lambda w: {"partner_pk": w.other_partner.pk, "file_format": "csv"},
     "sellers:ship": lambda w: {"number": w.other_order.number},

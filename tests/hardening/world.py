@@ -23,6 +23,7 @@ ROLES = (
     "reviewer",
     "staff",
     "officer",  # a county officer, scoped to the world's county
+    "bureau",  # a member of the finance bureau of the world's city (covers the world's organisation)
 )
 
 ProductReview = get_model("reviews", "ProductReview")
@@ -51,6 +52,7 @@ def build() -> World:
     from wagtail.models import Page
 
     from cms import roles as cms_roles
+    from shop.institutions.models import FinanceBureau
     from shop.sellers import onboarding
     from shop.sellers.models import CountyOfficer, HelpSellFlag, SellerApplication
     from tests.institutions.factories import MembershipFactory, OrganisationFactory, place_order
@@ -100,13 +102,18 @@ def build() -> World:
     editors, reviewers = cms_roles.install()
     users["editor"].groups.add(editors)
     users["reviewer"].groups.add(reviewers)
-    organisation = OrganisationFactory(name="矩阵单位")
+    organisation = OrganisationFactory(name="矩阵单位", region=county)
     other_organisation = OrganisationFactory(name="别家单位")
     MembershipFactory(organisation=other_organisation, user=other_buyer, is_buyer=True)
     MembershipFactory(organisation=organisation, user=users["buyer"], is_buyer=True)
     MembershipFactory(organisation=organisation, user=users["approver"], is_buyer=False, is_approver=True)
     MembershipFactory(
         organisation=organisation, user=users["orgadmin"], is_buyer=False, is_administrator=True
+    )
+    bureau = FinanceBureau.objects.create(name="矩阵财政局", region=county.parent)
+    bureau.members.add(users["bureau"])
+    other_bureau = FinanceBureau.objects.create(
+        name="别家财政局", region=factories.ProvinceFactory(code="440000", name="广东省")
     )
 
     category = factories.CategoryFactory(name="水果")
@@ -207,6 +214,8 @@ def build() -> World:
         county=county,
         other_county=other_county,
         other_organisation=other_organisation,
+        bureau=bureau,
+        other_bureau=other_bureau,
         other_consumer=other_consumer,
         other_address=other_address,
         second_wishlist=second_wishlist,

@@ -179,12 +179,14 @@ def test_staff_sets_a_target_from_declared_spending(client, staff_user, organisa
     assert AnnualTarget.objects.get(organisation=organisation, year=2026).amount == Decimal("240000.00")
 
 
-def test_administrator_declares_spending_and_manages_members(client, org_admin, organisation, outsider):
+def test_administrator_declares_spending_and_manages_members(
+    client, org_admin, organisation, outsider, staff_user
+):
     client.force_login(org_admin)
 
     declared = client.post(
         reverse("institutions:declaration", kwargs={"pk": organisation.pk}) + "?year=2026",
-        {"declared_canteen_spending": "500000"},
+        {"declared_canteen_spending": "500000", "action": "submit"},
     )
     added = client.post(
         reverse("institutions:members", kwargs={"pk": organisation.pk}),
@@ -192,6 +194,13 @@ def test_administrator_declares_spending_and_manages_members(client, org_admin, 
     )
 
     assert declared.status_code == added.status_code == 302
+    assert not AnnualTarget.objects.exists()  # the target follows the reviewer's approval
+    client.force_login(staff_user)
+    approved = client.post(
+        reverse("institutions:declaration", kwargs={"pk": organisation.pk}) + "?year=2026",
+        {"action": "approve"},
+    )
+    assert approved.status_code == 302
     assert AnnualTarget.objects.get(organisation=organisation, year=2026).amount == Decimal("50000.00")
     membership = Membership.objects.get(organisation=organisation, user=outsider)
     assert membership.is_buyer and membership.is_approver and not membership.is_administrator

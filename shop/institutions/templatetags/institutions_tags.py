@@ -1,5 +1,7 @@
 """{% organisation_quota_previews %}: for the basket page, what the basket adds to each organisation's quota."""
 
+from decimal import Decimal
+
 from django import template
 
 from shop.institutions import checkout
@@ -16,3 +18,12 @@ def organisation_quota_previews(context):
         return {"previews": []}
     organisations = Organisation.objects.buying_for(request.user)
     return {"previews": [checkout.quota_preview(basket, organisation) for organisation in organisations]}
+
+
+@register.filter
+def as_percent(share) -> str:
+    """A share kept as a fraction (0.3000) as people read it (30%)."""
+    if share is None or share == "":
+        return "—"
+    percent = (Decimal(share) * 100).quantize(Decimal("0.01")).normalize()
+    return f"{percent:f}%"
