@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import auth as wagtail_auth_forms
 
 
 class CampaignPageForm(WagtailAdminPageForm):
@@ -24,3 +25,11 @@ class CampaignPageForm(WagtailAdminPageForm):
         return any(
             form.cleaned_data.get("product") and not form.cleaned_data.get("DELETE") for form in formset.forms
         )
+
+
+class AdminLoginForm(wagtail_auth_forms.LoginForm):
+    """Wagtail's admin login form: its password field has no label, so Django shows "Password" untranslated."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Password")

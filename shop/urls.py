@@ -11,6 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from shop.core import exports
+from shop.customer.views import address_regions
 from shop.sitemaps import sitemaps
 
 # Export URLs end in `.<export_format:fmt>`: csv or xlsx, anything else does not match (404).
@@ -28,6 +29,7 @@ urlpatterns = [
     path("sellers/", include("shop.sellers.urls")),  # county sellers
     path("docking/", include("shop.docking.urls")),  # production–marketing docking (产销对接)
     path("jobs/", include("shop.core.urls")),
+    path("addresses/regions/", address_regions, name="address-regions"),  # 省/市/区 cascade
     path("dashboard/jobs/", include("shop.core.dashboard_urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

@@ -19,6 +19,8 @@ def _isolated(settings, tmp_path):
 
 @pytest.fixture
 def china(db):
+    """China, the one shipping country, with the 省/市/县 the tests' delivery address names."""
+    factories.CountyFactory()
     country, _ = Country.objects.get_or_create(
         iso_3166_1_a2="CN",
         defaults={

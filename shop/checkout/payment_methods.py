@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 BANK_TRANSFER = "bank_transfer"
@@ -49,3 +50,23 @@ def available(request=None) -> list[PaymentMethod]:
 
 def get(code: str, request=None) -> PaymentMethod | None:
     return next((method for method in available(request) if method.code == code), None)
+
+
+@dataclass(frozen=True)
+class BankTransfer:
+    """Where a bank-transfer customer sends the money, and what to write so staff can match it."""
+
+    account_name: str
+    bank: str
+    account_number: str
+    reference: str
+
+
+def bank_transfer_details(order) -> BankTransfer:
+    """The platform's account (from settings) and the order's transfer reference."""
+    return BankTransfer(
+        account_name=settings.AIDMARKET_BANK_ACCOUNT_NAME,
+        bank=settings.AIDMARKET_BANK_NAME,
+        account_number=settings.AIDMARKET_BANK_ACCOUNT_NUMBER,
+        reference=str(_("Order %(number)s") % {"number": order.number}),
+    )

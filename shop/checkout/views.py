@@ -7,11 +7,16 @@ from oscar.core.loading import get_model
 
 from shop.checkout import payment_methods
 from shop.checkout.forms import PaymentMethodForm
+from shop.customer.forms import UserAddressForm
 from shop.institutions.checkout import OrganisationCheckoutMixin
 from shop.payment import payments as online_payments
 
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
+
+
+class UserAddressUpdateView(views.UserAddressUpdateView):
+    form_class = UserAddressForm
 
 
 class PaymentMethodView(views.PaymentMethodView):
@@ -21,6 +26,11 @@ class PaymentMethodView(views.PaymentMethodView):
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(form=self.get_form()))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["online_offered"] = any(method.online for method in ctx["form"].methods)
+        return ctx
 
     def post(self, request, *args, **kwargs):
         form = self.get_form(data=request.POST)

@@ -1,5 +1,11 @@
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 from oscar.apps.customer import views
+
+from shop.customer import addresses
+from shop.customer.forms import UserAddressForm
 
 
 class OrderLineView(views.OrderLineView):
@@ -14,3 +20,24 @@ class OrderLineView(views.OrderLineView):
         """Show the line where it is listed, with its re-order button: on the order's page."""
         line = self.get_object()
         return redirect("customer:order", order_number=line.order.number)
+
+
+class AddressCreateView(views.AddressCreateView):
+    form_class = UserAddressForm
+
+
+class AddressUpdateView(views.AddressUpdateView):
+    form_class = UserAddressForm
+
+
+@require_GET
+@cache_control(public=True, max_age=24 * 3600)
+def address_regions(request):
+    """The cities of `?province=` or the districts of `?city=`, for the cascading address selects."""
+    if request.GET.get("province"):
+        choices = addresses.cities(request.GET["province"][:6])
+    elif request.GET.get("city"):
+        choices = addresses.districts(request.GET["city"][:6])
+    else:
+        choices = addresses.provinces()
+    return JsonResponse({"regions": [{"code": code, "name": str(name)} for code, name in choices]})

@@ -167,9 +167,15 @@ class OrganisationCheckoutMixin:
         tagging = tagging_for(self.checkout_session, self.request.user)
         if tagging:
             purposes = dict(OrganisationOrder._meta.get_field("purpose").choices)
+            fapiao_types = dict(OrganisationOrder._meta.get_field("fapiao_type").choices)
+            total = ctx["order_total"].incl_tax if ctx.get("order_total") else None
             ctx["organisation_order"] = {
                 "organisation": tagging["organisation"],
                 "purpose_label": purposes.get(tagging.get("purpose"), ""),
+                "fapiao_type_label": fapiao_types.get(tagging.get("fapiao_type"), ""),
+                "tagging": tagging,
+                "needs_approval": total is not None
+                and approvals.requires_approval(tagging["organisation"], total=total),
             }
             ctx["quota_preview"] = quota_preview(self.request.basket, tagging["organisation"])
         return ctx

@@ -184,7 +184,11 @@ class MembershipRolesForm(forms.ModelForm):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for rejecting (required)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for rejecting: the buyer reads it.")},
+    )
 
 
 class PaymentRecordForm(forms.Form):

@@ -88,6 +88,8 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
             organisation_id__in=quotas.unit_ids(self.organisation)
         ).select_related("order", "buyer", "organisation")[:100]
         ctx["help_your_quota"] = checkout.help_your_quota_suggestions()
+        # Every member sees how far the organisation is this year, not only those who read reports.
+        ctx["progress"] = quotas.progress(self.organisation, year=dates.current_year())
         return ctx
 
 
@@ -244,10 +246,15 @@ class ApprovalListView(OrganisationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["pending"] = OrganisationOrder.objects.filter(
-            organisation=self.organisation, approval=OrganisationOrder.Approval.PENDING
-        ).select_related("order", "buyer")
+        ctx["pending"] = (
+            OrganisationOrder.objects.filter(
+                organisation=self.organisation, approval=OrganisationOrder.Approval.PENDING
+            )
+            .select_related("order", "buyer")
+            .prefetch_related("order__lines")
+        )
         ctx["reject_form"] = kwargs.get("reject_form") or RejectForm()
+        ctx["rejecting"] = kwargs.get("rejecting")
         return ctx
 
 
@@ -266,7 +273,9 @@ class DecideView(ApprovalListView):
             else:
                 form = RejectForm(request.POST)
                 if not form.is_valid():
-                    return self.render_to_response(self.get_context_data(reject_form=form), status=400)
+                    return self.render_to_response(
+                        self.get_context_data(reject_form=form, rejecting=kwargs["number"]), status=400
+                    )
                 approvals.reject(
                     organisation_order, approver=request.user, reason=form.cleaned_data["reason"]
                 )

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from oscar.apps.address.abstract_models import AbstractBillingAddress, AbstractShippingAddress
 from oscar.apps.order.abstract_models import AbstractLine, AbstractOrder
 
 from shop.order import statuses
@@ -143,6 +144,24 @@ class Line(AbstractLine):
     @property
     def status_label(self):
         return statuses.line_label(self.status)
+
+
+class ChineseAddressPrinting:
+    def active_address_fields(self):
+        """Printed in Chinese order (省 市 区 详细地址, 收货人 手机号) wherever Oscar prints an address."""
+        from shop.customer import addresses
+
+        return addresses.lines(self)
+
+
+class ShippingAddress(ChineseAddressPrinting, AbstractShippingAddress):
+    class Meta(AbstractShippingAddress.Meta):
+        app_label = "order"
+
+
+class BillingAddress(ChineseAddressPrinting, AbstractBillingAddress):
+    class Meta(AbstractBillingAddress.Meta):
+        app_label = "order"
 
 
 from oscar.apps.order.models import *  # noqa: E402,F401,F403

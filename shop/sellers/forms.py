@@ -4,8 +4,9 @@ from oscar.core.loading import get_model
 
 from catalogue_ext.credit_codes import normalise
 from shop.core import dates
+from shop.core.exceptions import InvalidInput
 from shop.order import statuses
-from shop.sellers import import_files
+from shop.sellers import couriers, import_files
 from shop.sellers.models import HelpSellFlag, SellerApplication
 
 Region = get_model("catalogue", "Region")
@@ -132,13 +133,39 @@ class ShipForm(forms.Form):
     lines = forms.ModelMultipleChoiceField(
         label=_("Lines"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
-    carrier = forms.CharField(label=_("Carrier"), max_length=64)
-    tracking_number = forms.CharField(label=_("Tracking number"), max_length=64)
+    courier = forms.ChoiceField(label=_("Courier"), choices=couriers.choices)
+    other_courier = forms.CharField(
+        label=_("Courier name (if other)"),
+        max_length=64,
+        required=False,
+        help_text=_("Only when the courier is not in the list."),
+    )
+    tracking_number = forms.CharField(
+        label=_("Tracking number"),
+        max_length=64,
+        help_text=_("As printed on the waybill; spaces and dashes are ignored."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lines"].queryset = lines.filter(status=statuses.LINE_PENDING)
         self.fields["lines"].label_from_instance = lambda line: f"{line.title} × {line.quantity}"
+        self.fields["courier"].choices = [("", _("Choose a courier"))] + couriers.choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("courier") and cleaned.get("tracking_number"):
+            try:
+                cleaned["carrier"], cleaned["tracking_number"] = couriers.check(
+                    cleaned["courier"],
+                    cleaned["tracking_number"],
+                    other_name=cleaned.get("other_courier", ""),
+                )
+            except InvalidInput as refusal:
+                field = "other_courier" if refusal.message == couriers.NAME_REQUIRED else "tracking_number"
+                self.add_error(field, refusal.message)
+        return cleaned
 
 
 class HelpSellForm(forms.ModelForm):

@@ -14,14 +14,19 @@ BLOCKING_IMPACTS = ("serious", "critical")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
-def axe_violations(page, *, impacts=BLOCKING_IMPACTS) -> list[dict]:
-    """Run axe-core on the page as it is now; the violations of the given impacts."""
+def axe_violations(page, *, impacts=BLOCKING_IMPACTS, exclude=()) -> list[dict]:
+    """Run axe-core on the page as it is now; the violations of the given impacts.
+
+    exclude: CSS selectors of parts checked elsewhere (e.g. the site frame, by its own journeys)."""
     if not AXE.exists():
         pytest.skip(f"{AXE} is missing (npm ci); accessibility checks skipped")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     results = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        """async ([tags, exclude]) => await axe.run(
+            exclude.length ? {exclude: exclude.map((selector) => [selector])} : document,
+            {runOnly: {type: 'tag', values: tags}})""",
+        [AXE_TAGS, list(exclude)],
     )
     return [v for v in results["violations"] if v["impact"] in impacts]
 
@@ -35,9 +40,9 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page) -> None:
-    """No serious or critical axe-core violation on the page."""
-    violations = axe_violations(page)
+def assert_accessible(page, *, exclude=()) -> None:
+    """No serious or critical axe-core violation on the page (outside the `exclude` selectors)."""
+    violations = axe_violations(page, exclude=exclude)
     assert not violations, f"{page.url}:\n{describe(violations)}"
 
 

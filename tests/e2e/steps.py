@@ -12,14 +12,13 @@ CHECKOUT_STEP = re.compile(
     r"/checkout/(shipping-address|shipping-method|payment-method|preview)/|/organisations/checkout/"
 )
 ADDRESS = {
-    "first_name": "晓明",
-    "last_name": "张",
-    "line1": "朝阳区建国路88号",
-    "line4": "北京",
-    "state": "北京市",
-    "postcode": "100022",
-    "phone_number": "+8613800138000",
+    "first_name": "张晓明",
+    "phone": "13800138000",
+    "line1": "欣山镇幸福路1号",
+    "postcode": "342100",
 }
+# 省/市/区 chosen one after another: each choice loads the next list (static/aidmarket/address.js).
+REGIONS = (("province", "360000"), ("city", "360700"), ("district", "360726"))  # 江西省 赣州市 安远县
 
 
 def add_to_basket(page):
@@ -63,9 +62,10 @@ def ship_to_an_address(shopper, page):
         else:
             for name, value in ADDRESS.items():
                 page.fill(f"#new_shipping_address [name='{name}']", value)
-            country = page.locator("#new_shipping_address select[name='country']")
-            if country.count():
-                country.select_option("CN")
+            for name, code in REGIONS:
+                select = f"#new_shipping_address select[name='{name}']"
+                page.wait_for_selector(f"{select} option[value='{code}']", state="attached")
+                page.select_option(select, code)
             shopper.shot(page, "shipping-address")
             page.click("#new_shipping_address button[type='submit']")
     page.wait_for_url(CHECKOUT_STEP)

@@ -41,7 +41,7 @@ def test_seller_lists_certifies_and_ships_and_the_customer_sees_the_tracking_num
     suffix = uuid.uuid4().hex[:6]
     title = f"安远脐橙 E2E尝鲜装 {suffix}"
     certificate_number = f"XFBF-360726-E2E-{suffix}"
-    tracking_number = f"SF{uuid.uuid4().int % 10**12:012d}"
+    tracking_number = f"SF{uuid.uuid4().int % 10**13:013d}"
     today = dates.now().date()
 
     seller_session = journey("journey3-seller")
@@ -135,18 +135,18 @@ def test_seller_lists_certifies_and_ships_and_the_customer_sees_the_tracking_num
 
     # The seller ships it.
     seller.goto("/sellers/seller/orders/?status=pending")
-    line = seller.locator("tr.order-line", has_text=number)
+    line = seller.locator(".order-line", has_text=number)
     expect(line).to_contain_text(title)
     seller_session.shot(seller, "order-to-ship")
     with seller.expect_navigation():
         line.get_by_role("link").click()
     seller.get_by_label(re.compile(re.escape(title))).check()
-    seller.fill("input[name='carrier']", "顺丰速运")
+    seller.select_option("select[name='courier']", "sf")
     seller.fill("input[name='tracking_number']", tracking_number)
     seller_session.shot(seller, "ship-form")
     with seller.expect_navigation():
         seller.click("form:has(input[name='tracking_number']) button[type='submit']")
-    expect(seller.locator("tr.order-line", has_text=number)).to_contain_text(tracking_number)
+    expect(seller.locator(".order-line", has_text=number)).to_contain_text(tracking_number)
     seller_session.shot(seller, "shipped")
 
     # The customer sees the status and the tracking number.

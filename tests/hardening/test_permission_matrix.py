@@ -63,6 +63,7 @@ RULES = [
     ("home", everyone()),
     ("wagtail_serve", everyone()),
     ("sitemap", everyone()),
+    ("address-regions", everyone()),  # 省/市/区 lists for the address form: public data
     ("set_language", everyone()),
     ("catalogue:index", everyone()),
     ("catalogue:detail", everyone()),

@@ -17,14 +17,13 @@ Order = get_model("order", "Order")
 pytestmark = pytest.mark.django_db
 
 ADDRESS = {
-    "first_name": "晓明",
-    "last_name": "张",
-    "line1": "红旗大道1号",
-    "line4": "赣州",
-    "state": "江西省",
-    "postcode": "341000",
-    "country": "CN",
-    "phone_number": "+8613800138000",
+    "first_name": "张晓明",
+    "phone": "13800138000",
+    "province": "360000",  # 江西省
+    "city": "360700",  # 赣州市
+    "district": "360726",  # 安远县
+    "line1": "欣山镇幸福路1号",
+    "postcode": "342100",
 }
 
 

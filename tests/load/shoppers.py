@@ -10,14 +10,13 @@ import re
 import requests
 
 ADDRESS = {
-    "first_name": "晓明",
-    "last_name": "张",
-    "line1": "朝阳区建国路88号",
-    "line4": "北京",
-    "state": "北京市",
-    "postcode": "100022",
-    "country": "CN",
-    "phone_number": "+8613800138000",
+    "first_name": "张晓明",
+    "phone": "13800138000",
+    "province": "360000",  # 江西省
+    "city": "360700",  # 赣州市
+    "district": "360726",  # 安远县
+    "line1": "欣山镇幸福路1号",
+    "postcode": "342100",
 }
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

@@ -71,13 +71,13 @@ def place_order(client, product=None, *, items=None, method="stripe", quantity=1
     response = client.post(
         reverse("checkout:shipping-address"),
         {
-            "first_name": "李",
-            "last_name": "华",
+            "first_name": "李华",
+            "phone": "13800138000",
+            "province": "360000",
+            "city": "360700",
+            "district": "360726",
             "line1": "幸福路 1 号",
-            "line4": "赣州",
             "postcode": "342100",
-            "country": "CN",
-            "phone_number": "+8613800138000",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -29,7 +29,7 @@ def seller(partner):
 def _ship(seller, order, lines):
     return seller.post(
         reverse("sellers:ship", kwargs={"number": order.number}),
-        {"lines": [line.pk for line in lines], "carrier": "顺丰速运", "tracking_number": "SF1"},
+        {"lines": [line.pk for line in lines], "courier": "sf", "tracking_number": "SF1002003004005"},
     )
 
 

@@ -11,10 +11,10 @@ from tests.sellers.conftest import days, place_order
 pytestmark = pytest.mark.django_db
 
 
-def ship(client, order, *, carrier="顺丰速运", tracking="SF100200300"):
+def ship(client, order, *, courier="sf", tracking="SF1002003004005"):
     return client.post(
         reverse("sellers:ship", kwargs={"number": order.number}),
-        {"lines": [line.pk for line in order.lines.all()], "carrier": carrier, "tracking_number": tracking},
+        {"lines": [line.pk for line in order.lines.all()], "courier": courier, "tracking_number": tracking},
     )
 
 

@@ -103,7 +103,7 @@ def object_requests(world):
         (
             "post",
             reverse("sellers:ship", kwargs={"number": world["order"].number}),
-            {"lines": [world["line"].pk], "carrier": "顺丰", "tracking_number": "SF1"},
+            {"lines": [world["line"].pk], "courier": "sf", "tracking_number": "SF1002003004005"},
         ),
         (
             "post",

@@ -42,6 +42,36 @@ class CategoryForm(
         widget.attrs["class"] = "form-control"
 
 
+# Help written for a county seller filling the form on a phone (Oscar's speaks of UPC councils and ISBNs).
+PRODUCT_HELP = {
+    "title": _("The name shoppers see, with the variety and pack size, e.g. 安远脐橙 5斤装 新鲜现摘."),
+    "upc": _(
+        "The barcode number on the package (often 13 digits starting with 69). Leave blank if there is none."
+    ),
+    "description": _(
+        "Taste, size, how it is grown or made, how to store it, and what exactly the box holds."
+    ),
+    "is_public": _("Show this product in the shop. Untick to hide it while you are still preparing it."),
+    "is_discountable": _("Let this product take part in promotions and coupons."),
+    "priority": _("Products with a higher number are shown first in your shop."),
+    "slug": _("Part of the product's web address. Leave blank and it is made from the name."),
+    "meta_title": _("Title for search engines. Leave blank to use the product name."),
+    "meta_description": _("One or two sentences for search engines. Leave blank to use the description."),
+}
+STOCK_HELP = {
+    "partner_sku": _("Your own item number (货号). Imports use it to find the product again."),
+    "price": _("The price a shopper pays, in yuan, including tax."),
+    "num_in_stock": _("How many you can ship now. Orders stop when it reaches zero."),
+    "low_stock_threshold": _("We e-mail you when the stock falls to this number."),
+}
+
+
+def _explain(form, help_texts):
+    for name, text in help_texts.items():
+        if name in form.fields:
+            form.fields[name].help_text = text
+
+
 class ProductForm(oscar_forms.ProductForm):
     """Oscar's product form plus the origin county, limited to what the user may choose."""
 
@@ -56,7 +86,16 @@ class ProductForm(oscar_forms.ProductForm):
                 listings.allowed_origin_counties(user) if user is not None else Region.objects.counties()
             ).select_related("parent")
             field.required = not self.instance.is_child
-            field.help_text = _("Counties in your own province (see the README's Sellers section).")
+            field.help_text = _(
+                "The county where the product is grown or made: a county of your own province."
+            )
+        _explain(self, PRODUCT_HELP)
+
+
+class StockRecordForm(oscar_forms.StockRecordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _explain(self, STOCK_HELP)
 
 
 class ProductImageForm(oscar_forms.ProductImageForm):

@@ -16,7 +16,8 @@ OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_DEFAULT_CURRENCY = "CNY"
 OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¥#,##0.00"}}
 OSCAR_ALLOW_ANON_CHECKOUT = False
-OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "line4", "country", "phone_number")
+# Chinese addresses (shop/customer/addresses.py): no last name, no city for a province-governed county.
+OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "state", "country", "phone_number")
 OSCAR_PRODUCTS_PER_PAGE = 24
 OSCAR_THUMBNAILER = "shop.thumbnails.FileThumbnailer"
 OSCAR_SLUG_FUNCTION = "catalogue_ext.slugs.pinyin_slugify"  # pinyin, not escaped code points

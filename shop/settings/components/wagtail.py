@@ -4,6 +4,7 @@ from ..env import env
 from .uploads import MAX_IMAGE_PIXELS, MAX_IMAGE_UPLOAD_BYTES
 
 WAGTAIL_SITE_NAME = "Aidmarket"
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.AdminLoginForm"  # a labelled (translated) password field
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
