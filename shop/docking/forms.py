@@ -150,3 +150,4 @@ class IntentForm(forms.ModelForm):
         ).order_by("name")
         self.fields["organisation"].queryset = Organisation.objects.buying_for(user)
         self.fields["organisation"].required = False
+        self.fields["organisation"].label = _("Organisation")
