@@ -1001,7 +1001,8 @@ def ledger_rows(*, year: int, organisation_ids: Iterable[int] | None = None) -> 
     ):
         row_of(group["org"])["line_count"] = group["n"]
     for row in rows.values():
-        row["by_purpose"] = {key: str(value) for key, value in sorted(row["by_purpose"].items()) if value}
+        # Purposes as the live figures list them (one refunded in full shows as 0); counties only to sum.
+        row["by_purpose"] = {key: str(value) for key, value in sorted(row["by_purpose"].items())}
         row["by_county"] = {key: str(value) for key, value in sorted(row["by_county"].items()) if value}
     return rows
 
@@ -1037,9 +1038,26 @@ def refresh_ledger(organisation_ids: Iterable[int], years: Iterable[int]) -> Non
     if not ids:
         return
     for year in sorted(set(years)):
-        computed = ledger_rows(year=year, organisation_ids=ids)
         with transaction.atomic():
+            _lock_ledger(year, ids)
+            computed = ledger_rows(year=year, organisation_ids=ids)
             _write_ledger(year, {pk: computed.get(pk) or _empty_ledger_row() for pk in ids})
+
+
+def _lock_ledger(year: int, ids: list[int]) -> None:
+    """Create the missing rows and lock them all, so that of two refreshes of a row the one that counts
+    later also writes later (a refresh counting before a commit never overwrites one counting after)."""
+    LedgerEntry.objects.bulk_create(
+        [LedgerEntry(organisation_id=pk, year=year, recomputed_at=dates.now()) for pk in ids],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    list(
+        LedgerEntry.objects.select_for_update()
+        .filter(year=year, organisation_id__in=ids)
+        .order_by("organisation_id")
+        .values_list("pk", flat=True)
+    )
 
 
 def ledger_years() -> list[int]:
@@ -1060,15 +1078,19 @@ def recount_ledger(
     ledger_rows(); returns the (organisation, year) pairs whose stored row differed (drift)."""
     drifted = []
     for year in sorted(set(years)) if years is not None else ledger_years():
-        computed = ledger_rows(year=year)
-        stored = {
-            row.pop("organisation_id"): row
-            for row in LedgerEntry.objects.filter(year=year).values("organisation_id", *LEDGER_FIELDS)
-        }
-        for pk in sorted(set(computed) | set(stored)):
-            if computed.get(pk, _empty_ledger_row()) != stored.get(pk, _empty_ledger_row()):
-                drifted.append((pk, year))
         with transaction.atomic():
+            # The year's rows locked first: a refresh running meanwhile waits, and is not taken for drift.
+            stored = {
+                row.pop("organisation_id"): row
+                for row in LedgerEntry.objects.select_for_update()
+                .filter(year=year)
+                .order_by("organisation_id")
+                .values("organisation_id", *LEDGER_FIELDS)
+            }
+            computed = ledger_rows(year=year)
+            for pk in sorted(set(computed) | set(stored)):
+                if computed.get(pk, _empty_ledger_row()) != stored.get(pk, _empty_ledger_row()):
+                    drifted.append((pk, year))
             LedgerEntry.objects.filter(year=year).exclude(organisation_id__in=list(computed)).delete()
             _write_ledger(year, computed)
         progress(1)
