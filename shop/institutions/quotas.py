@@ -729,10 +729,12 @@ def counted_value(organisation: Organisation, *, year: int, include_units: bool 
 
 
 def report_lines(organisation: Organisation, *, year: int):
-    """The counted lines of the organisation's unit, with their order, for listings and exports."""
+    """The counted lines of the organisation's unit, with their order and `accepted_quantity` (None until
+    the buyer accepted the line), for listings and exports."""
     tree = Tree()
     return (
         counted_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk))
+        .annotate(accepted_quantity=F("acceptance__accepted_quantity"))
         .select_related("order", "order__organisation_link", "origin_county", "origin_province")
         .order_by("order__date_placed", "pk")
     )
