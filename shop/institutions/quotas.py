@@ -615,14 +615,35 @@ def _ledger_figures(
             figures.by_quarter[pk][quarter] = entry[f"q{quarter}"]
     pairs = _pairs(units)
     if pairs:
-        by_org = {
-            pk: {county: Decimal(amount) for county, amount in by_county.items()}
-            for pk, by_county in LedgerEntry.objects.filter(
-                year=year, organisation_id__in=_members_of(pairs, tree)
-            ).values_list("organisation_id", "by_county")
-        }
-        figures.paired = _paired_sums(pairs, tree, by_org)
+        counties = set().union(*pairs.values())
+        figures.paired = _paired_sums(
+            pairs, tree, _ledger_county_amounts(year, _members_of(pairs, tree), counties)
+        )
     return figures
+
+
+def _ledger_county_amounts(year: int, organisation_ids: set[int], county_ids: set[str]) -> dict[int, dict]:
+    """{organisation: {county: amount}} of the given origin counties only, unpacked from the rows'
+    `by_county` in SQL: a row holds every county its lines came from, the paired figures need a few."""
+    if not organisation_ids or not county_ids:
+        return {}
+    # Each row's by_county is expanded once (it is stored out of line: a lookup per county would fetch
+    # it again for each).
+    each = "jsonb_each_text" if connection.vendor == "postgresql" else "json_each"
+    organisations, counties = sorted(organisation_ids), sorted(county_ids)
+    sql = (
+        f"SELECT entry.organisation_id, county.key, county.value "
+        f"FROM {LedgerEntry._meta.db_table} AS entry, {each}(entry.by_county) AS county "
+        f"WHERE entry.year = %s AND entry.organisation_id IN ({', '.join(['%s'] * len(organisations))}) "
+        f"AND county.key IN ({', '.join(['%s'] * len(counties))})"
+    )
+    params = [year, *organisations, *counties]
+    by_org = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for organisation_id, county, amount in cursor.fetchall():
+            by_org[organisation_id][county] = Decimal(amount)
+    return by_org
 
 
 def progress_for_all(
