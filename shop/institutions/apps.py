@@ -9,3 +9,32 @@ class InstitutionsConfig(AppConfig):
     label = "institutions"
     verbose_name = _("Institutional buyers")
     default_auto_field = "django.db.models.AutoField"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from oscar.core.loading import get_model
+
+        from shop.institutions import models, quotas
+
+        # The cached standings (quotas.standing) follow every write to what they are computed from.
+        for model in (
+            get_model("order", "Order"),
+            get_model("order", "Line"),
+            models.OrganisationOrder,
+            models.LineRefund,
+            models.LineAcceptance,
+            models.AnnualTarget,
+            models.YearSnapshot,
+            models.Organisation,
+        ):
+            for name, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(
+                    quotas.ledger_changed,
+                    sender=model,
+                    dispatch_uid=f"quota-ledger-{model._meta.label}-{name}",
+                )
+        m2m_changed.connect(
+            quotas.ledger_changed,
+            sender=models.Organisation.paired_counties.through,
+            dispatch_uid="quota-ledger-paired-counties",
+        )
