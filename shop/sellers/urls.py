@@ -15,6 +15,11 @@ urlpatterns = [
     path("seller/import/", views.ImportView.as_view(), name="import"),
     path("seller/import/apply/", views.ImportApplyView.as_view(), name="import-apply"),
     path(
+        "seller/import/errors.<export_format:file_format>",
+        views.ImportErrorsView.as_view(),
+        name="import-errors",
+    ),
+    path(
         "seller/export/<int:partner_pk>.<export_format:file_format>",
         views.ExportView.as_view(),
         name="export",

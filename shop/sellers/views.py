@@ -38,6 +38,8 @@ Partner = get_model("partner", "Partner")
 Order = get_model("order", "Order")
 
 IMPORT_SESSION_KEY = "sellers_import"
+# A refused file, kept (like a checked one, for two hours) so that its row errors can be downloaded.
+IMPORT_ERRORS_SESSION_KEY = "sellers_import_errors"
 
 
 def refuse_foreign(request, field: str, allowed) -> None:
@@ -152,12 +154,16 @@ class ImportView(SellerRequiredMixin, generic.FormView):
             form.add_error("file", str(refusal))
             return self.form_invalid(form)
         result = catalogue_io.plan(partner, rows, user=self.request.user)
-        catalogue_io.forget(self.request.session.pop(IMPORT_SESSION_KEY, None), user=self.request.user)
+        session, user = self.request.session, self.request.user
+        catalogue_io.forget(session.pop(IMPORT_SESSION_KEY, None), user=user)
+        catalogue_io.forget(session.pop(IMPORT_ERRORS_SESSION_KEY, None), user=user)
+        staged = catalogue_io.stage(data, upload.name, partner=partner, user=user)
         digest = ""
         if result.is_valid:
-            staged = catalogue_io.stage(data, upload.name, partner=partner, user=self.request.user)
-            self.request.session[IMPORT_SESSION_KEY] = staged.token
+            session[IMPORT_SESSION_KEY] = staged.token
             digest = staged.digest
+        else:
+            session[IMPORT_ERRORS_SESSION_KEY] = staged.token
         return self.render_to_response(
             self.get_context_data(
                 form=form,
@@ -167,6 +173,25 @@ class ImportView(SellerRequiredMixin, generic.FormView):
                 updates=result.count("update"),
                 unchanged=result.count("unchanged"),
             )
+        )
+
+
+class ImportErrorsView(SellerRequiredMixin, generic.View):
+    """The row errors of the user's last refused file, as a spreadsheet to fix it by (checked again from
+    the kept file, so the list is exactly what the dry run showed)."""
+
+    def get(self, request, file_format):
+        try:
+            staged_import, data = catalogue_io.staged(
+                request.session.get(IMPORT_ERRORS_SESSION_KEY), user=request.user
+            )
+            rows = catalogue_io.read_rows(data, staged_import.original_name)
+        except catalogue_io.ImportRefused as refusal:
+            messages.error(request, str(refusal))
+            return HttpResponseRedirect(reverse("sellers:import"))
+        result = catalogue_io.plan(staged_import.partner, rows, user=request.user)
+        return exports.download_response(
+            [catalogue_io.errors_sheet(result.errors)], fmt=file_format, filename_stem="import-errors"
         )
 
 

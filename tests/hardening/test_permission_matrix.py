@@ -156,6 +156,8 @@ RULES = [
     ("sellers:stock", only("seller")),
     ("sellers:import", only("seller")),
     ("sellers:import-apply", only("seller", others=DENY) | {"seller": HIDDEN}),
+    # The seller of the matrix has no refused file: sent back to the import page.
+    ("sellers:import-errors", only("seller", others=DENY) | {"seller": HIDDEN}),
     ("sellers:export", only("seller")),
     ("sellers:import-template", only("seller")),
     ("sellers:certificates", only("seller")),
@@ -348,6 +350,7 @@ def kwargs_for(route: Route, w) -> dict | tuple:
         "docking:intent-create": lambda: {"page_id": w.trade_fair.pk},
         "sellers:export": lambda: {"partner_pk": w.partner.pk, "file_format": "csv"},
         "sellers:import-template": lambda: {"partner_pk": w.partner.pk, "file_format": "xlsx"},
+        "sellers:import-errors": lambda: {"file_format": "xlsx"},
         "sellers:ship": lambda: {"number": w.consumer_order.number},
         "sellers:help-sell-flag-end": lambda: {"pk": w.flag.pk},
         "sellers:staff-application": lambda: {"pk": w.application.pk},

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -598,3 +599,38 @@ def test_a_session_from_before_staging_gets_a_message_not_an_error(client, selle
 
     assert response.status_code == 200
     assert "重新上传" in response.content.decode()
+
+
+def test_the_dry_runs_row_errors_download_as_a_file_only_for_the_seller_who_uploaded(
+    client, seller_user, seller2_user, partner, county, fruit, product_class
+):
+    rows = good_rows(county) + [["AY-003", "", "", "农产品", "水果", county.code, "=1+1", "5", "", "1"]]
+    client.force_login(seller_user)
+    page = dry_run(client, partner, csv_file(rows))
+    assert reverse("sellers:import-errors", kwargs={"file_format": "xlsx"}) in page.content.decode()
+
+    download = client.get(reverse("sellers:import-errors", kwargs={"file_format": "xlsx"}))
+
+    assert download["Content-Disposition"].startswith("attachment;")
+    sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
+    listed = [tuple(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    errors = page.context["plan"].errors
+    assert len(errors) == 2  # no title, and a price that is not a number
+    assert listed == [(4, str(error.column_label), error.message) for error in errors]
+    csv_download = client.get(reverse("sellers:import-errors", kwargs={"file_format": "csv"}))
+    assert csv_download.content.decode("utf-8-sig").count("\n") == 3  # header and two rows
+    assert StockRecord.objects.filter(partner=partner).count() == 0
+    # Nothing to apply: the refused file is not the checked one.
+    client.post(reverse("sellers:import-apply"), {"digest": ""})
+    assert not Product.objects.exists()
+
+    # Another seller has no errors file of its own, and cannot reach this one.
+    other = Client()
+    other.force_login(seller2_user)
+    refused = other.get(reverse("sellers:import-errors", kwargs={"file_format": "xlsx"}))
+    assert refused.status_code == 302 and refused.url == reverse("sellers:import")
+
+    # A good file replaces the refused one: there are no errors left to download.
+    dry_run(client, partner, csv_file(good_rows(county)))
+    gone = client.get(reverse("sellers:import-errors", kwargs={"file_format": "xlsx"}))
+    assert gone.status_code == 302
