@@ -14,6 +14,8 @@ bumps, so nobody ever sees another person's basket or count, and a change shows 
   carries an anonymous basket cookie gets no key: the basket must be merged, so the header renders
   from the basket itself. Offers that start or end on their own dates show within
   `BASKET_FRAGMENT_SECONDS`.
+- **The cart count** (`cart_count`, the header's and the tab bar's badge): cached per basket owner
+  under the same version as the header basket, so a page that shows no basket loads none.
 - **The unread-notification count** (`num_unread_notifications`, replacing Oscar's context
   processor): cached per user, forgotten when one of the user's notifications is saved or deleted.
 """
@@ -111,14 +113,31 @@ def notifications_changed(user_id) -> None:
     transaction.on_commit(lambda: cache.delete(_notifications_key(user_id)))
 
 
+def cart_count(request, version: str) -> int:
+    """How many items the request's basket holds, from the cache under `version` (its basket cache
+    version); counted from the basket itself when there is no version (page cache off, or a basket
+    still to be merged)."""
+    if not version:
+        return request.basket.num_items
+    return cache.get_or_set(
+        f"cart-count:{version}", lambda: request.basket.num_items, BASKET_FRAGMENT_SECONDS
+    )
+
+
 def personal_parts(request):
-    """Context processor: `basket_cache_version` and `num_unread_notifications`, both read lazily."""
+    """Context processor: `basket_cache_version`, `cart_count` and `num_unread_notifications`, read lazily."""
     # Fragments are off with the page cache (the test settings): the header renders from the basket.
-    context = {
-        "basket_cache_version": (
-            SimpleLazyObject(lambda: basket_cache_version(request)) if page_cache_seconds() else ""
-        )
-    }
+    version = SimpleLazyObject(lambda: basket_cache_version(request)) if page_cache_seconds() else ""
+    counted = []
+
+    def count() -> (
+        int
+    ):  # templates call it (a number, as `{% blocktrans count %}` requires), once per request
+        if not counted:
+            counted.append(cart_count(request, str(version)))
+        return counted[0]
+
+    context = {"basket_cache_version": version, "cart_count": count}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["num_unread_notifications"] = SimpleLazyObject(lambda: unread_notifications(user))

@@ -7,6 +7,7 @@ organisation's fapiao details, held for approval above its threshold. From there
 organisation order: quotas.py decides which of its lines count.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -40,12 +41,17 @@ MOBILE = re.compile(r"^1\d{10}$")
 
 @dataclass(frozen=True)
 class Part:
+    """A quantity of one product of a quote: its main product unless `product` names an alternative."""
+
     quote: Quote
     quantity: int
+    product: object = None
 
 
 def award(demand: Demand, parts: list[Part], *, by, po_reference: str = "") -> list[Award]:
-    """Award parts of the demand to quotes, all or nothing: one order per part, at the quoted price."""
+    """Award parts of the demand to quotes, all or nothing, at the quoted prices: one award and one order
+    per quote, with one line per product of the quote the buyer chose (the main one, alternatives, or
+    several of them: a canteen picks the grade or pack it prefers, or splits between them)."""
     if not demands.may_manage(by, demand):
         raise NotPermitted(_("You may award only your own organisation's demands."))
     parts = [part for part in parts if part.quantity]
@@ -63,20 +69,24 @@ def award(demand: Demand, parts: list[Part], *, by, po_reference: str = "") -> l
                 _("Only %(left)s %(unit)s of this demand are left to award; you entered %(wanted)s.")
                 % {"left": locked.quantity - already, "unit": Unit(locked.unit).label, "wanted": wanted}
             )
-        made = []
+        by_quote: dict[int, list[Part]] = {}
         for part in parts:
-            quote = (
-                Quote.objects.select_for_update().select_related("partner", "product").get(pk=part.quote.pk)
-            )
-            _check_part(locked, quote, part.quantity, today)
-            order = _place_order(locked, quote, part.quantity, buyer=by, po_reference=po_reference)
+            by_quote.setdefault(part.quote.pk, []).append(part)
+        made = []
+        for quote_pk, quote_parts in by_quote.items():
+            quote = Quote.objects.select_for_update().select_related("partner", "product").get(pk=quote_pk)
+            lines = _lines(quote, quote_parts)
+            quantity = sum(line_quantity for _product, line_quantity in lines)
+            _check_part(locked, quote, quantity, today)
+            order = _place_order(locked, quote, lines, buyer=by, po_reference=po_reference)
             made.append(
                 Award.objects.create(
                     demand=locked,
                     quote=quote,
-                    quantity=part.quantity,
+                    quantity=quantity,
                     unit_price=quote.unit_price,
                     order=order,
+                    ship_by=today + datetime.timedelta(days=quote.lead_time_days),
                     awarded_by=by,
                 )
             )
@@ -106,10 +116,27 @@ def _check_part(demand: Demand, quote: Quote, quantity: int, today) -> None:
         )
 
 
-def _place_order(demand: Demand, quote: Quote, quantity: int, *, buyer, po_reference: str):
+def _lines(quote: Quote, parts: list[Part]) -> list[tuple]:
+    """(product, quantity) per product of the quote, refusing products the quote does not offer."""
+    offered = {product.pk: product for product in [quote.product, *quote.alternatives.all()]}
+    quantities: dict[int, int] = {}
+    for part in parts:
+        if part.quantity < 0:
+            raise InvalidInput(_("Quantities cannot be negative."))
+        product_pk = quote.product_id if part.product is None else part.product.pk
+        if product_pk not in offered:
+            raise InvalidInput(
+                _("%(seller)s did not offer that product on this demand.") % {"seller": quote.partner.name}
+            )
+        quantities[product_pk] = quantities.get(product_pk, 0) + part.quantity
+    return [(offered[pk], quantity) for pk, quantity in quantities.items() if quantity]
+
+
+def _place_order(demand: Demand, quote: Quote, lines: list[tuple], *, buyer, po_reference: str):
     basket = Basket.objects.create(owner=buyer)
     basket.strategy = QuotedPrice(quote, unit_price=quote.unit_price)
-    basket.add_product(quote.product, quantity=quantity)
+    for product, quantity in lines:
+        basket.add_product(product, quantity=quantity)
     shipping_method = Free()
     shipping_charge = shipping_method.calculate(basket)
     total = OrderTotalCalculator().calculate(basket, shipping_charge)

@@ -83,8 +83,19 @@ class DemandForm(forms.ModelForm):
         return cleaned
 
 
+def _product_label(product) -> str:
+    return f"{product.get_title()} ✓" if product.is_certified_now else product.get_title()
+
+
 class QuoteForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Product offered"), queryset=None)
+    alternatives = forms.ModelMultipleChoiceField(
+        label=_("Also offered"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Other products of yours the buyer may choose instead, at the same price."),
+    )
     unit_price = forms.DecimalField(label=_("Price per unit (CNY)"), max_digits=10, decimal_places=2)
     quantity = forms.IntegerField(label=_("Quantity you can supply"))
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
@@ -94,38 +105,50 @@ class QuoteForm(forms.Form):
 
     def __init__(self, *args, demand, partner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = matching.quotable_products(demand, partner)
-        self.fields["product"].label_from_instance = lambda product: (
-            f"{product.get_title()} ✓" if product.is_certified_now else product.get_title()
-        )
+        quotable = matching.quotable_products(demand, partner)
+        self.fields["product"].queryset = quotable
+        self.fields["product"].label_from_instance = _product_label
         self.fields["product"].empty_label = None
+        self.fields["alternatives"].queryset = quotable
+        self.fields["alternatives"].label_from_instance = _product_label
         if not self.is_bound:
             self.initial.setdefault("unit", demand.unit)
 
 
 class AwardForm(forms.Form):
-    """One quantity field per quote (award_<quote pk>), left empty for quotes not awarded."""
+    """One quantity field per product a quote offers, left empty for what is not awarded: award_<quote pk>
+    for its main product, award_<quote pk>_<product pk> for each alternative."""
 
     po_reference = forms.CharField(label=_("Purchase-order reference"), max_length=64, required=False)
 
     def __init__(self, *args, quotes, **kwargs):
         super().__init__(*args, **kwargs)
         self.quotes = list(quotes)
+        self.offers = []  # (quote, product, is_certified, field name), in the order shown
         for quote in self.quotes:
-            self.fields[f"award_{quote.pk}"] = forms.IntegerField(
-                label=quote.partner.name,
-                min_value=0,
-                required=False,
-                widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric", "min": 0}),
-            )
+            offered = [(quote.product, quote.is_certified, f"award_{quote.pk}")]
+            offered += [
+                (product, product.is_certified, f"award_{quote.pk}_{product.pk}")
+                for product in quote.alternatives.all()
+            ]
+            for product, is_certified, name in offered:
+                self.fields[name] = forms.IntegerField(
+                    label=f"{quote.partner.name} {product.get_title()}",
+                    min_value=0,
+                    required=False,
+                    widget=forms.NumberInput(
+                        attrs={"class": "form-control", "inputmode": "numeric", "min": 0}
+                    ),
+                )
+                self.offers.append((quote, product, is_certified, name))
 
     def parts(self):
         from shop.docking.awards import Part
 
         return [
-            Part(quote, self.cleaned_data.get(f"award_{quote.pk}") or 0)
-            for quote in self.quotes
-            if self.cleaned_data.get(f"award_{quote.pk}")
+            Part(quote, self.cleaned_data[name], product)
+            for quote, product, _is_certified, name in self.offers
+            if self.cleaned_data.get(name)
         ]
 
 

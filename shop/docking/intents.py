@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from shop.core import dates
+from shop.core import dates, money
 from shop.core.exceptions import InvalidInput, NotPermitted
 from shop.docking.models import Intent
 from shop.institutions.models import Organisation
@@ -85,18 +85,20 @@ def with_conversion(intents):
 
 def totals_by_county(intents) -> list[dict]:
     """Intended and converted amounts per exhibitor county, largest first, in one query."""
-    return list(
+    rows = list(
         with_conversion(intents)
         .values(county=F("partner__county__name"))
         .annotate(count=Sum(Value(1)), intended=Sum("amount"), ordered=Sum("converted"))
         .order_by("-intended", "county")
     )
+    return money.rows_to_fen(rows, "intended", "ordered")
 
 
 def totals(intents) -> dict:
-    return with_conversion(intents).aggregate(
+    result = with_conversion(intents).aggregate(
         intended=Coalesce(Sum("amount"), ZERO), ordered=Coalesce(Sum("converted"), ZERO)
     )
+    return money.rows_to_fen([result], "intended", "ordered")[0]
 
 
 def for_year(year: int):

@@ -23,11 +23,12 @@ def _region_q(region, prefix: str = "") -> Q:
 
 
 def matching_products(demand: Demand):
-    """Public parent or standalone products in the demand's category subtree that meet its conditions."""
+    """Listed products (Product.objects.listable(): public, a parent or standalone, with a price) in the
+    demand's category subtree that meet its conditions."""
     in_category = ProductCategory.objects.filter(
         product=OuterRef("pk"), category__path__startswith=demand.category.path
     )
-    products = Product.objects.browsable().filter(Exists(in_category))
+    products = Product.objects.listable().filter(Exists(in_category))
     if demand.certified_required or demand.counts_toward_quota:
         products = products.certified()
     if demand.origin_region_id:

@@ -169,12 +169,21 @@ class Demand(models.Model):
 
 
 class Quote(models.Model):
-    """A seller's offer (报价) on a demand: one listed product at a price per unit of the demand."""
+    """A seller's offer (报价) on a demand at one price per unit of the demand: a main product and, if the
+    seller likes, alternatives (other listed products of its own, e.g. another grade or pack of the same
+    produce). The buyer awards a quantity of whichever of them it wants, all at the quoted price."""
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="quotes")
     partner = models.ForeignKey("partner.Partner", on_delete=models.PROTECT, related_name="docking_quotes")
     product = models.ForeignKey(
         "catalogue.Product", verbose_name=_("Product offered"), on_delete=models.PROTECT, related_name="+"
+    )
+    alternatives = models.ManyToManyField(
+        "catalogue.Product",
+        verbose_name=_("Also offered"),
+        blank=True,
+        related_name="+",
+        help_text=_("Other products of yours the buyer may choose instead, at the same price."),
     )
     unit_price = models.DecimalField(
         _("Price per unit (CNY)"), max_digits=10, decimal_places=2, validators=POSITIVE_MONEY
@@ -201,15 +210,22 @@ class Quote(models.Model):
     def __str__(self):
         return f"{self.partner} → {self.demand}"
 
+    def offered_product_ids(self) -> list[int]:
+        """The main product first, then the alternatives (prefetched by quotes.comparison())."""
+        return [self.product_id, *(product.pk for product in self.alternatives.all())]
+
 
 class Award(models.Model):
-    """Part (or all) of a demand awarded to one quote; placed as one Oscar order at the quoted price."""
+    """Part (or all) of a demand awarded to one quote; placed as one Oscar order at the quoted price, one
+    line per product of the quote the buyer chose (`quantity` is their sum)."""
 
     demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="awards")
     quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="awards")
     quantity = models.PositiveIntegerField(_("Quantity awarded"))
     unit_price = models.DecimalField(_("Price per unit (CNY)"), max_digits=10, decimal_places=2)
     order = models.OneToOneField("order.Order", on_delete=models.PROTECT, related_name="docking_award")
+    # The day the seller promised to ship by: the award's day plus the quote's lead time.
+    ship_by = models.DateField(_("Ship by"))
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     awarded_at = models.DateTimeField(auto_now_add=True)
 

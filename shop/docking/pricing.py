@@ -7,22 +7,24 @@ from oscar.apps.partner.strategy import Default
 
 
 class QuotedPrice(Default):
-    """Oscar's default strategy, except the quoted product: the quoting seller's stock, the quoted price."""
+    """Oscar's default strategy, except the quote's products (its main one and its alternatives): the
+    quoting seller's stock, the quoted price."""
 
     def __init__(self, quote, *, unit_price: Decimal, request=None):
         super().__init__(request)
         self.quote = quote
         self.unit_price = unit_price
+        self.product_ids = {quote.product_id, *quote.alternatives.values_list("pk", flat=True)}
 
     def _is_quoted(self, stockrecord) -> bool:
         return (
             stockrecord is not None
-            and stockrecord.product_id == self.quote.product_id
+            and stockrecord.product_id in self.product_ids
             and stockrecord.partner_id == self.quote.partner_id
         )
 
     def select_stockrecord(self, product):
-        if product.pk == self.quote.product_id:
+        if product.pk in self.product_ids:
             return product.stockrecords.filter(partner_id=self.quote.partner_id).first()
         return super().select_stockrecord(product)
 

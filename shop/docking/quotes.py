@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,7 @@ from shop.order import statuses
 from shop.sellers.access import partners_of
 
 Line = get_model("order", "Line")
+Product = get_model("catalogue", "Product")
 ProductCertificate = get_model("catalogue", "ProductCertificate")
 INTEGER = IntegerField()
 
@@ -44,6 +45,7 @@ def submit(
     partner,
     by,
     product,
+    alternatives=(),
     unit_price: Decimal,
     quantity: int,
     unit: str,
@@ -51,7 +53,10 @@ def submit(
     valid_until: datetime.date,
     note: str = "",
 ) -> Quote:
-    """Create the seller's quote on the demand, or change it while the demand still takes quotes."""
+    """Create the seller's quote on the demand, or change it while the demand still takes quotes.
+
+    `product` is the main product offered; `alternatives` are other products of the seller's the buyer
+    may choose instead, at the same price. Each must be one the seller may offer on the demand."""
     today = dates.today()
     if partner not in partners_of(by):
         raise NotPermitted(_("You may quote only for a seller you work for."))
@@ -73,15 +78,19 @@ def submit(
         )
     if valid_until < today:
         raise InvalidInput(_("The quote's validity has already ended."))
-    if not matching.quotable_products(demand, partner).filter(pk=product.pk).exists():
-        raise InvalidInput(_("Offer one of your own listed products that meets the demand's conditions."))
+    alternatives = list({item.pk: item for item in alternatives if item.pk != product.pk}.values())
+    offered = [product, *alternatives]
+    quotable = matching.quotable_products(demand, partner).filter(pk__in=[item.pk for item in offered])
+    if set(quotable.values_list("pk", flat=True)) != {item.pk for item in offered}:
+        raise InvalidInput(_("Offer only your own listed products that meet the demand's conditions."))
     if demand.counts_toward_quota:
-        counts, reason = quotas.evaluate(_facts(product))
-        if not counts:
-            raise InvalidInput(
-                _("The buyer needs products that count toward its quota: %(reason)s.")
-                % {"reason": reason.label}
-            )
+        for item in offered:
+            counts, reason = quotas.evaluate(_facts(item))
+            if not counts:
+                raise InvalidInput(
+                    _("The buyer needs products that count toward its quota: %(reason)s.")
+                    % {"reason": reason.label}
+                )
     fields = {
         "product": product,
         "unit_price": unit_price,
@@ -100,6 +109,7 @@ def submit(
         quote, created = Quote.objects.update_or_create(
             demand=locked, partner=partner, defaults=fields, create_defaults={**fields, "created_by": by}
         )
+        quote.alternatives.set(alternatives)
         if locked.status == Status.OPEN:
             transitions.move(locked, Status.QUOTING)
         if created:
@@ -124,26 +134,69 @@ def withdraw(quote: Quote, *, by) -> None:
 
 
 def comparison(demand: Demand):
-    """The demand's live quotes side by side: price, quantity, lead time, certified, county, what was
-    already awarded, and the seller's fulfilment record (order lines shipped of lines sold)."""
+    """The demand's live quotes side by side: price, quantity, lead time, each offered product and whether
+    it is certified, county, what was already awarded, and the seller's fulfilment record. One query for
+    the quotes (the record is correlated subqueries per seller row) and one for the alternatives."""
     today = dates.today()
-    certified_now = ProductCertificate.objects.valid(on=today)
-    partner_lines = Line.objects.filter(partner=OuterRef("partner")).values("partner")
-    shipped = partner_lines.filter(status__in=(statuses.LINE_SHIPPED, statuses.LINE_DELIVERED))
-    sold = partner_lines.exclude(status=statuses.LINE_CANCELLED)
+    alternatives = (
+        Product.objects.select_related("parent")
+        .annotate(is_certified=_certified("pk", today) | _certified("parent", today))
+        .order_by("title")
+    )
     awarded = Award.objects.filter(quote=OuterRef("pk")).values("quote").annotate(total=Sum("quantity"))
     return (
         demand.quotes.filter(withdrawn_at__isnull=True)
         .filter(Q(valid_until__gte=today) | Exists(Award.objects.filter(quote=OuterRef("pk"))))
         .select_related("partner", "partner__county", "product", "product__parent")
+        .prefetch_related(Prefetch("alternatives", queryset=alternatives))
         .annotate(
-            is_certified=Exists(certified_now.filter(product=OuterRef("product")))
-            | Exists(certified_now.filter(product=OuterRef("product__parent"))),
+            is_certified=_certified("product", today) | _certified("product__parent", today),
             awarded_quantity=Coalesce(Subquery(awarded.values("total"), output_field=INTEGER), 0),
-            lines_shipped=Coalesce(
-                Subquery(shipped.annotate(n=Count("pk")).values("n"), output_field=INTEGER), 0
-            ),
-            lines_sold=Coalesce(Subquery(sold.annotate(n=Count("pk")).values("n"), output_field=INTEGER), 0),
+            **fulfilment_record("partner", today),
         )
         .order_by("unit_price", "-quantity", "lead_time_days")
     )
+
+
+def _certified(ref: str, today) -> Exists:
+    """The product named by `ref` (through OuterRef) has a certificate valid today (the catalogue's rule)."""
+    return Exists(ProductCertificate.objects.valid(on=today).filter(product=OuterRef(ref)))
+
+
+def fulfilment_record(partner_ref: str, today) -> dict:
+    """Annotations of a seller's record (the seller named by `partner_ref` through OuterRef), each a count:
+
+    - `lines_sold`, `lines_shipped`: its order lines not cancelled, and those shipped or delivered;
+    - `awards_due`: its docking awards (order not cancelled) fully shipped or whose ship-by day has passed;
+    - `awards_fulfilled`: those fully shipped (no line left pending);
+    - `awards_on_time`: those fully shipped with no line shipped after the ship-by day (award day plus
+      the quote's lead time)."""
+    lines = Line.objects.filter(partner=OuterRef(partner_ref)).order_by().values("partner")
+    shipped_statuses = (statuses.LINE_SHIPPED, statuses.LINE_DELIVERED)
+    records = (
+        Award.objects.filter(quote__partner=OuterRef(partner_ref))
+        .exclude(order__status=statuses.CANCELLED)
+        .annotate(
+            done=~Exists(Line.objects.filter(order=OuterRef("order"), status=statuses.LINE_PENDING)),
+            late=Exists(
+                Line.objects.filter(
+                    order=OuterRef("order"),
+                    status__in=shipped_statuses,
+                    shipped_at__date__gt=OuterRef("ship_by"),
+                )
+            ),
+        )
+        .order_by()
+        .values("quote__partner")
+    )
+
+    def count(queryset):
+        return Coalesce(Subquery(queryset.annotate(n=Count("pk")).values("n"), output_field=INTEGER), 0)
+
+    return {
+        "lines_sold": count(lines.exclude(status=statuses.LINE_CANCELLED)),
+        "lines_shipped": count(lines.filter(status__in=shipped_statuses)),
+        "awards_due": count(records.filter(Q(done=True) | Q(ship_by__lt=today))),
+        "awards_fulfilled": count(records.filter(done=True)),
+        "awards_on_time": count(records.filter(done=True, late=False)),
+    }

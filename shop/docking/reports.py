@@ -10,7 +10,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, 
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
-from shop.core import dates
+from shop.core import dates, money
 from shop.core.exports import Column, Sheet
 from shop.docking.models import Award
 from shop.order import statuses
@@ -61,15 +61,16 @@ def breakdown(*, year: int, by: str, county=None) -> list[dict]:
         )
     )
     ordering = ("key",) if by == "month" else ("-awarded", "key")
-    return list(rows.order_by(*ordering))
+    return money.rows_to_fen(list(rows.order_by(*ordering)), "awarded", "fulfilled")
 
 
 def summary(*, year: int, county=None) -> dict:
-    return awards(year=year, county=county).aggregate(
+    result = awards(year=year, county=county).aggregate(
         count=Count("pk"),
         awarded=Coalesce(Sum(_amount()), ZERO),
         fulfilled=Coalesce(Sum(_amount(), filter=Q(order__status__in=FULFILLED_ORDER)), ZERO),
     )
+    return money.rows_to_fen([result], "awarded", "fulfilled")[0]
 
 
 def labels() -> dict:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin, LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,6 +19,7 @@ from shop.docking.models import Demand, DemandNotice, Quote, Status
 from shop.sellers.access import CountyOfficerRequiredMixin, SellerRequiredMixin, is_seller, officer_county
 
 Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
 Region = get_model("catalogue", "Region")
 
 BOARD_PAGE_SIZE = 20
@@ -161,8 +162,13 @@ class DemandDetailView(BuyerDemandMixin, generic.TemplateView):
         comparison = list(quotes.comparison(demand))
         may_manage = demands.may_manage(self.request.user, demand)
         form = form or AwardForm(quotes=comparison)
+        offers = {quote.pk: [] for quote in comparison}
+        for quote, product, is_certified, name in form.offers:
+            offers.setdefault(quote.pk, []).append(
+                {"product": product, "is_certified": is_certified, "field": form[name]}
+            )
         for quote in comparison:
-            quote.award_field = form[f"award_{quote.pk}"]
+            quote.offers = offers[quote.pk]
         context.update(
             demand=demand,
             quotes=comparison,
@@ -244,6 +250,7 @@ class SellerDemandsView(SellerRequiredMixin, generic.TemplateView):
         context["my_quotes"] = (
             Quote.objects.filter(partner__in=partners)
             .select_related("demand", "product", "partner")
+            .prefetch_related(Prefetch("alternatives", queryset=Product.objects.select_related("parent")))
             .annotate(awarded=Sum("awards__quantity"))
             .order_by("-updated_at")[:100]
         )
@@ -277,6 +284,7 @@ class QuoteView(SellerRequiredMixin, generic.FormView):
         if self.quote is not None and self.request.method == "GET":
             kwargs["initial"] = {
                 "product": self.quote.product_id,
+                "alternatives": list(self.quote.alternatives.values_list("pk", flat=True)),
                 "unit_price": self.quote.unit_price,
                 "quantity": self.quote.quantity,
                 "unit": self.demand.unit,

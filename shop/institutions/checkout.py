@@ -116,27 +116,40 @@ def _percent(part, whole):
     return (part / whole * 100).quantize(Decimal("1"))
 
 
-def quota_preview(basket, organisation: Organisation) -> QuotaPreview:
-    """Line by line, whether the basket counts toward the organisation's quota, and what it adds."""
+def quota_preview(basket, organisation: Organisation, *, request=None) -> QuotaPreview:
+    """Line by line, whether the basket counts toward the organisation's quota, and what it adds.
+
+    With a request, each product's verdict is shared under its page-fragment version (catalogue, product,
+    day: a certificate or category change shows at once) and the organisation's standing comes from the
+    ledger's cache (quotas.standing), so a basket page reads neither again.
+    """
+    from shop import caching
+
     lines = []
     for line in basket.all_lines():
-        counts, reason = quotas.line_counts(line)
+
+        def verdict(line=line):
+            counts, reason = quotas.line_counts(line)
+            return counts, "" if counts else str(reason.label)
+
+        version = caching.product_fragment_version(request, line.product_id) if request is not None else ""
+        counts, reason = caching.remember(version, "quota-verdict", (line.product_id,), verdict)
         lines.append(
             PreviewLine(
                 line.product.get_title(),
                 line.quantity,
                 line.line_price_incl_tax_incl_discounts,
                 counts,
-                "" if counts else reason.label,
+                reason,
             )
         )
-    progress = quotas.progress(organisation, year=dates.current_year())
+    target, counted = quotas.standing(organisation, year=dates.current_year())
     return QuotaPreview(
         organisation=organisation,
         lines=lines,
         adds=sum((line.amount for line in lines if line.counts), Decimal("0.00")),
-        target=progress.target,
-        counted_before=progress.counted,
+        target=target,
+        counted_before=counted,
     )
 
 

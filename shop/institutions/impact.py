@@ -114,7 +114,7 @@ def _help_sell(year: int) -> dict:
     flags = HelpSellFlag.objects.filter(created_at__gte=start, created_at__lt=end)
     rows = flags.values("end_reason").annotate(count=Count("pk")).order_by("end_reason")
     labels = dict(HelpSellFlag.EndReason.choices)
-    return {str(labels.get(row["end_reason"], row["end_reason"] or "running")): row["count"] for row in rows}
+    return {str(labels.get(row["end_reason"]) or _("Running")): row["count"] for row in rows}
 
 
 def sheets(data: Impact) -> list[Sheet]:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import (
     Case,
@@ -697,6 +698,40 @@ def progress(organisation: Organisation, *, year: int, today: datetime.date | No
     ):
         by_purpose[row["org"]][row["purpose"]] = row["total"]
     return _compose(organisation, year, tree, direct, paired, targets, snapshots, by_purpose, today)
+
+
+LEDGER_VERSION_KEY = "quota-ledger-version"
+STANDING_SECONDS = 300  # also bounds a standing left stale by a bulk update()
+
+
+def ledger_changed(**kwargs) -> None:
+    """Forget every cached standing (an order, line, refund, acceptance, target, snapshot or organisation
+    changed), now and when the transaction commits. Connected in InstitutionsConfig.ready()."""
+    from django.db import transaction
+
+    _bump_ledger()
+    transaction.on_commit(_bump_ledger)
+
+
+def _bump_ledger() -> None:
+    try:
+        cache.incr(LEDGER_VERSION_KEY)
+    except ValueError:  # never set or evicted: any new value differs from what standings were keyed on
+        cache.set(LEDGER_VERSION_KEY, 2, timeout=None)
+
+
+def standing(organisation: Organisation, *, year: int) -> tuple[Decimal | None, Decimal]:
+    """The organisation's target and counted value for the year, as progress() reports them (the frozen
+    snapshot's once the year is closed), cached until the ledger changes: the basket's quota preview
+    reads them on every basket page, whatever the size of the organisation's order history."""
+    version = cache.get_or_set(LEDGER_VERSION_KEY, 1, timeout=None)
+    key = f"quota-standing:{version}:{organisation.pk}:{year}:{dates.today():%Y%m%d}"
+    value = cache.get(key)
+    if value is None:
+        result = progress(organisation, year=year)
+        value = (result.target, result.counted)
+        cache.set(key, value, STANDING_SECONDS)
+    return value
 
 
 def _compose(organisation, year, tree, direct, paired, targets, snapshots, by_purpose, today) -> Progress:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from shop.core.money import CENT
 from shop.institutions import ledger
 from shop.order import statuses
 from shop.payment import event_schema, gateway, payments
@@ -36,7 +37,6 @@ REFUNDED_EVENT = "Refunded"
 CHARGEBACK_EVENT = "Chargeback"
 REVERSED_EVENT = "Refund reversed"
 REVERSAL_TRANSACTION = "Refund reversal"
-CENT = Decimal("0.01")
 
 
 class RefundNotPossible(Exception):

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from shop.core.exports import Column, Sheet
+from shop.core.money import CENT
 
 Line = get_model("order", "Line")
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 Order = get_model("order", "Order")
 
 

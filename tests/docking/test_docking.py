@@ -230,6 +230,67 @@ def test_a_quota_demand_refuses_products_that_would_not_count(docking, non_pover
     assert "帮扶任务" in str(refusal.value.message)  # "counts toward the quota", in Chinese
 
 
+def another_product(docking, index=0, **fields):
+    """One more product of seller `index`, in the demand's category and county unless told otherwise."""
+    partner, _user = docking.sellers[index]
+    values = {
+        "partner": partner,
+        "certified": True,
+        "origin_county": docking.sellers[index][0].county,
+        "categories": [docking.citrus],
+        "price": Decimal("55.00"),
+        "num_in_stock": 200,
+        "title": "赣南脐橙散装",
+    }
+    values.update(fields)
+    return factories.ProductFactory(**values)
+
+
+def test_a_quote_offers_the_main_product_and_alternatives_and_a_change_replaces_them(docking):
+    loose = another_product(docking)
+    demand = docking.demand()
+    demands.open_for_quotes(demand, by=docking.buyer)
+
+    quote = quote_on(docking, demand, 0, alternatives=[loose, docking.products[0]])
+    offered = Quote.objects.get(pk=quote.pk).offered_product_ids()
+    changed = quote_on(docking, demand, 0, product=loose, alternatives=[])
+
+    assert offered == [docking.products[0].pk, loose.pk]  # the main product once, first
+    assert changed.pk == quote.pk
+    assert Quote.objects.get(pk=quote.pk).offered_product_ids() == [loose.pk]
+
+
+def test_alternatives_must_be_the_sellers_own_listed_products_meeting_the_demand(docking):
+    demand = docking.demand()
+    demands.open_for_quotes(demand, by=docking.buyer)
+    refused = {
+        "another seller's": docking.products[1],
+        "not in the category": docking.rice,
+        "without a price (not listed)": another_product(docking, price=None),
+        "not public": another_product(docking, is_public=False),
+        "not certified": another_product(docking, certified=False),
+    }
+
+    for reason, product in refused.items():
+        with pytest.raises(InvalidInput):
+            quote_on(docking, demand, 0, alternatives=[product])
+        with pytest.raises(InvalidInput):
+            quote_on(docking, demand, 0, product=product)
+        assert not Quote.objects.exists(), reason
+
+
+def test_an_alternative_that_would_not_count_toward_the_quota_is_refused(docking, non_poverty_county):
+    city_oranges = another_product(docking, origin_county=non_poverty_county)
+    demand = docking.demand()
+    demands.open_for_quotes(demand, by=docking.buyer)
+
+    with pytest.raises(InvalidInput) as refusal:
+        quote_on(docking, demand, 0, alternatives=[city_oranges])
+
+    assert "帮扶任务" in str(refusal.value.message)
+    assert not Quote.objects.exists()
+
+
 # --- awards ---------------------------------------------------------------------------------------------
 
 
@@ -268,6 +329,54 @@ def test_awarding_parts_places_one_tagged_order_per_quote_at_the_quoted_price(do
     assert OutgoingMail.objects.get(key=f"docking:award:{made[0].pk}").recipients == [
         "seller0@coop.example.cn"
     ]
+
+
+def test_the_buyer_splits_an_award_between_a_quotes_products_in_one_order_at_the_quoted_price(docking):
+    loose = another_product(docking)
+    demand = docking.demand()
+    demands.open_for_quotes(demand, by=docking.buyer)
+    quote = quote_on(docking, demand, 0, unit_price=Decimal("36.00"), quantity=60, alternatives=[loose])
+
+    (made,) = awards.award(demand, [Part(quote, 40), Part(quote, 20, loose)], by=docking.buyer)
+
+    assert (made.quantity, made.unit_price) == (60, Decimal("36.00"))
+    assert made.ship_by == today() + datetime.timedelta(days=3)  # the quote's lead time
+    lines = {line.product: (line.quantity, line.unit_price_incl_tax) for line in made.order.lines.all()}
+    assert lines == {docking.products[0]: (40, Decimal("36.00")), loose: (20, Decimal("36.00"))}
+    assert made.order.total_incl_tax == Decimal("2160.00")
+    assert loose.stockrecords.get().num_allocated == 20
+    assert all(line.was_certified for line in made.order.lines.all())
+
+
+def test_only_an_alternative_may_be_awarded(docking):
+    loose = another_product(docking)
+    demand = docking.demand()
+    demands.open_for_quotes(demand, by=docking.buyer)
+    quote = quote_on(docking, demand, 0, alternatives=[loose])
+
+    (made,) = awards.award(demand, [Part(quote, 15, loose)], by=docking.buyer)
+
+    assert [(line.product, line.quantity) for line in made.order.lines.all()] == [(loose, 15)]
+
+
+def test_awards_of_products_the_quote_did_not_offer_or_negative_splits_are_refused(docking):
+    loose = another_product(docking)
+    unoffered = another_product(docking, title="未报价的脐橙")
+    demand = docking.demand()
+    demands.open_for_quotes(demand, by=docking.buyer)
+    quote = quote_on(docking, demand, 0, quantity=60, alternatives=[loose])
+
+    with pytest.raises(InvalidInput):
+        awards.award(demand, [Part(quote, 10, unoffered)], by=docking.buyer)
+    with pytest.raises(InvalidInput):
+        awards.award(demand, [Part(quote, 10, docking.products[1])], by=docking.buyer)  # another seller's
+    with pytest.raises(InvalidInput):
+        awards.award(demand, [Part(quote, 30), Part(quote, -10, loose)], by=docking.buyer)
+    with pytest.raises(LimitExceeded):
+        awards.award(demand, [Part(quote, 40), Part(quote, 21, loose)], by=docking.buyer)  # 61 > 60 offered
+
+    assert not Award.objects.exists()
+    assert loose.stockrecords.get().num_allocated in (None, 0)
 
 
 def test_the_rest_of_the_quantity_completes_the_award(docking):

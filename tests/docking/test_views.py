@@ -8,16 +8,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from oscar.core.loading import get_model
 
 from shop.core.dates import today
-from shop.docking import demands, quotes
+from shop.docking import awards, demands, quotes
 from shop.docking.models import Award, Quote, Status
+from shop.order import statuses
 from shop.sellers.models import CountyOfficer
 from tests import factories
 from tests.docking.conftest import make_quote
 from tests.institutions.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+
+Line = get_model("order", "Line")
 
 
 def opened(docking, **fields):
@@ -204,6 +209,130 @@ def test_a_seller_sees_the_demands_it_was_told_of_and_only_its_own_quotes(client
     assert str(rival.unit_price) not in client.get(reverse("docking:seller-demands")).content.decode()
 
 
+def test_a_seller_offers_alternatives_on_the_quote_page_but_not_another_sellers_product(client, docking):
+    demand = opened(docking)
+    partner, user = docking.sellers[0]
+    loose = factories.ProductFactory(
+        partner=partner,
+        certified=True,
+        origin_county=partner.county,
+        categories=[docking.citrus],
+        title="散装脐橙",
+    )
+    client.force_login(user)
+
+    refused = submit_quote(
+        client, demand, product=docking.products[0].pk, alternatives=[loose.pk, docking.products[1].pk]
+    )
+    refused_nothing_saved = not Quote.objects.exists()
+    sent = submit_quote(client, demand, product=docking.products[0].pk, alternatives=[loose.pk])
+    form = client.get(reverse("docking:quote", kwargs={"pk": demand.pk})).content.decode()
+    listing = client.get(reverse("docking:seller-demands")).content.decode()
+
+    assert refused.status_code == 200 and "alternatives" in refused.context["form"].errors
+    assert refused_nothing_saved
+    assert sent.status_code == 302
+    assert Quote.objects.get(partner=partner).offered_product_ids() == [docking.products[0].pk, loose.pk]
+    assert f'value="{loose.pk}"' in form and "checked" in form
+    assert "散装脐橙" in listing
+
+
+def award_history(docking, partner, user, product, *, on_time=0, late=0, overdue=0, due_later=0, cancelled=0):
+    """Past awards to the seller on another demand, one unit each, shipped or not as asked."""
+    total = on_time + late + overdue + due_later + cancelled
+    history = docking.demand(title="往期采购", quantity=total, status=Status.QUOTING)
+    quote = make_quote(history, partner, product, user=user, quantity=total)
+    made = [awards.award(history, [awards.Part(quote, 1)], by=docking.buyer)[0] for _ in range(total)]
+    now, day = timezone.now(), datetime.timedelta(days=1)
+    for kind, count in (("on_time", on_time), ("late", late), ("overdue", overdue), ("cancelled", cancelled)):
+        for award in [made.pop() for _ in range(count)]:
+            lines = Line.objects.filter(order=award.order)
+            if kind == "on_time":
+                lines.update(status=statuses.LINE_SHIPPED, shipped_at=now)
+            elif kind == "late":
+                Award.objects.filter(pk=award.pk).update(ship_by=today() - 5 * day)
+                lines.update(status=statuses.LINE_DELIVERED, shipped_at=now - 2 * day)
+            elif kind == "overdue":
+                Award.objects.filter(pk=award.pk).update(ship_by=today() - day)
+            else:
+                type(award.order).objects.filter(pk=award.order.pk).update(status=statuses.CANCELLED)
+                lines.update(status=statuses.LINE_CANCELLED)
+    return history
+
+
+def test_the_comparison_shows_each_sellers_fulfilment_record(client, docking):
+    partner, user = docking.sellers[0]
+    award_history(
+        docking, partner, user, docking.products[0], on_time=2, late=1, overdue=1, due_later=1, cancelled=1
+    )
+    demand = opened(docking)
+    make_quote(demand, partner, docking.products[0], user=user)
+    make_quote(demand, docking.sellers[1][0], docking.products[1], user=docking.sellers[1][1])
+    client.force_login(docking.buyer)
+
+    response = client.get(reverse("docking:demand", kwargs={"pk": demand.pk}))
+
+    records = {
+        quote.partner: (
+            quote.lines_sold,
+            quote.lines_shipped,
+            quote.awards_due,
+            quote.awards_fulfilled,
+            quote.awards_on_time,
+        )
+        for quote in response.context["quotes"]
+    }
+    # 6 awards: the cancelled one does not count; the one not yet due is no record yet.
+    assert records == {partner: (5, 3, 4, 3, 2), docking.sellers[1][0]: (0, 0, 0, 0, 0)}
+    html = response.content.decode()
+    assert "对接授标：4 笔到期，已履约 3 笔，按时 2 笔" in html
+    assert "5 个订单行中已发货 3 个" in html
+
+
+def test_the_comparison_shows_each_offered_product_certified_or_not_and_awards_a_split(client, docking):
+    demand = opened(docking, certified_required=False, counts_toward_quota=False)
+    partner, user = docking.sellers[0]
+    plain = factories.ProductFactory(
+        partner=partner,
+        certified=False,
+        origin_county=partner.county,
+        categories=[docking.citrus],
+        title="普通脐橙",
+    )
+    quote = quotes.submit(
+        demand, partner=partner, by=user, product=docking.products[0], alternatives=[plain],
+        unit_price=Decimal("30.00"), quantity=50, unit=demand.unit, lead_time_days=2,
+        valid_until=today() + datetime.timedelta(days=9),
+    )  # fmt: skip
+    client.force_login(docking.buyer)
+    url = reverse("docking:demand", kwargs={"pk": demand.pk})
+
+    page = client.get(url)
+    refused = client.post(
+        reverse("docking:award", kwargs={"pk": demand.pk}),
+        {f"award_{quote.pk}": "40", f"award_{quote.pk}_{plain.pk}": "20"},
+    )
+    done = client.post(
+        reverse("docking:award", kwargs={"pk": demand.pk}),
+        {f"award_{quote.pk}": "30", f"award_{quote.pk}_{plain.pk}": "20"},
+    )
+
+    (shown,) = page.context["quotes"]
+    offers = [(offer["product"], offer["is_certified"]) for offer in shown.offers]
+    assert offers == [(docking.products[0], True), (plain, False)]
+    html = page.content.decode()
+    assert html.count('docking-offer"') == 2 and "已认定" in html and "未认定" in html
+    assert refused.status_code == 400  # 60 is more than the 50 offered
+    assert 'value="20"' in refused.content.decode()
+    assert done.status_code == 302
+    award = Award.objects.get()
+    assert award.quantity == 50
+    assert {line.product: line.quantity for line in award.order.lines.all()} == {
+        docking.products[0]: 30,
+        plain: 20,
+    }
+
+
 def test_a_quote_in_the_wrong_unit_is_refused_on_the_page_and_the_input_kept(client, docking):
     demand = opened(docking)
     client.force_login(docking.sellers[0][1])
@@ -320,6 +449,7 @@ def count(client, url):
 
 
 def test_board_comparison_and_seller_list_make_the_same_queries_for_more_demands_and_quotes(client, docking):
+    """More demands, quotes offering more products, and sellers with award records: the same queries."""
     extra_sellers = []
     for index in range(4):
         partner = factories.PartnerFactory(county=docking.county, name=f"加测合作社{index}")
@@ -328,14 +458,21 @@ def test_board_comparison_and_seller_list_make_the_same_queries_for_more_demands
 
         onboarding.link_user(partner, user)
         product = factories.ProductFactory(partner=partner, certified=True, categories=[docking.citrus])
-        extra_sellers.append((partner, user, product))
+        alternatives = [
+            factories.ProductFactory(partner=partner, certified=certified, categories=[docking.citrus])
+            for certified in (True, False)
+        ]
+        extra_sellers.append((partner, user, product, alternatives))
     seller_user = docking.sellers[0][1]
+    own_alternative = factories.ProductFactory(
+        partner=docking.sellers[0][0], certified=True, categories=[docking.citrus]
+    )
 
     def measure(demand_count, quote_sellers):
         for _ in range(demand_count):
             demand = opened(docking, origin_region=docking.county)  # shown with its city and province
-            for partner, user, product in quote_sellers:
-                make_quote(demand, partner, product, user=user)
+            for partner, user, product, alternatives in quote_sellers:
+                make_quote(demand, partner, product, user=user).alternatives.set(alternatives)
         target = type(demand).objects.filter(status=Status.OPEN).first()
         client.force_login(docking.buyer)
         comparison = count(client, reverse("docking:demand", kwargs={"pk": target.pk}))
@@ -345,7 +482,18 @@ def test_board_comparison_and_seller_list_make_the_same_queries_for_more_demands
         board = count(client, reverse("docking:board"))
         return board, comparison, seller_list
 
-    small = measure(1, [(*docking.sellers[1], docking.products[1])])
-    large = measure(6, [(*docking.sellers[1], docking.products[1]), *extra_sellers])
+    small = measure(
+        1, [(*docking.sellers[0], docking.products[0], []), (*docking.sellers[1], docking.products[1], [])]
+    )
+    for partner, user, product, _alternatives in extra_sellers:
+        award_history(docking, partner, user, product, on_time=1, late=1, overdue=1)
+    large = measure(
+        6,
+        [
+            (*docking.sellers[0], docking.products[0], [own_alternative]),
+            (*docking.sellers[1], docking.products[1], []),
+            *extra_sellers,
+        ],
+    )
 
     assert large == small

@@ -1,10 +1,12 @@
-"""Journey 1: a consumer finds a certified product, buys it and sees the order in their history."""
+"""Journey 1: a consumer finds a certified product, buys it and sees the order in their history; back on
+the home page, signed in, on a phone, the product is offered again among those recently viewed."""
 
 import re
 
 import pytest
 
-from tests.e2e.conftest import DEMO_PASSWORD
+from tests.e2e.conftest import DEMO_PASSWORD, PHONE
+from tests.e2e.page_checks import assert_no_horizontal_overflow
 from tests.e2e.steps import add_to_basket, choose_payment, place_order, ship_to_an_address
 
 pytestmark = pytest.mark.slow
@@ -75,3 +77,9 @@ def test_consumer_searches_filters_certified_buys_and_sees_the_order(journey):
         page.get_by_role("link", name=number).first.click()
     expect(page.locator(".order-shipments")).to_contain_text(title)
     shopper.shot(page, "order-detail")
+
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    expect(page.locator(".recently-viewed")).to_contain_text(title)
+    assert_no_horizontal_overflow(page)
+    shopper.shot(page, "home-recently-viewed")

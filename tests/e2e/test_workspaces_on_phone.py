@@ -1,7 +1,8 @@
 """Role workspaces on a 390 × 844 phone and on a desktop: the organisation buyer's checkout (address,
 payment, fapiao/PO, preview, thank-you), the approver's queue, the seller centre and the county officer's
 pages. Every page visited fits the viewport (no horizontal overflow) and its content has no serious or
-critical axe-core violation.
+critical axe-core violation; the seller's and the officer's lists read as cards on the phone, tables on
+the desktop.
 """
 
 import re
@@ -35,6 +36,30 @@ def opened(session, viewport):
     page = session.new_page()
     page.set_viewport_size(VIEWPORTS[viewport])
     return page
+
+
+def assert_lists_read_as(page, viewport):
+    """Workspace lists are one card per row on a phone (each cell labelled, nothing scrolling sideways
+    inside the page) and tables on a desktop."""
+    tables = page.evaluate(
+        """() => [...document.querySelectorAll('table.ws-table-cards')].map((table) => ({
+            rows: [...table.querySelectorAll('tbody tr')].map((row) => getComputedStyle(row).display),
+            header: getComputedStyle(table.querySelector('thead')).height,
+            scrolls: table.parentElement.scrollWidth > table.parentElement.clientWidth,
+            labels: [...table.querySelectorAll('tbody td[data-label]')].map(
+                (cell) => getComputedStyle(cell, '::before').content),
+        }))"""
+    )
+    assert tables, f"{page.url} shows no workspace list"
+    for table in tables:
+        assert table["rows"], f"{page.url}: a list without rows"
+        if viewport == "phone":
+            assert set(table["rows"]) == {"block"}, f"{page.url}: rows are not cards: {table['rows']}"
+            assert table["header"] == "1px", f"{page.url}: the column headers still show above the cards"
+            assert not table["scrolls"], f"{page.url}: the cards scroll sideways"
+            assert all(label not in ("none", '""') for label in table["labels"]), table["labels"]
+        else:
+            assert set(table["rows"]) == {"table-row"}, f"{page.url}: rows are not a table: {table['rows']}"
 
 
 def check(session, page, name, *, axe=True):
@@ -130,6 +155,8 @@ def test_seller_centre_and_county_officer_pages_fit_any_screen(journey, viewport
     ):
         seller.goto(path)
         check(seller_session, seller, name)
+        if name in ("seller-stock", "seller-certificates", "seller-sales"):
+            assert_lists_read_as(seller, viewport)
     seller.goto("/sellers/seller/orders/?status=pending")
     ship = seller.locator(".order-line a.btn").first
     if ship.count():
@@ -149,3 +176,6 @@ def test_seller_centre_and_county_officer_pages_fit_any_screen(journey, viewport
     ):
         officer.goto(path)
         check(officer_session, officer, name)
+        assert_lists_read_as(officer, viewport)
+    officer.goto("/docking/county/")  # the demands are cards at any width
+    check(officer_session, officer, "county-demands")

@@ -194,3 +194,41 @@ def test_staff_dashboard_index_shows_the_institutions_menu(client, staff_user):
 
     assert response.status_code == 200
     assert reverse("institutions-dashboard:overview") in response.content.decode()
+
+
+def test_the_basket_quota_preview_follows_orders_and_refunds_at_once_with_the_caches_on(
+    client, buyer, organisation, products, settings
+):
+    """The preview's standing and verdicts are cached (page cache on, as in production); an order placed
+    or refunded for the organisation shows on the next basket page."""
+    from shop.core import dates
+    from shop.institutions import refunds
+    from tests.institutions.factories import place_order
+
+    settings.AIDMARKET_PAGE_CACHE_SECONDS = 600
+    settings.LANGUAGE_CODE = "en"
+    TargetFactory(organisation=organisation, year=dates.current_year(), fixed_amount=Decimal("798.00"))
+    orange, rice = products
+    client.force_login(buyer)
+    client.post(reverse("basket:add", kwargs={"pk": orange.pk}), {"quantity": 2})  # 79.80, counts
+    client.post(reverse("basket:add", kwargs={"pk": rice.pk}), {"quantity": 1})  # not certified
+    basket = reverse("basket:summary")
+
+    def progress_line():
+        page = " ".join(client.get(basket, headers={"accept-language": "en"}).content.decode().split())
+        return page[page.index("This order adds") :].split("</p>")[0]
+
+    assert "from 0% to 10% of" in progress_line()
+    assert "from 0% to 10% of" in progress_line()  # from the caches
+
+    colleague = factories.UserFactory(username="colleague", email="colleague@example.cn")
+    order = place_order(colleague, [(orange, 10)], organisation=organisation)  # 399.00 counted
+
+    assert "from 50% to 60% of" in progress_line()
+
+    refunds.record(order.lines.get(), amount=Decimal("399.00"), reference="RF-1")
+
+    assert "from 0% to 10% of" in progress_line()
+    factories.CertificateFactory(product=rice)  # the cached verdicts follow catalogue changes
+
+    assert "from 0% to 13% of" in progress_line()  # 99.80 of 798.00

@@ -228,3 +228,23 @@ def test_report_screen_pages_the_counted_orders_in_sql(
     totals = {row["number"]: row["total"] for row in first_page.context["report"].orders}
     assert totals[counted_orders.number] == Decimal("114.70")  # 3 × 39.90 − 5.00
     assert client.get(url, {"page": "x"}).status_code == 200  # a bad page number shows page 1
+
+
+def test_impact_dashboard_names_help_sell_outcomes_in_chinese(client, staff_user, partner):
+    from shop.sellers.models import HelpSellFlag
+
+    product = factories.ProductFactory(partner=partner)
+    until = dates.today() + datetime.timedelta(days=10)
+    for end_reason in ("", "", HelpSellFlag.EndReason.SOLD_OUT):
+        HelpSellFlag.objects.create(
+            product=product, quantity=100, reason="other", until=until, end_reason=end_reason
+        )
+    client.force_login(staff_user)
+
+    response = client.get(reverse("institutions-dashboard:impact"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    with translation.override("zh-hans"):
+        running, sold_out = gettext("Running"), gettext("Sold out")
+    assert running != "Running"
+    assert response.context["impact"].help_sell == {running: 2, sold_out: 1}
+    assert f"<td>{running}</td><td>2</td>" in response.content.decode()

@@ -1,7 +1,8 @@
 """The text a person sees on a page, and the English phrases in it.
 
 Script, style and template contents are not text; placeholder, title and alt attributes and the labels
-of input buttons are. Screen-reader-only text (aria-label, .sr-only) is not visible and not read here:
+of input buttons are. Elements with the `hidden` attribute are not shown. Screen-reader-only text
+(aria-label, .sr-only, Wagtail's .w-sr-only) is not visible and not read here:
 Oscar hard-codes some of it in English in dozens of templates (aria-label="breadcrumb"), which no
 translation can reach. E-mail addresses, web addresses and codes mixing letters with digits
 (tracking numbers, SKUs, credit codes) are data, not UI, and are removed before looking for English.
@@ -14,7 +15,7 @@ SKIPPED = {"script", "style", "noscript", "template", "svg", "head"}
 LITERAL = {"code", "kbd", "samp"}  # values to type as shown (an import file's column keys), not UI words
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 SHOWN_ATTRIBUTES = ("placeholder", "title", "alt")
-HIDDEN_CLASSES = {"sr-only", "visually-hidden"}
+HIDDEN_CLASSES = {"sr-only", "visually-hidden", "w-sr-only"}
 
 # Words that are fine in the Chinese interface: brands and format names people know by these names.
 ALLOWED = {
@@ -43,6 +44,9 @@ ALLOWED = {
     "JPEG",
     "JPG",
     "WebP",
+    "WEBP",  # Wagtail lists the accepted image formats by their upper-case extensions
+    "UPC",  # the barcode standard, named so in Oscar's range forms as SKU is
+    "ICP",  # ICP备案号, the site's registration number as the law names it
     "Wagtail",  # the CMS's name, shown in its own admin
     "Oscar",
     "Django",  # "the fields are rendered with Django's template system" (Oscar's e-mail editor)
@@ -72,6 +76,7 @@ class _Text(HTMLParser):
         hidden = (
             tag in SKIPPED
             or tag in LITERAL
+            or "hidden" in attributes
             or bool(HIDDEN_CLASSES & set((attributes.get("class") or "").split()))
         )
         if tag not in VOID:

@@ -83,10 +83,6 @@ def query_counts(role: str, *, orders: int) -> dict[str, int]:
     return counts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="merging the storefront frame (issue 17) raised signed-in pages to 13-17 queries; not yet brought back to 12 (open in issue 18)",
-)
 @pytest.mark.parametrize("role", ROLES)
 def test_signed_in_storefront_pages_make_at_most_12_queries(role):
     generate(products=200, orders=500)
@@ -97,33 +93,7 @@ def test_signed_in_storefront_pages_make_at_most_12_queries(role):
     assert not over, counts
 
 
-@pytest.mark.parametrize(
-    "role",
-    [
-        pytest.param(
-            "shopper",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the storefront frame (issue 17) added header queries: basket over 15 (open in issue 18)",
-            ),
-        ),
-        pytest.param(
-            "buyer",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a buyer's basket page previews the organisation's quota, aggregated from its "
-                "order lines (27 queries); the quota ledger (shop/institutions/quotas.py) owns that",
-            ),
-        ),
-        pytest.param(
-            "seller",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the storefront frame (issue 17) added header queries: basket over 15 (open in issue 18)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("role", ROLES)
 def test_signed_in_basket_page_makes_at_most_15_queries(role):
     generate(products=200, orders=500)
 
@@ -132,10 +102,6 @@ def test_signed_in_basket_page_makes_at_most_15_queries(role):
     assert counts["basket"] <= BASKET_MAX_QUERIES, counts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after the storefront merge the filtered catalogue grows from 15 to 19 queries between 10 and 200 products (open in issue 18)",
-)
 @pytest.mark.parametrize("role", ROLES)
 def test_signed_in_query_counts_do_not_grow_with_catalogue_or_order_history(role):
     generate(products=10, orders=5)

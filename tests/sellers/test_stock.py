@@ -64,3 +64,19 @@ def test_a_user_working_for_two_sellers_manages_both(
 
     assert own_product.title in stock and other_product.title in stock
     assert other_product.title.encode() in export.content
+
+
+def test_each_stock_cell_is_labelled_with_its_column_for_the_phone_cards(client, seller_user, own_product):
+    from django.utils.translation import gettext, override
+
+    client.force_login(seller_user)
+
+    stock = client.get(reverse("sellers:stock"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    with override("zh-hans"):
+        labels = [gettext(column) for column in ("SKU", "Product", "Price", "Available")]
+    assert "ws-table-cards" in stock
+    assert "<thead>" in stock and "<tbody>" in stock
+    for label in labels:
+        assert f'data-label="{label}"' in stock
+    assert 'data-label="Available"' not in stock  # the labels are translated, not the English

@@ -19,7 +19,11 @@ def organisation_quota_previews(context):
     if request is None or basket is None or basket.is_empty or not request.user.is_authenticated:
         return {"previews": []}
     organisations = Organisation.objects.buying_for(request.user)
-    return {"previews": [checkout.quota_preview(basket, organisation) for organisation in organisations]}
+    return {
+        "previews": [
+            checkout.quota_preview(basket, organisation, request=request) for organisation in organisations
+        ]
+    }
 
 
 @register.inclusion_tag("institutions/partials/bank_money_panel.html", takes_context=True)
