@@ -75,3 +75,9 @@ def staff_user(db):
 def _search_indexes_immediately(settings):
     """Search: index catalogue changes at once, since a test's transaction never commits."""
     settings.SEARCH_INDEX_ON_COMMIT = False
+
+
+@pytest.fixture(autouse=True)
+def _quota_ledger_immediately(settings):
+    """The quota ledger: recompute rows at once, since a test's transaction never commits."""
+    settings.QUOTA_LEDGER_ON_COMMIT = False

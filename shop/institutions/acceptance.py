@@ -12,6 +12,7 @@ from oscar.core.loading import get_model
 
 from shop.core import dates
 from shop.core.exceptions import InvalidInput, InvalidState, NotPermitted
+from shop.institutions import ledger
 from shop.institutions.models import LineAcceptance, Membership, OrganisationOrder
 from shop.order import statuses
 
@@ -65,4 +66,5 @@ def accept(link: OrganisationOrder, *, by, quantities: dict[int, tuple[int, str]
                 },
             )
             saved.append(acceptance)
+        ledger.schedule([link.organisation_id], [dates.year_of(link.order.date_placed)])
     return saved

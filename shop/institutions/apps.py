@@ -12,9 +12,10 @@ class InstitutionsConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
+        from oscar.apps.order.signals import order_line_status_changed, order_status_changed
         from oscar.core.loading import get_model
 
-        from shop.institutions import models, quotas
+        from shop.institutions import ledger, models, quotas
 
         # The cached standings (quotas.standing) follow every write to what they are computed from.
         for model in (
@@ -37,4 +38,10 @@ class InstitutionsConfig(AppConfig):
             quotas.ledger_changed,
             sender=models.Organisation.paired_counties.through,
             dispatch_uid="quota-ledger-paired-counties",
+        )
+        # The stored ledger rows: Oscar's dashboard and set_status() change order and line statuses in
+        # code we do not own.
+        order_status_changed.connect(ledger.order_status_changed, dispatch_uid="institutions-ledger-order")
+        order_line_status_changed.connect(
+            ledger.order_line_status_changed, dispatch_uid="institutions-ledger-line"
         )

@@ -7,7 +7,7 @@ from oscar.apps.checkout.utils import CheckoutSessionData
 from oscar.core.loading import get_model
 
 from shop.core import dates
-from shop.institutions import approvals, notifications, quotas
+from shop.institutions import approvals, ledger, notifications, quotas
 from shop.institutions.models import Organisation, OrganisationOrder
 from shop.order import statuses
 
@@ -80,6 +80,7 @@ def tag_order(order, tagging: dict | None, *, buyer) -> OrganisationOrder | None
     )
     if pending:
         notifications.approval_requested(organisation_order)
+    ledger.schedule([organisation_order.organisation_id], [dates.year_of(order.date_placed)])
     return organisation_order
 
 

@@ -10,7 +10,6 @@ Every change is kept in the declaration's history (django-simple-history), with 
 """
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -263,65 +262,3 @@ def _mail_context(declaration: Declaration) -> dict:
         "reviewer": declaration.reviewed_by.email if declaration.reviewed_by else "",
         "submitter": declaration.submitted_by.email if declaration.submitted_by else "",
     }
-
-
-# ---------------------------------------------------------------------------------------------------
-# The history shown on the declaration page.
-
-
-def _percent(share) -> str | None:
-    return None if share is None else f"{(Decimal(share) * 100).quantize(Decimal('0.01')).normalize():f}%"
-
-
-def _person(user) -> str:
-    if user is None:
-        return ""
-    name = user.get_full_name()
-    return f"{name} <{user.email}>" if name else user.email
-
-
-@dataclass
-class Change:
-    when: datetime.datetime
-    who: str
-    status: str
-    amount: Decimal
-    share: Decimal | None
-    reason: str
-    changes: list  # (field label, before, after)
-
-
-TRACKED = ("declared_canteen_spending", "status", "share", "reason")
-
-
-def history(declaration: Declaration) -> list[Change]:
-    """Every recorded version of the declaration, newest first, with what changed from the one before."""
-    records = list(declaration.history.select_related("history_user").order_by("history_date", "history_id"))
-    result, previous = [], None
-    labels = {name: Declaration._meta.get_field(name).verbose_name for name in TRACKED}
-    statuses = dict(Status.choices)
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, included_fields=list(TRACKED))
-            for change in delta.changes:
-                old, new = change.old, change.new
-                if change.field == "status":
-                    old, new = statuses.get(old, old), statuses.get(new, new)
-                elif change.field == "share":
-                    old, new = _percent(old), _percent(new)
-                changes.append((labels[change.field], old if old != "" else None, new if new != "" else None))
-        user = record.history_user
-        result.append(
-            Change(
-                when=record.history_date,
-                who=_person(user),
-                status=statuses.get(record.status, record.status),
-                amount=record.declared_canteen_spending,
-                share=record.share,
-                reason=record.history_change_reason or "",
-                changes=changes,
-            )
-        )
-        previous = record
-    return list(reversed(result))

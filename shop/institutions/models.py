@@ -436,6 +436,34 @@ class YearSnapshot(models.Model):
         return f"{self.organisation} {self.year}"
 
 
+class LedgerEntry(models.Model):
+    """One organisation's own orders' counted figures for one year, as quotas.refresh_ledger() last
+    computed them from the live aggregate, so staff pages read a row per organisation instead of a year
+    of order lines. Units, affiliated bodies and roll-ups are composed from these rows when read."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="ledger_entries")
+    year = models.PositiveSmallIntegerField(_("Year"))
+    counted = models.DecimalField(_("Counted"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    q1 = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    q2 = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    q3 = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    q4 = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    # {purpose: "amount"} and {origin county code: "amount"}: the parts of `counted`, as strings.
+    by_purpose = models.JSONField(default=dict)
+    by_county = models.JSONField(default=dict)
+    line_count = models.PositiveIntegerField(_("Counted lines"), default=0)
+    recomputed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-year", "organisation"]
+        verbose_name = _("Quota ledger entry")
+        verbose_name_plural = _("Quota ledger entries")
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="ledger_unique_year")]
+
+    def __str__(self):
+        return f"{self.organisation} {self.year}"
+
+
 class FinanceBureau(models.Model):
     """A finance bureau (财政局): its members review and follow every unit registered in its region."""
 

@@ -28,13 +28,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import (
     Case,
     Count,
     DecimalField,
     ExpressionWrapper,
     F,
+    Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -50,6 +52,7 @@ from catalogue_ext import agricultural
 from shop.core import dates
 from shop.institutions.models import (
     AnnualTarget,
+    LedgerEntry,
     LineAcceptance,
     Organisation,
     OrganisationOrder,
@@ -514,30 +517,23 @@ def _targets(year: int) -> dict[int, AnnualTarget]:
     }
 
 
-def _paired_by_organisation(year: int, tree: Tree, unit_pks: Iterable[int] | None) -> dict[int, Decimal]:
-    """Counted value from each unit's paired counties (its affiliated bodies' lines included), from one
-    grouped SQL aggregate; for the units given, or for every unit with paired counties."""
+def _pairs(unit_pks: Iterable[int] | None) -> dict[int, set]:
+    """Each unit's paired counties (for the units given, or every unit with paired counties)."""
     pairs = defaultdict(set)
     through = Organisation.paired_counties.through.objects.all()
     if unit_pks is not None:
         through = through.filter(organisation_id__in=list(unit_pks))
     for org_id, county_id in through.values_list("organisation_id", "region_id"):
         pairs[org_id].add(county_id)
-    if not pairs:
-        return {}
-    county_ids = set().union(*pairs.values())
-    buyers = None
-    if unit_pks is not None:
-        buyers = {member for pk in pairs for member in (tree.unit_ids(pk) if pk in tree.nodes else [pk])}
-    lines = qualifying_lines(year=year, organisation_ids=buyers).filter(origin_county_id__in=county_ids)
-    by_org = defaultdict(dict)
-    for row in totals(
-        lines,
-        lambda qs: qs.values(
-            org=F("order__organisation_link__organisation_id"), county=F("origin_county_id")
-        ),
-    ):
-        by_org[row["org"]][row["county"]] = row["total"]
+    return pairs
+
+
+def _members_of(pairs: dict, tree: Tree) -> set[int]:
+    return {member for pk in pairs for member in (tree.unit_ids(pk) if pk in tree.nodes else [pk])}
+
+
+def _paired_sums(pairs: dict, tree: Tree, by_org: dict) -> dict[int, Decimal]:
+    """Each unit's counted value from its paired counties: its members' amounts by origin county."""
     result = {}
     for unit_id, counties in pairs.items():
         members = tree.unit_ids(unit_id) if unit_id in tree.nodes else [unit_id]
@@ -553,26 +549,126 @@ def _paired_by_organisation(year: int, tree: Tree, unit_pks: Iterable[int] | Non
     return result
 
 
-def progress_for_all(*, year: int, today: datetime.date | None = None) -> dict[int, Progress]:
-    """Every organisation's progress for the year, in a constant number of queries."""
-    tree = Tree()
-    paired = _paired_by_organisation(year, tree, None)
-    targets = _targets(year)
-    snapshots = {snap.organisation_id: snap for snap in YearSnapshot.objects.filter(year=year)}
-    by_purpose = defaultdict(dict)
-    direct = defaultdict(lambda: ZERO)
-    # One aggregate by (organisation, purpose) gives both the purposes and each organisation's total.
+def _paired_by_organisation(year: int, tree: Tree, unit_pks: Iterable[int] | None) -> dict[int, Decimal]:
+    """Counted value from each unit's paired counties (its affiliated bodies' lines included), from one
+    grouped SQL aggregate; for the units given, or for every unit with paired counties."""
+    pairs = _pairs(unit_pks)
+    if not pairs:
+        return {}
+    county_ids = set().union(*pairs.values())
+    buyers = _members_of(pairs, tree) if unit_pks is not None else None
+    lines = qualifying_lines(year=year, organisation_ids=buyers).filter(origin_county_id__in=county_ids)
+    by_org = defaultdict(dict)
     for row in totals(
-        qualifying_lines(year=year),
-        lambda lines: lines.values(
-            org=F("order__organisation_link__organisation_id"), purpose=F("order__organisation_link__purpose")
+        lines,
+        lambda qs: qs.values(
+            org=F("order__organisation_link__organisation_id"), county=F("origin_county_id")
         ),
     ):
-        by_purpose[row["org"]][row["purpose"]] = row["total"]
-        direct[row["org"]] += row["total"]
+        by_org[row["org"]][row["county"]] = row["total"]
+    return _paired_sums(pairs, tree, by_org)
+
+
+@dataclass
+class OwnFigures:
+    """Each organisation's own orders' counted value (no roll-up), by purpose and by quarter, and each
+    unit's counted value from its paired counties: what progress and the statistics table compose."""
+
+    direct: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    by_purpose: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(lambda: ZERO)))
+    by_quarter: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(lambda: ZERO)))
+    paired: dict = field(default_factory=dict)
+
+
+def _live_figures(
+    year: int, tree: Tree, scope: Iterable[int] | None, units: Iterable[int] | None
+) -> OwnFigures:
+    """OwnFigures from the order lines: one aggregate grouped by organisation, purpose and quarter."""
+    figures = OwnFigures(paired=_paired_by_organisation(year, tree, units))
+    for row in totals(
+        qualifying_lines(year=year, organisation_ids=scope),
+        lambda lines: lines.values(
+            org=F("order__organisation_link__organisation_id"),
+            purpose=F("order__organisation_link__purpose"),
+            quarter=ExtractQuarter("order__date_placed"),
+        ),
+    ):
+        figures.direct[row["org"]] += row["total"]
+        figures.by_purpose[row["org"]][row["purpose"]] += row["total"]
+        figures.by_quarter[row["org"]][row["quarter"]] += row["total"]
+    return figures
+
+
+def _ledger_figures(
+    year: int, tree: Tree, scope: Iterable[int] | None, units: Iterable[int] | None
+) -> OwnFigures:
+    """OwnFigures from the stored ledger rows (LedgerEntry): a row per organisation, no order line read."""
+    figures = OwnFigures()
+    entries = LedgerEntry.objects.filter(year=year)
+    if scope is not None:
+        entries = entries.filter(organisation_id__in=list(scope))
+    for entry in entries.values("organisation_id", "counted", "q1", "q2", "q3", "q4", "by_purpose"):
+        pk = entry["organisation_id"]
+        figures.direct[pk] = entry["counted"]
+        for purpose, amount in entry["by_purpose"].items():
+            figures.by_purpose[pk][purpose] = Decimal(amount)
+        for quarter in range(1, 5):
+            figures.by_quarter[pk][quarter] = entry[f"q{quarter}"]
+    pairs = _pairs(units)
+    if pairs:
+        counties = set().union(*pairs.values())
+        figures.paired = _paired_sums(
+            pairs, tree, _ledger_county_amounts(year, _members_of(pairs, tree), counties)
+        )
+    return figures
+
+
+def _ledger_county_amounts(year: int, organisation_ids: set[int], county_ids: set[str]) -> dict[int, dict]:
+    """{organisation: {county: amount}} of the given origin counties only, unpacked from the rows'
+    `by_county` in SQL: a row holds every county its lines came from, the paired figures need a few."""
+    if not organisation_ids or not county_ids:
+        return {}
+    # Each row's by_county is expanded once (it is stored out of line: a lookup per county would fetch
+    # it again for each).
+    each = "jsonb_each_text" if connection.vendor == "postgresql" else "json_each"
+    organisations, counties = sorted(organisation_ids), sorted(county_ids)
+    sql = (
+        f"SELECT entry.organisation_id, county.key, county.value "
+        f"FROM {LedgerEntry._meta.db_table} AS entry, {each}(entry.by_county) AS county "
+        f"WHERE entry.year = %s AND entry.organisation_id IN ({', '.join(['%s'] * len(organisations))}) "
+        f"AND county.key IN ({', '.join(['%s'] * len(counties))})"
+    )
+    params = [year, *organisations, *counties]
+    by_org = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for organisation_id, county, amount in cursor.fetchall():
+            by_org[organisation_id][county] = Decimal(amount)
+    return by_org
+
+
+def progress_for_all(
+    *, year: int, today: datetime.date | None = None, from_ledger: bool = False
+) -> dict[int, Progress]:
+    """Every organisation's progress for the year, in a constant number of queries: from the order lines,
+    or (from_ledger, the staff pages) from the stored ledger rows refresh_ledger() keeps current."""
+    tree = Tree()
+    figures = (_ledger_figures if from_ledger else _live_figures)(year, tree, None, None)
+    targets = _targets(year)
+    snapshots = {snap.organisation_id: snap for snap in YearSnapshot.objects.filter(year=year)}
     organisations = {org.pk: org for org in Organisation.objects.select_related("region", "parent")}
     return {
-        pk: _compose(organisations[pk], year, tree, direct, paired, targets, snapshots, by_purpose, today)
+        pk: _compose(
+            organisations[pk],
+            year,
+            tree,
+            figures.direct,
+            figures.paired,
+            targets,
+            snapshots,
+            figures.by_purpose,
+            today,
+        )
         for pk in organisations
     }
 
@@ -689,10 +785,12 @@ def counted_value(organisation: Organisation, *, year: int, include_units: bool 
 
 
 def report_lines(organisation: Organisation, *, year: int):
-    """The counted lines of the organisation's unit, with their order, for listings and exports."""
+    """The counted lines of the organisation's unit, with their order and `accepted_quantity` (None until
+    the buyer accepted the line), for listings and exports."""
     tree = Tree()
     return (
         counted_lines(year=year, organisation_ids=tree.unit_ids(organisation.pk))
+        .annotate(accepted_quantity=F("acceptance__accepted_quantity"))
         .select_related("order", "order__organisation_link", "origin_county", "origin_province")
         .order_by("order__date_placed", "pk")
     )
@@ -864,16 +962,26 @@ def _quarters_of_months(months: list) -> dict[int, Decimal]:
 
 
 def unit_statistics(
-    *, year: int, organisation_ids: Iterable[int], today: datetime.date | None = None
+    *,
+    year: int,
+    organisation_ids: Iterable[int],
+    today: datetime.date | None = None,
+    from_ledger: bool = False,
 ) -> dict[int, UnitStatistics]:
     """Each organisation's progress (the same composition as progress()), counted value per quarter of the
     year (Asia/Shanghai) and the part its affiliated bodies bought, in a constant number of queries: one
     aggregate over the counted lines grouped by organisation, purpose and quarter (and one over the
-    refunded lines), whatever the number of organisations."""
+    refunded lines), whatever the number of organisations; or (from_ledger) from the stored ledger rows."""
     tree = Tree()
     wanted = [pk for pk in organisation_ids if pk in tree.nodes]
     scope = sorted({member for pk in wanted for member in tree.subtree_ids(pk)})
-    paired = _paired_by_organisation(year, tree, wanted)
+    figures = (_ledger_figures if from_ledger else _live_figures)(year, tree, scope, wanted)
+    direct, paired, by_purpose, by_quarter = (
+        figures.direct,
+        figures.paired,
+        figures.by_purpose,
+        figures.by_quarter,
+    )
     targets = {
         target.organisation_id: target
         for target in AnnualTarget.objects.filter(year=year, organisation_id__in=scope).select_related(
@@ -884,20 +992,6 @@ def unit_statistics(
         snap.organisation_id: snap
         for snap in YearSnapshot.objects.filter(year=year, organisation_id__in=wanted)
     }
-    direct = defaultdict(lambda: ZERO)
-    by_purpose = defaultdict(lambda: defaultdict(lambda: ZERO))
-    by_quarter = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for row in totals(
-        qualifying_lines(year=year, organisation_ids=scope),
-        lambda lines: lines.values(
-            org=F("order__organisation_link__organisation_id"),
-            purpose=F("order__organisation_link__purpose"),
-            quarter=ExtractQuarter("order__date_placed"),
-        ),
-    ):
-        direct[row["org"]] += row["total"]
-        by_purpose[row["org"]][row["purpose"]] += row["total"]
-        by_quarter[row["org"]][row["quarter"]] += row["total"]
     organisations = Organisation.objects.filter(pk__in=wanted).select_related(
         "region__parent", "region__province", "parent"
     )
@@ -922,3 +1016,140 @@ def unit_statistics(
         affiliated = sum((direct.get(member, ZERO) for member in members if member != pk), ZERO)
         result[pk] = UnitStatistics(progress=progress, quarters=quarters, affiliated=affiliated)
     return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# The ledger: each organisation's own figures of a year, stored (LedgerEntry) for the staff pages.
+# Rows are written only from ledger_rows(), the aggregate above over the one rule (qualifying_lines).
+
+LEDGER_FIELDS = ("counted", "q1", "q2", "q3", "q4", "by_purpose", "by_county", "line_count")
+
+
+def ledger_rows(*, year: int, organisation_ids: Iterable[int] | None = None) -> dict[int, dict]:
+    """Each organisation's own counted figures of the year as its ledger row stores them (organisations
+    without a counted line are left out): totals() over qualifying_lines(), grouped by organisation,
+    purpose, quarter and origin county, and the number of counted lines."""
+    lines = qualifying_lines(year=year, organisation_ids=organisation_ids)
+    rows = {}
+
+    def row_of(pk: int) -> dict:
+        if pk not in rows:
+            rows[pk] = {name: ZERO for name in ("counted", "q1", "q2", "q3", "q4")}
+            rows[pk].update(by_purpose=defaultdict(lambda: ZERO), by_county=defaultdict(lambda: ZERO))
+            rows[pk]["line_count"] = 0
+        return rows[pk]
+
+    for group in totals(
+        lines,
+        lambda qs: qs.values(
+            org=F("order__organisation_link__organisation_id"),
+            purpose=F("order__organisation_link__purpose"),
+            quarter=ExtractQuarter("order__date_placed"),
+            county=F("origin_county_id"),
+        ),
+    ):
+        row = row_of(group["org"])
+        row["counted"] += group["total"]
+        row[f"q{group['quarter']}"] += group["total"]
+        row["by_purpose"][group["purpose"]] += group["total"]
+        if group["county"]:
+            row["by_county"][group["county"]] += group["total"]
+    for group in (
+        lines.order_by().values(org=F("order__organisation_link__organisation_id")).annotate(n=Count("pk"))
+    ):
+        row_of(group["org"])["line_count"] = group["n"]
+    for row in rows.values():
+        # Purposes as the live figures list them (one refunded in full shows as 0); counties only to sum.
+        row["by_purpose"] = {key: str(value) for key, value in sorted(row["by_purpose"].items())}
+        row["by_county"] = {key: str(value) for key, value in sorted(row["by_county"].items()) if value}
+    return rows
+
+
+def _empty_ledger_row() -> dict:
+    return {
+        "counted": ZERO,
+        "q1": ZERO,
+        "q2": ZERO,
+        "q3": ZERO,
+        "q4": ZERO,
+        "by_purpose": {},
+        "by_county": {},
+        "line_count": 0,
+    }
+
+
+def _write_ledger(year: int, rows: dict[int, dict]) -> None:
+    now = dates.now()
+    LedgerEntry.objects.bulk_create(
+        [LedgerEntry(organisation_id=pk, year=year, recomputed_at=now, **row) for pk, row in rows.items()],
+        update_conflicts=True,
+        unique_fields=["organisation", "year"],
+        update_fields=[*LEDGER_FIELDS, "recomputed_at"],
+        batch_size=500,
+    )
+
+
+def refresh_ledger(organisation_ids: Iterable[int], years: Iterable[int]) -> None:
+    """Recompute the ledger rows of these organisations for these years (ledger_rows()), in one
+    aggregate per year."""
+    ids = sorted(Organisation.objects.filter(pk__in=set(organisation_ids)).values_list("pk", flat=True))
+    if not ids:
+        return
+    for year in sorted(set(years)):
+        with transaction.atomic():
+            _lock_ledger(year, ids)
+            computed = ledger_rows(year=year, organisation_ids=ids)
+            _write_ledger(year, {pk: computed.get(pk) or _empty_ledger_row() for pk in ids})
+
+
+def _lock_ledger(year: int, ids: list[int]) -> None:
+    """Create the missing rows and lock them all, so that of two refreshes of a row the one that counts
+    later also writes later (a refresh counting before a commit never overwrites one counting after)."""
+    LedgerEntry.objects.bulk_create(
+        [LedgerEntry(organisation_id=pk, year=year, recomputed_at=dates.now()) for pk in ids],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    list(
+        LedgerEntry.objects.select_for_update()
+        .filter(year=year, organisation_id__in=ids)
+        .order_by("organisation_id")
+        .values_list("pk", flat=True)
+    )
+
+
+def ledger_years() -> list[int]:
+    """The years that have organisation orders or ledger rows."""
+    placed = OrganisationOrder.objects.aggregate(
+        first=Min("order__date_placed"), last=Max("order__date_placed")
+    )
+    years = set(LedgerEntry.objects.values_list("year", flat=True).distinct())
+    if placed["first"] is not None:
+        years.update(range(dates.year_of(placed["first"]), dates.year_of(placed["last"]) + 1))
+    return sorted(years)
+
+
+def recount_ledger(
+    *, years: Iterable[int] | None = None, progress: Callable[[int], None] = lambda n: None
+) -> list[tuple[int, int]]:
+    """Rebuild every organisation's ledger rows of these years (default: every year with orders) from
+    ledger_rows(); returns the (organisation, year) pairs whose stored row differed (drift)."""
+    drifted = []
+    for year in sorted(set(years)) if years is not None else ledger_years():
+        with transaction.atomic():
+            # The year's rows locked first: a refresh running meanwhile waits, and is not taken for drift.
+            stored = {
+                row.pop("organisation_id"): row
+                for row in LedgerEntry.objects.select_for_update()
+                .filter(year=year)
+                .order_by("organisation_id")
+                .values("organisation_id", *LEDGER_FIELDS)
+            }
+            computed = ledger_rows(year=year)
+            for pk in sorted(set(computed) | set(stored)):
+                if computed.get(pk, _empty_ledger_row()) != stored.get(pk, _empty_ledger_row()):
+                    drifted.append((pk, year))
+            LedgerEntry.objects.filter(year=year).exclude(organisation_id__in=list(computed)).delete()
+            _write_ledger(year, computed)
+        progress(1)
+    return drifted

@@ -16,6 +16,7 @@ from oscar.core.loading import get_model
 from shop.checkout import payment_methods
 from shop.core import dates
 from shop.core.exceptions import InvalidInput, InvalidState, LimitExceeded
+from shop.institutions import ledger
 from shop.institutions.models import LineRefund
 from shop.order import statuses
 
@@ -38,13 +39,15 @@ def record(line, *, amount: Decimal, reference: str = "", refunded_at=None, reco
         locked = type(line).objects.select_for_update().get(pk=line.pk)
         if amount > refundable(locked):
             raise LimitExceeded(_("The refunds would exceed the line total."))
-        return LineRefund.objects.create(
+        refund = LineRefund.objects.create(
             line=locked,
             amount=amount,
             reference=reference,
             refunded_at=refunded_at or timezone.now(),
             recorded_by=recorded_by,
         )
+        ledger.schedule_orders([locked.order_id])
+        return refund
 
 
 def record_bank_refund(

@@ -256,8 +256,9 @@ def statement_sheets(organisation: Organisation, *, year: int) -> list[Sheet]:
 
 def overview_rows(*, year: int, kind: str = "", region: str = "", sort: str = "") -> list[quotas.Progress]:
     """The staff overview: every organisation's progress in `year`, filtered by type and region (a
-    province, prefecture or county code) and sorted by name, target, counted or share (``-`` descending)."""
-    progresses = list(quotas.progress_for_all(year=year).values())
+    province, prefecture or county code) and sorted by name, target, counted or share (``-`` descending).
+    The figures come from the quota ledger's stored rows, not from a year of order lines."""
+    progresses = list(quotas.progress_for_all(year=year, from_ledger=True).values())
     if kind:
         progresses = [p for p in progresses if p.organisation.kind == kind]
     if region:
@@ -386,9 +387,10 @@ def statistics(organisation_ids, *, year: int) -> Statistics:
 
     Affiliated bodies (trade unions) are no rows of their own: they count toward their unit, shown as the
     unit's "of which union". Every figure comes from quotas.unit_statistics(), the same composition the
-    unit's own report shows; each roll-up is the sum of its units, so every line counts once.
+    unit's own report shows, read from the quota ledger's stored rows; each roll-up is the sum of its
+    units, so every line counts once.
     """
-    figures = quotas.unit_statistics(year=year, organisation_ids=organisation_ids)
+    figures = quotas.unit_statistics(year=year, organisation_ids=organisation_ids, from_ledger=True)
     targets = {
         target.organisation_id: target
         for target in AnnualTarget.objects.filter(year=year, organisation_id__in=list(figures))

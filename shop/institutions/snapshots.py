@@ -6,7 +6,7 @@ from simple_history.utils import bulk_create_with_history
 
 from shop.core import dates
 from shop.core.exceptions import InvalidState, NotPermitted
-from shop.institutions import quotas
+from shop.institutions import ledger, quotas
 from shop.institutions.models import YearSnapshot
 
 
@@ -49,4 +49,6 @@ def freeze_year(year: int, *, by) -> int:
         ]
         # With history, so the trail shows who froze each organisation's figures and when.
         bulk_create_with_history(created, YearSnapshot, default_user=by)
+        # The frozen figures were counted live: bring the year's ledger rows to the same lines.
+        ledger.schedule([snapshot.organisation_id for snapshot in created], [year])
     return len(created)

@@ -1,10 +1,11 @@
 """Background jobs of the institutions app (shop/core/jobs.py): the finance bureau's statistics table and
-the staff quota overview, exported whole."""
+the staff quota overview, exported whole; the quota ledger's refresh and its daily consistency check."""
 
+from celery import shared_task
 from django.utils.translation import gettext_lazy as _
 
 from shop.core import exports, jobs
-from shop.institutions import bureaus, reports
+from shop.institutions import bureaus, ledger, reports
 from shop.institutions.models import FinanceBureau
 
 
@@ -29,3 +30,20 @@ def export_overview(
 ) -> jobs.ExportFile:
     rows = reports.overview_rows(year=year, kind=organisation_kind, region=region, sort=sort)
     return jobs.ExportFile([reports.overview_sheet(rows)], f"organisations-{year}", total=len(rows))
+
+
+@shared_task(acks_late=True)
+def refresh_ledger_task(pairs: list[list[int]]) -> None:
+    """Recompute the quota ledger rows of these [organisation, year] pairs (queued at commit)."""
+    ledger.refresh((organisation_id, year) for organisation_id, year in pairs)
+
+
+@jobs.job_task("institutions.check_ledger", label=_("Quota ledger consistency check"), staff_can_start=True)
+def check_ledger_job(job) -> dict:
+    return ledger.check(progress=lambda n: None)
+
+
+@shared_task(acks_late=True)
+def check_quota_ledger() -> int:
+    """The nightly check, as a job on the operators' list."""
+    return jobs.start("institutions.check_ledger").pk

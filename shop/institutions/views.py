@@ -394,7 +394,6 @@ class DeclarationView(OrganisationMixin, TemplateView):
                 if declaration
                 else {}
             ),
-            history=declarations.history(declaration) if declaration else [],
         )
         return ctx
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from shop.core.money import CENT
+from shop.institutions import ledger
 from shop.order import statuses
 from shop.payment import event_schema, gateway, payments
 from shop.payment.models import OnlinePayment, Refund, RefundLine
@@ -322,6 +323,8 @@ def _enter_in_books(order, refund: Refund) -> None:
             if part.quantity
         ]
     )
+    # The confirmed refund is deducted from the lines' counted value (annotate_refunded).
+    ledger.schedule_orders([order.pk])
 
 
 def reverse(refund: Refund, *, status: str = Refund.Status.REVERSED, reason: str = "") -> None:
@@ -342,6 +345,7 @@ def reverse(refund: Refund, *, status: str = Refund.Status.REVERSED, reason: str
     PaymentEvent.objects.create(
         order_id=refund.order_id, amount=refund.amount, reference=_reference(refund), event_type=event_type
     )
+    ledger.schedule_orders([refund.order_id])
     order = Order.objects.get(pk=refund.order_id)
     if order.status == statuses.REFUNDED:
         # Oscar's pipeline has no way back from refunded: staff decide what the order becomes.

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from shop.core import dates
-from shop.institutions import quotas, refunds
-from shop.institutions.models import LineAcceptance, Organisation
+from shop.institutions import acceptance, quotas, refunds
+from shop.institutions.models import LineAcceptance, Organisation, OrganisationOrder
 from tests import factories
 from tests.institutions.factories import MembershipFactory, OrganisationFactory, place_order
 
@@ -86,9 +86,6 @@ def test_a_member_accepts_line_by_line_and_only_accepted_quantities_count(
 def test_money_refunded_for_goods_not_accepted_is_not_deducted_twice(buyer, organisation, order):
     rice, tea = lines(order)
     refunds.record(rice, amount=Decimal("100.00"), reference="退两袋")
-    from shop.institutions import acceptance
-    from shop.institutions.models import OrganisationOrder
-
     link = OrganisationOrder.objects.get(order=order)
     acceptance.accept(link, by=buyer, quantities={rice.pk: (8, "两袋破损，已退款")})
 
@@ -154,3 +151,22 @@ def test_only_members_of_the_buying_organisation_confirm_receipt(
     assert not LineAcceptance.objects.exists()
     client.force_login(buyer)
     assert client.get(url(organisation, order)).status_code == 200
+
+
+def test_the_statement_shows_the_accepted_quantity_of_accepted_lines(
+    client, buyer, org_admin, organisation, order
+):
+    rice, tea = lines(order)
+    acceptance.accept(
+        OrganisationOrder.objects.get(order=order), by=buyer, quantities={rice.pk: (8, "两袋破损")}
+    )
+    client.force_login(org_admin)
+
+    page = client.get(reverse("institutions:statement", kwargs={"pk": organisation.pk}))
+
+    shown = {line.pk: line.accepted_quantity for line in page.context["lines"]}
+    assert shown == {rice.pk: 8, tea.pk: None}
+    html = page.content.decode()
+    assert 'data-accepted="8">8</td>' in html
+    assert 'data-accepted="">待验收</td>' in html
+    assert "验收合格数量" in html

@@ -13,3 +13,6 @@ AIDMARKET_BANK_ACCOUNT_NUMBER = env.str("AIDMARKET_BANK_ACCOUNT_NUMBER", default
 # Last day (month-day, in the declared year) on which organisations may submit a year's declaration of
 # canteen food spending, unless staff set a deadline for that year (Declaration deadlines in the admin).
 AIDMARKET_DECLARATION_DEADLINE = env.str("AIDMARKET_DECLARATION_DEADLINE", default="12-31")
+# On: the quota ledger's rows are recomputed by a task queued when the transaction commits. Off:
+# recomputed at once (the test suite, one-off scripts).
+QUOTA_LEDGER_ON_COMMIT = env.bool("QUOTA_LEDGER_ON_COMMIT", default=True)

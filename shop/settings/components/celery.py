@@ -59,6 +59,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=30),
     },
     "check-search-index": {"task": "search.tasks.check_search_index", "schedule": crontab(hour=3, minute=30)},
+    "check-quota-ledger": {
+        "task": "shop.institutions.tasks.check_quota_ledger",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "delete-expired-job-files": {
         "task": "shop.core.tasks.delete_expired_job_files",
         "schedule": crontab(hour=4, minute=0),
