@@ -88,7 +88,7 @@ def test_declaration_is_submitted_returned_resubmitted_and_approved(journey):
     expect(admin.locator("#declaration-form")).to_have_count(1)  # this year's: may still be revised
     history = admin.locator("#declaration-history")
     expect(history).to_contain_text(REASON)
-    expect(history).to_contain_text("bureau@example.com")
+    expect(history).to_contain_text("孙财政")  # the bureau reviewer (bureau@example.com), by name
     expect(history).to_contain_text("180000.00 → 200000.00")
     expect(history).to_contain_text("已通过")
     assert_no_horizontal_overflow(admin)
