@@ -50,6 +50,7 @@ from oscar.core.loading import get_model
 
 from catalogue_ext import agricultural
 from shop.core import dates
+from shop.core.money import CENT
 from shop.institutions.models import (
     AnnualTarget,
     LedgerEntry,
@@ -67,7 +68,6 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 ProductCertificate = get_model("catalogue", "ProductCertificate")
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 BREAKDOWNS = ("purpose", "province", "county", "category", "month")
 
