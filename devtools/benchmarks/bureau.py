@@ -32,6 +32,7 @@ from shop.institutions.models import (
     FinanceBureau,
     LedgerEntry,
     LineRefund,
+    Membership,
     Organisation,
     OrganisationOrder,
 )
@@ -58,6 +59,8 @@ class Generated:
     seconds: float
     staff: object = None
     ledger_seconds: float = 0.0
+    administrator: object = None  # administers the first unit (the one with a trade union)
+    unit: object = None
 
 
 def generate(*, units: int, lines: int, year: int, seed: int = 15) -> Generated:
@@ -85,6 +88,7 @@ def generate(*, units: int, lines: int, year: int, seed: int = 15) -> Generated:
             name=f"{MARK} 江西省财政厅", region=Region.objects.get(code=PROVINCE)
         )
         bureau.members.add(member)
+        administrator = User.objects.create(username=f"{MARK}-admin", email=f"admin@{MARK.lower()}.invalid")
         first = next_id(Organisation)
         org_rows, target_rows, paired_rows, buyers_of = [], [], [], []
         pk = first
@@ -228,6 +232,7 @@ def generate(*, units: int, lines: int, year: int, seed: int = 15) -> Generated:
         Table(LineRefund, ["line_id", "amount", "refunded_at", "reference"]).write(refund_rows)
         for model in (Organisation, Order, Line):
             reset_sequence(model)
+        Membership.objects.create(organisation_id=first, user=administrator, is_administrator=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -244,15 +249,50 @@ def generate(*, units: int, lines: int, year: int, seed: int = 15) -> Generated:
         seconds=seconds,
         staff=staff,
         ledger_seconds=time.perf_counter() - ledger_started,
+        administrator=administrator,
+        unit=Organisation.objects.get(pk=first),
     )
 
 
-def measure(generated: Generated, *, year: int, requests: int = 3) -> list[dict]:
-    """Median and worst time and the queries of the export (XLSX, CSV), the workspace and the staff
-    overview, through the views."""
-    member, staff = Client(), Client()
+def generated_before() -> Generated | None:
+    """What an earlier generate() left in the database (run with --keep), to measure it again."""
+    bureau = FinanceBureau.objects.filter(name__startswith=MARK).first()
+    if bureau is None:
+        return None
+    organisations = Organisation.objects.filter(name__startswith=MARK)
+    unit = organisations.filter(parent__isnull=True).order_by("pk").first()
+    administrator, _created = User.objects.get_or_create(
+        username=f"{MARK}-admin", defaults={"email": f"admin@{MARK.lower()}.invalid"}
+    )
+    Membership.objects.get_or_create(
+        organisation=unit, user=administrator, defaults={"is_administrator": True}
+    )
+    orders = Order.objects.filter(number__startswith=MARK)
+    return Generated(
+        bureau=bureau,
+        member=bureau.members.first(),
+        units=organisations.filter(parent__isnull=True).count(),
+        organisations=organisations.count(),
+        orders=orders.count(),
+        lines=Line.objects.filter(order__in=orders).count(),
+        seconds=0.0,
+        staff=User.objects.get(username=f"{MARK}-staff"),
+        administrator=administrator,
+        unit=unit,
+    )
+
+
+def measure(
+    generated: Generated, *, year: int, requests: int = 3, pages: list[str] | None = None
+) -> list[dict]:
+    """Median and worst time and the queries of the export (XLSX, CSV), the workspace, the staff
+    overview and the first unit's own pages (its administrator's organisation page, list and quota
+    report), through the views; only the `pages` named, if given."""
+    member, staff, administrator = Client(), Client(), Client()
     member.force_login(generated.member)
     staff.force_login(generated.staff)
+    administrator.force_login(generated.administrator)
+    unit = generated.unit.pk
     results = []
     for label, client, url in (
         (
@@ -267,7 +307,12 @@ def measure(generated: Generated, *, year: int, requests: int = 3) -> list[dict]
         ),
         ("bureau workspace", member, reverse("institutions:bureau", kwargs={"bureau": generated.bureau.pk})),
         ("staff overview", staff, reverse("institutions-dashboard:overview")),
+        ("organisation page", administrator, reverse("institutions:detail", kwargs={"pk": unit})),
+        ("organisation list", administrator, reverse("institutions:list")),
+        ("quota report", administrator, reverse("institutions:report", kwargs={"pk": unit})),
     ):
+        if pages and label not in pages:
+            continue
         url = f"{url}?year={year}"
         client.get(url)  # warm up: session, basket, connection, plans
         timings = []

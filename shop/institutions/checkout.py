@@ -213,6 +213,14 @@ def help_your_quota_suggestions(*, limit: int = 8):
     """Certified products that sellers flagged as surplus: buying them helps and counts toward quotas."""
     from shop.sellers import helpsell
 
-    flagged = helpsell.products_needing_help().certified().values("id")
+    # The few flagged ids first: the card query (stock, flags, units sold) runs only when there are any.
+    flagged = list(
+        helpsell.products_needing_help()
+        .certified()
+        .order_by("-date_created")
+        .values_list("id", flat=True)[:limit]
+    )
+    if not flagged:
+        return []
     products = Product.objects.listable().for_cards().filter(id__in=flagged)
-    return list(products.order_by("-date_created")[:limit])
+    return list(products.order_by("-date_created"))

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -15,7 +14,7 @@ from shop.core import dates, exports, history
 from shop.core.exceptions import DomainError
 from shop.core.views import export_or_queue
 from shop.docking import intents as docking_intents
-from shop.institutions import impact, payments, quotas, reports, snapshots
+from shop.institutions import impact, payments, reports, snapshots
 from shop.institutions.forms import OrganisationForm, OverviewFilterForm, PaymentRecordForm, TargetForm
 from shop.institutions.models import AnnualTarget, Organisation, YearSnapshot
 from shop.institutions.views import requested_year
@@ -34,7 +33,6 @@ class OverviewView(StaffView, TemplateView):
     """All organisations with target, counted and share reached; filter, sort, export."""
 
     template_name = "institutions/dashboard/overview.html"
-    paginate_by = 50
 
     def post(self, request, *args, **kwargs):
         """Queue the export of a large overview (the button export_or_queue offers)."""
@@ -45,15 +43,14 @@ class OverviewView(StaffView, TemplateView):
         filters = form.cleaned_data if form.is_valid() else {}
         year = filters.get("year") or dates.current_year()
         options = {key: filters.get(key) or "" for key in ("kind", "region", "sort")}
-        rows = reports.overview_rows(year=year, **options)
         if "format" in request.GET:
             return export_or_queue(
                 request,
                 export_kind="institutions.overview_export",
                 fmt=request.GET["format"],
-                rows=len(rows),
+                rows=reports.overview_count(year=year, kind=options["kind"], region=options["region"]),
                 download=lambda: exports.download_response(
-                    [reports.overview_sheet(rows)],
+                    [reports.overview_sheet(reports.overview_rows(year=year, **options))],
                     fmt=request.GET["format"],
                     filename_stem=f"organisations-{year}",
                 ),
@@ -62,17 +59,17 @@ class OverviewView(StaffView, TemplateView):
                 region=options["region"],
                 sort=options["sort"],
             )
-        page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
+        overview = reports.overview(year=year, page=request.GET.get("page"), **options)
         query = request.GET.copy()
         query.pop("page", None)
         return self.render_to_response(
             self.get_context_data(
                 form=form,
                 year=year,
-                rows=page.object_list,
-                page_obj=page,
-                total=len(rows),
-                totals=quotas.column_totals(rows),
+                rows=overview.rows,
+                page_obj=overview.page,
+                total=overview.total,
+                totals=overview.totals,
                 query=query.urlencode(),
                 region_choices=Region.objects.provinces(),
             )

@@ -20,6 +20,23 @@ def default_quota_share() -> Decimal:
     return Decimal(str(settings.AIDMARKET_DEFAULT_QUOTA_SHARE))
 
 
+def target_amount(
+    *,
+    fixed_amount: Decimal | None,
+    declared_canteen_spending: Decimal | None,
+    share: Decimal | None,
+    organisation_share: Decimal | None,
+) -> Decimal:
+    """A year's target: the fixed amount, or the declared spending × the target's share (else the
+    organisation's, else the site-wide default), to the fen. AnnualTarget.amount, and the staff overview's
+    figures read from plain rows."""
+    if fixed_amount is not None:
+        return fixed_amount
+    if share is None:
+        share = organisation_share if organisation_share is not None else default_quota_share()
+    return (declared_canteen_spending * share).quantize(Decimal("0.01"))
+
+
 class FapiaoType(models.TextChoices):
     ORDINARY = "ordinary", _("Ordinary VAT fapiao (普通发票)")
     SPECIAL = "special", _("Special VAT fapiao (专用发票)")
@@ -34,6 +51,10 @@ class OrganisationQuerySet(models.QuerySet):
 
     def buying_for(self, user):
         return self.filter(memberships__user=user, memberships__is_buyer=True, is_active=True).distinct()
+
+    def in_region(self, code: str):
+        """Registered in this region: the region itself, or a county or city of this province or city."""
+        return self.filter(Q(region_id=code) | Q(region__province_id=code) | Q(region__parent_id=code))
 
 
 class Organisation(models.Model):
@@ -285,7 +306,12 @@ class AnnualTarget(models.Model):
     def amount(self) -> Decimal:
         if self.fixed_amount is not None:
             return self.fixed_amount
-        return (self.declared_canteen_spending * self.effective_share).quantize(Decimal("0.01"))
+        return target_amount(
+            fixed_amount=None,
+            declared_canteen_spending=self.declared_canteen_spending,
+            share=self.effective_share,
+            organisation_share=None,
+        )
 
     @property
     def paired_amount(self) -> Decimal:

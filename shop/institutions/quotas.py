@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
@@ -58,6 +59,7 @@ from shop.institutions.models import (
     Organisation,
     OrganisationOrder,
     YearSnapshot,
+    target_amount,
 )
 from shop.order import statuses
 from shop.order.models import refunded_line_ids
@@ -451,6 +453,10 @@ class Progress:
     today: datetime.date | None = None
 
     @property
+    def organisation_id(self) -> int:
+        return self.organisation.pk
+
+    @property
     def share(self) -> Decimal | None:
         return _ratio(self.counted, self.target)
 
@@ -508,13 +514,6 @@ def _ratio(part: Decimal, whole: Decimal | None) -> Decimal | None:
     if not whole:
         return None
     return part / whole
-
-
-def _targets(year: int) -> dict[int, AnnualTarget]:
-    return {
-        target.organisation_id: target
-        for target in AnnualTarget.objects.filter(year=year).select_related("organisation")
-    }
 
 
 def _pairs(unit_pks: Iterable[int] | None) -> dict[int, set]:
@@ -648,18 +647,34 @@ def _ledger_county_amounts(year: int, organisation_ids: set[int], county_ids: se
 
 
 def progress_for_all(
-    *, year: int, today: datetime.date | None = None, from_ledger: bool = False
+    *,
+    year: int,
+    today: datetime.date | None = None,
+    from_ledger: bool = False,
+    organisation_ids: Iterable[int] | None = None,
+    tree: Tree | None = None,
 ) -> dict[int, Progress]:
-    """Every organisation's progress for the year, in a constant number of queries: from the order lines,
-    or (from_ledger, the staff pages) from the stored ledger rows refresh_ledger() keeps current."""
-    tree = Tree()
-    figures = (_ledger_figures if from_ledger else _live_figures)(year, tree, None, None)
-    targets = _targets(year)
-    snapshots = {snap.organisation_id: snap for snap in YearSnapshot.objects.filter(year=year)}
-    organisations = {org.pk: org for org in Organisation.objects.select_related("region", "parent")}
+    """Every organisation's progress for the year (or only these organisations'), in a constant number of
+    queries: from the order lines, or (from_ledger, the staff pages) from the stored ledger rows
+    refresh_ledger() keeps current. With `organisation_ids`, only their subtrees' figures are read."""
+    tree = tree or Tree()
+    wanted = scope = None
+    if organisation_ids is not None:
+        wanted = [pk for pk in organisation_ids if pk in tree.nodes]
+        scope = sorted({member for pk in wanted for member in tree.subtree_ids(pk)})
+    figures = (_ledger_figures if from_ledger else _live_figures)(year, tree, scope, wanted)
+    targets = AnnualTarget.objects.filter(year=year).select_related("organisation")
+    snapshots = YearSnapshot.objects.filter(year=year)
+    organisations = Organisation.objects.select_related("region", "parent")
+    if wanted is not None:
+        targets = targets.filter(organisation_id__in=scope)
+        snapshots = snapshots.filter(organisation_id__in=wanted)
+        organisations = organisations.filter(pk__in=wanted)
+    targets = {target.organisation_id: target for target in targets}
+    snapshots = {snap.organisation_id: snap for snap in snapshots}
     return {
-        pk: _compose(
-            organisations[pk],
+        organisation.pk: _compose(
+            organisation,
             year,
             tree,
             figures.direct,
@@ -669,13 +684,26 @@ def progress_for_all(
             figures.by_purpose,
             today,
         )
-        for pk in organisations
+        for organisation in organisations
     }
 
 
-def progress(organisation: Organisation, *, year: int, today: datetime.date | None = None) -> Progress:
-    """One organisation's progress: its unit's figures and the roll-up of its subordinate units."""
-    tree = Tree()
+def progress(
+    organisation: Organisation,
+    *,
+    year: int,
+    today: datetime.date | None = None,
+    from_ledger: bool = False,
+    tree: Tree | None = None,
+) -> Progress:
+    """One organisation's progress: its unit's figures and the roll-up of its subordinate units, from its
+    order lines or (from_ledger) from the stored ledger rows of its subtree."""
+    tree = tree or Tree()
+    if from_ledger:
+        progresses = progress_for_all(
+            year=year, today=today, from_ledger=True, organisation_ids=[organisation.pk], tree=tree
+        )
+        return progresses[organisation.pk]
     subtree = tree.subtree_ids(organisation.pk)
     direct = counted_by_organisation(year=year, organisation_ids=subtree)
     paired = _paired_by_organisation(year, tree, [organisation.pk])
@@ -737,34 +765,113 @@ def standing(organisation: Organisation, *, year: int) -> tuple[Decimal | None, 
 def _compose(organisation, year, tree, direct, paired, targets, snapshots, by_purpose, today) -> Progress:
     pk = organisation.pk
     target = targets.get(pk)
-    counted = sum((direct.get(member, ZERO) for member in tree.unit_ids(pk)), ZERO)
-    subtree = tree.subtree_ids(pk)
-    rollup_targets = [
-        targets[member].amount for member in subtree if member in targets and not tree.is_affiliated(member)
-    ]
+    snapshot = snapshots.get(pk)
+    figures = _headline_figures(
+        pk,
+        tree,
+        direct,
+        lambda member: targets[member].amount if member in targets else None,
+        snapshot,
+    )
     result = Progress(
         organisation=organisation,
         year=year,
-        target=target.amount if target else None,
-        counted=counted,
+        target=figures.target,
+        counted=figures.counted,
         paired_counted=paired.get(pk, ZERO),
         paired_target=target.paired_amount if target else ZERO,
-        rollup_target=sum(rollup_targets, ZERO) if rollup_targets else None,
-        rollup_counted=sum((direct.get(member, ZERO) for member in subtree), ZERO),
+        rollup_target=figures.rollup_target,
+        rollup_counted=figures.rollup_counted,
         by_purpose=_unit_purposes(tree.unit_ids(pk), by_purpose),
         today=today,
     )
-    snapshot = snapshots.get(pk)
     if snapshot is not None:
         result.frozen = snapshot
-        result.live_counted = result.counted
-        result.target = snapshot.target
-        result.counted = snapshot.counted
+        result.live_counted = figures.live_counted
         result.paired_counted = snapshot.paired_counted
-        result.rollup_target = snapshot.rollup_target
-        result.rollup_counted = snapshot.rollup_counted
         result.by_purpose = {key: Decimal(value) for key, value in snapshot.by_purpose.items()}
     return result
+
+
+class Headline(NamedTuple):
+    """An organisation's headline figures of a year (target, counted, roll-ups; the frozen ones once the
+    year is frozen): what the staff overview sorts, filters and totals all organisations by."""
+
+    organisation_id: int
+    target: Decimal | None
+    counted: Decimal
+    rollup_target: Decimal | None
+    rollup_counted: Decimal
+    frozen: bool = False
+    live_counted: Decimal | None = None
+
+    @property
+    def share(self) -> Decimal | None:
+        return _ratio(self.counted, self.target)
+
+
+def _headline_figures(pk: int, tree: Tree, direct: dict, amount_of: Callable, snapshot) -> Headline:
+    """The headline figures of one organisation: its unit's counted value (its own orders and its
+    affiliated bodies'), the roll-up of everything below it, or the frozen figures of its snapshot."""
+    if snapshot is None and not tree.children.get(pk):  # most organisations: nothing below them
+        own, target = direct.get(pk, ZERO), amount_of(pk)
+        return Headline(pk, target, own, None if tree.is_affiliated(pk) else target, own)
+    counted = sum((direct.get(member, ZERO) for member in tree.unit_ids(pk)), ZERO)
+    subtree = tree.subtree_ids(pk)
+    if snapshot is not None:
+        return Headline(
+            organisation_id=pk,
+            target=snapshot.target,
+            counted=snapshot.counted,
+            rollup_target=snapshot.rollup_target,
+            rollup_counted=snapshot.rollup_counted,
+            frozen=True,
+            live_counted=counted,
+        )
+    rollup_targets = [
+        amount
+        for member in subtree
+        if not tree.is_affiliated(member) and (amount := amount_of(member)) is not None
+    ]
+    return Headline(
+        organisation_id=pk,
+        target=amount_of(pk),
+        counted=counted,
+        rollup_target=sum(rollup_targets, ZERO) if rollup_targets else None,
+        rollup_counted=sum((direct.get(member, ZERO) for member in subtree), ZERO),
+    )
+
+
+def headlines(*, year: int, tree: Tree | None = None) -> dict[int, Headline]:
+    """Every organisation's headline figures of the year from the quota ledger's stored rows, read as
+    plain rows (a query each for the ledger, the targets and the snapshots): no order line, no model
+    instance per organisation."""
+    tree = tree or Tree()
+    direct = dict(LedgerEntry.objects.filter(year=year).values_list("organisation_id", "counted"))
+    amounts = {
+        pk: target_amount(
+            fixed_amount=fixed,
+            declared_canteen_spending=declared,
+            share=share,
+            organisation_share=organisation_share,
+        )
+        for pk, fixed, declared, share, organisation_share in AnnualTarget.objects.filter(
+            year=year
+        ).values_list(
+            "organisation_id",
+            "fixed_amount",
+            "declared_canteen_spending",
+            "share",
+            "organisation__quota_share",
+        )
+    }
+    snapshots = {
+        row.organisation_id: row
+        for row in YearSnapshot.objects.filter(year=year).only(
+            "organisation_id", "target", "counted", "rollup_target", "rollup_counted"
+        )
+    }
+    return {pk: _headline_figures(pk, tree, direct, amounts.get, snapshots.get(pk)) for pk in tree.nodes}
 
 
 def _unit_purposes(members: list[int], by_purpose: dict) -> dict:
@@ -797,13 +904,18 @@ def report_lines(organisation: Organisation, *, year: int):
 
 
 def counted_orders_summary(
-    organisation: Organisation, *, year: int, offset: int = 0, limit: int | None = None
+    organisation: Organisation,
+    *,
+    year: int,
+    offset: int = 0,
+    limit: int | None = None,
+    tree: Tree | None = None,
 ):
     """One row per counted order (number, date, purpose, organisation, counted total), oldest first.
 
     `offset`/`limit` slice in SQL, so a page of the report costs the same however many orders counted.
     """
-    lines = qualifying_lines(year=year, organisation_ids=Tree().unit_ids(organisation.pk)).order_by()
+    lines = qualifying_lines(year=year, organisation_ids=unit_ids(organisation, tree=tree)).order_by()
     grouped = (
         lines.values(
             "order_id",
@@ -827,19 +939,21 @@ def counted_orders_summary(
     return rows
 
 
-def counted_orders_count(organisation: Organisation, *, year: int) -> int:
+def counted_orders_count(organisation: Organisation, *, year: int, tree: Tree | None = None) -> int:
     """How many orders of the organisation's unit have counted lines in the year."""
-    lines = qualifying_lines(year=year, organisation_ids=Tree().unit_ids(organisation.pk))
+    lines = qualifying_lines(year=year, organisation_ids=unit_ids(organisation, tree=tree))
     return lines.order_by().values("order_id").distinct().count()
 
 
-def all_breakdowns(organisation: Organisation, *, year: int) -> dict[str, list[tuple[str, Decimal]]]:
+def all_breakdowns(
+    organisation: Organisation, *, year: int, tree: Tree | None = None
+) -> dict[str, list[tuple[str, Decimal]]]:
     """Every breakdown of the organisation's unit (with its affiliated bodies) for the year."""
-    return breakdowns(year=year, organisation_ids=Tree().unit_ids(organisation.pk))
+    return breakdowns(year=year, organisation_ids=unit_ids(organisation, tree=tree))
 
 
-def unit_ids(organisation: Organisation) -> list[int]:
-    return Tree().unit_ids(organisation.pk)
+def unit_ids(organisation: Organisation, *, tree: Tree | None = None) -> list[int]:
+    return (tree or Tree()).unit_ids(organisation.pk)
 
 
 @dataclass(frozen=True)
@@ -850,15 +964,15 @@ class ColumnTotals:
     rollup_counted: Decimal
 
 
-def column_totals(progresses: Iterable[Progress]) -> ColumnTotals:
+def column_totals(progresses: Iterable[Progress | Headline], *, tree: Tree | None = None) -> ColumnTotals:
     """Totals of a list of organisations' figures (live or frozen) in which each line counts once.
 
     A unit's counted value already holds its affiliated bodies', and a roll-up holds every unit below:
     a row whose figure is already inside another listed row's is left out of that column's total.
     """
     progresses = list(progresses)
-    tree = Tree()
-    listed = {p.organisation.pk for p in progresses}
+    tree = tree or Tree()
+    listed = {p.organisation_id for p in progresses}
 
     def inside_listed(pk: int, *, through_affiliated_only: bool) -> bool:
         node = tree.nodes[pk]
@@ -870,8 +984,8 @@ def column_totals(progresses: Iterable[Progress]) -> ColumnTotals:
             node = tree.nodes[node["parent_id"]]
         return False
 
-    unit_heads = [p for p in progresses if not inside_listed(p.organisation.pk, through_affiliated_only=True)]
-    tops = [p for p in progresses if not inside_listed(p.organisation.pk, through_affiliated_only=False)]
+    unit_heads = [p for p in progresses if not inside_listed(p.organisation_id, through_affiliated_only=True)]
+    tops = [p for p in progresses if not inside_listed(p.organisation_id, through_affiliated_only=False)]
     return ColumnTotals(
         target=sum((p.target or ZERO for p in progresses), ZERO),
         counted=sum((p.counted for p in unit_heads), ZERO),
@@ -880,7 +994,7 @@ def column_totals(progresses: Iterable[Progress]) -> ColumnTotals:
     )
 
 
-def not_counted(organisation: Organisation, *, year: int) -> list[dict]:
+def not_counted(organisation: Organisation, *, year: int, tree: Tree | None = None) -> list[dict]:
     """The unit's organisation-order lines of the year that do not count, grouped by the first condition
     they fail (the same CONDITIONS, as one SQL CASE): reason, number of lines, line totals."""
     reason = Case(
@@ -891,7 +1005,7 @@ def not_counted(organisation: Organisation, *, year: int) -> list[dict]:
     start, end = dates.year_bounds(year)
     rows = (
         Line.objects.filter(
-            order__organisation_link__organisation_id__in=unit_ids(organisation),
+            order__organisation_link__organisation_id__in=unit_ids(organisation, tree=tree),
             order__date_placed__gte=start,
             order__date_placed__lt=end,
         )
@@ -911,9 +1025,9 @@ def not_counted(organisation: Organisation, *, year: int) -> list[dict]:
     )
 
 
-def awaiting_acceptance(organisation: Organisation, *, year: int) -> Decimal:
+def awaiting_acceptance(organisation: Organisation, *, year: int, tree: Tree | None = None) -> Decimal:
     """The part of the unit's counted value whose lines the buyer has not accepted yet (counted provisionally)."""
-    lines = qualifying_lines(year=year, organisation_ids=unit_ids(organisation)).filter(
+    lines = qualifying_lines(year=year, organisation_ids=unit_ids(organisation, tree=tree)).filter(
         acceptance__isnull=True
     )
     rows = totals(lines, lambda qs: qs.values(org=F("order__organisation_link__organisation_id")))

@@ -29,14 +29,15 @@ class CountedOrders:
     Paginator(CountedOrders(...), n) thus fetches one page of rows, whatever the number of orders.
     """
 
-    def __init__(self, organisation: Organisation, year: int):
+    def __init__(self, organisation: Organisation, year: int, *, tree: quotas.Tree | None = None):
         self.organisation = organisation
         self.year = year
+        self.tree = tree
         self._count = None
 
     def __len__(self) -> int:
         if self._count is None:
-            self._count = quotas.counted_orders_count(self.organisation, year=self.year)
+            self._count = quotas.counted_orders_count(self.organisation, year=self.year, tree=self.tree)
         return self._count
 
     def count(self) -> int:
@@ -48,7 +49,9 @@ class CountedOrders:
         start = index.start or 0
         limit = None if index.stop is None else max(index.stop - start, 0)
         return _with_purpose_labels(
-            quotas.counted_orders_summary(self.organisation, year=self.year, offset=start, limit=limit)
+            quotas.counted_orders_summary(
+                self.organisation, year=self.year, offset=start, limit=limit, tree=self.tree
+            )
         )
 
 
@@ -85,15 +88,18 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
     With `page` (the screen), `orders` holds that page of the counted orders; without it (exports and
     the printable statement), all of them.
     """
-    progress = quotas.progress(organisation, year=year)
+    tree = quotas.Tree()
+    # The headline figures from the quota ledger's rows (kept current after every change); the
+    # breakdowns and the orders below are read from the lines.
+    progress = quotas.progress(organisation, year=year, from_ledger=True, tree=tree)
     if progress.frozen is not None and progress.frozen.breakdowns:
         breakdowns = {
             by: [(label, Decimal(amount)) for label, amount in rows]
             for by, rows in progress.frozen.breakdowns.items()
         }
     else:
-        breakdowns = quotas.all_breakdowns(organisation, year=year)
-    counted_orders = CountedOrders(organisation, year)
+        breakdowns = quotas.all_breakdowns(organisation, year=year, tree=tree)
+    counted_orders = CountedOrders(organisation, year, tree=tree)
     orders_page = None
     if page is None:
         orders = counted_orders[:]
@@ -102,10 +108,11 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
         orders = list(orders_page.object_list)
     # The live counted value of the unit: the frozen figures, when there are any, are shown apart.
     orders_total = progress.live_counted if progress.live_counted is not None else progress.counted
+    children = list(organisation.children.order_by("name", "pk").values_list("pk", flat=True))
     units = []
-    if organisation.children.exists():
-        everyone = quotas.progress_for_all(year=year)
-        units = [everyone[child.pk] for child in organisation.children.order_by("name")]
+    if children:
+        figures = quotas.progress_for_all(year=year, from_ledger=True, organisation_ids=children, tree=tree)
+        units = [figures[pk] for pk in children]
     return Report(
         progress=progress,
         breakdowns=breakdowns,
@@ -113,8 +120,8 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
         orders_total=orders_total,
         units=units,
         orders_page=orders_page,
-        not_counted=quotas.not_counted(organisation, year=year),
-        awaiting_acceptance=quotas.awaiting_acceptance(organisation, year=year),
+        not_counted=quotas.not_counted(organisation, year=year, tree=tree),
+        awaiting_acceptance=quotas.awaiting_acceptance(organisation, year=year, tree=tree),
     )
 
 
@@ -254,32 +261,82 @@ def statement_sheets(organisation: Organisation, *, year: int) -> list[Sheet]:
     return [Sheet(_("Purchase statement"), columns, body)]
 
 
+OVERVIEW_SORTS = {
+    "name": lambda name, figures: name,
+    "target": lambda name, figures: figures.target or 0,
+    "counted": lambda name, figures: figures.counted,
+    "share": lambda name, figures: figures.share or 0,
+}
+OVERVIEW_PER_PAGE = 50
+
+
+@dataclass
+class Overview:
+    """A page of the staff overview: its rows' progress, the page, and the totals of every listed row."""
+
+    rows: list  # quotas.Progress of the organisations on the page, in the listing's order
+    page: Page
+    total: int  # organisations listed (all pages)
+    totals: quotas.ColumnTotals
+
+
+def _overview_listing(
+    *, year: int, kind: str, region: str, sort: str, tree: quotas.Tree
+) -> tuple[list[int], dict[int, quotas.Headline]]:
+    """The listed organisations' ids in the overview's order and every organisation's headline figures:
+    filtered in SQL, sorted on the ledger's figures, no organisation instantiated."""
+    organisations = _listed(kind=kind, region=region)
+    figures = quotas.headlines(year=year, tree=tree)
+    sort = sort if sort.lstrip("-") in OVERVIEW_SORTS else "name"
+    key = OVERVIEW_SORTS[sort.lstrip("-")]
+    listed = sorted(
+        organisations.order_by("name", "pk").values_list("pk", "name"),
+        key=lambda row: key(row[1], figures[row[0]]),
+        reverse=sort.startswith("-"),
+    )
+    return [pk for pk, _name in listed], figures
+
+
+def overview(
+    *, year: int, kind: str = "", region: str = "", sort: str = "", page: int | str | None = None
+) -> Overview:
+    """The staff overview's page: every organisation (filtered by type and region: a province, prefecture
+    or county code) sorted by name, target, counted or share (``-`` descending), with totals over all of
+    them, and the progress of only the organisations on the page; all from the quota ledger's rows."""
+    tree = quotas.Tree()
+    listed, figures = _overview_listing(year=year, kind=kind, region=region, sort=sort, tree=tree)
+    shown = Paginator(listed, OVERVIEW_PER_PAGE).get_page(page)
+    progresses = quotas.progress_for_all(
+        year=year, from_ledger=True, organisation_ids=shown.object_list, tree=tree
+    )
+    return Overview(
+        rows=[progresses[pk] for pk in shown.object_list],
+        page=shown,
+        total=len(listed),
+        totals=quotas.column_totals([figures[pk] for pk in listed], tree=tree),
+    )
+
+
 def overview_rows(*, year: int, kind: str = "", region: str = "", sort: str = "") -> list[quotas.Progress]:
-    """The staff overview: every organisation's progress in `year`, filtered by type and region (a
-    province, prefecture or county code) and sorted by name, target, counted or share (``-`` descending).
-    The figures come from the quota ledger's stored rows, not from a year of order lines."""
-    progresses = list(quotas.progress_for_all(year=year, from_ledger=True).values())
+    """Every listed organisation's progress in the overview's order (the export of the staff overview)."""
+    tree = quotas.Tree()
+    listed, _figures = _overview_listing(year=year, kind=kind, region=region, sort=sort, tree=tree)
+    progresses = quotas.progress_for_all(year=year, from_ledger=True, organisation_ids=listed, tree=tree)
+    return [progresses[pk] for pk in listed]
+
+
+def overview_count(*, year: int, kind: str = "", region: str = "") -> int:
+    """How many organisations the overview lists (whether its export is written now or by a job)."""
+    return _listed(kind=kind, region=region).count()
+
+
+def _listed(*, kind: str, region: str):
+    organisations = Organisation.objects.all()
     if kind:
-        progresses = [p for p in progresses if p.organisation.kind == kind]
+        organisations = organisations.filter(kind=kind)
     if region:
-        progresses = [
-            p
-            for p in progresses
-            if p.organisation.region_id
-            and (
-                p.organisation.region_id == region
-                or p.organisation.region.province_id == region
-                or p.organisation.region.parent_id == region
-            )
-        ]
-    sort = sort or "name"
-    getters = {
-        "name": lambda p: p.organisation.name,
-        "target": lambda p: p.target or 0,
-        "counted": lambda p: p.counted,
-        "share": lambda p: p.share or 0,
-    }
-    return sorted(progresses, key=getters[sort.lstrip("-")], reverse=sort.startswith("-"))
+        organisations = organisations.in_region(region)
+    return organisations
 
 
 def overview_sheet(progresses: list[quotas.Progress]) -> Sheet:

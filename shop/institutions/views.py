@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -81,15 +82,23 @@ class OrganisationListView(LoginRequiredMixin, TemplateView):
 
 class OrganisationDetailView(OrganisationMixin, TemplateView):
     template_name = "institutions/organisation_detail.html"
+    orders_per_page = 25
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["orders"] = OrganisationOrder.objects.filter(
-            organisation_id__in=quotas.unit_ids(self.organisation)
-        ).select_related("order", "buyer", "organisation")[:100]
+        tree = quotas.Tree()
+        orders = OrganisationOrder.objects.filter(
+            organisation_id__in=quotas.unit_ids(self.organisation, tree=tree)
+        ).select_related("order", "buyer", "organisation")
+        ctx["page_obj"] = Paginator(orders, self.orders_per_page).get_page(self.request.GET.get("page"))
+        ctx["paginator"] = ctx["page_obj"].paginator
+        ctx["orders"] = ctx["page_obj"].object_list
         ctx["help_your_quota"] = checkout.help_your_quota_suggestions()
-        # Every member sees how far the organisation is this year, not only those who read reports.
-        ctx["progress"] = quotas.progress(self.organisation, year=dates.current_year())
+        # Every member sees how far the organisation is this year, not only those who read reports: the
+        # figures of the quota ledger's rows, as the staff overview shows them.
+        ctx["progress"] = quotas.progress(
+            self.organisation, year=dates.current_year(), from_ledger=True, tree=tree
+        )
         return ctx
 
 

@@ -71,6 +71,7 @@ def place_order(
     Order.objects.filter(pk=order.pk).update(payment_method=payment_method)
     if placed_at is not None:
         Order.objects.filter(pk=order.pk).update(date_placed=placed_at)
+        order.refresh_from_db()  # tagged (and its ledger row refreshed) in the year it was placed
     if organisation is not None:
         checkout.tag_order(
             order,

@@ -1,6 +1,7 @@
 """Time a province finance bureau's statistics table: 2,000 units and 1,000,000 order lines by default."""
 
 import json
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -24,23 +25,44 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=15)
         parser.add_argument("--keep", action="store_true", help="keep the generated rows afterwards")
         parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="measure the rows an earlier run kept (--keep) instead of generating them again",
+        )
+        parser.add_argument(
+            "--page",
+            action="append",
+            dest="pages",
+            help="measure only this page (repeatable), e.g. 'staff overview'",
+        )
+        parser.add_argument(
             "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "bureau-statistics.json")
         )
 
-    def handle(self, *args, units, lines, requests, seed, keep, output, **options):
+    def handle(self, *args, units, lines, requests, seed, keep, reuse, pages, output, **options):
         year = dates.current_year()
-        bureau.wipe()
-        generated = bureau.generate(units=units, lines=lines, year=year, seed=seed)
-        self.stdout.write(
-            f"generated {generated.units:,} units ({generated.organisations:,} organisations with unions), "
-            f"{generated.orders:,} orders, {generated.lines:,} lines in {generated.seconds:.1f} s; "
-            f"quota ledger recounted in {generated.ledger_seconds:.1f} s"
-        )
+        generated = bureau.generated_before() if reuse else None
+        if generated is None:
+            bureau.wipe()
+            generated = bureau.generate(units=units, lines=lines, year=year, seed=seed)
+            self.stdout.write(
+                f"generated {generated.units:,} units ({generated.organisations:,} organisations with unions), "
+                f"{generated.orders:,} orders, {generated.lines:,} lines in {generated.seconds:.1f} s; "
+                f"quota ledger recounted in {generated.ledger_seconds:.1f} s"
+            )
+        else:
+            keep = True
+            self.stdout.write(
+                f"reusing {generated.organisations:,} organisations, {generated.orders:,} orders, "
+                f"{generated.lines:,} lines"
+            )
+        self.stdout.write(f"load average {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
         try:
-            results = bureau.measure(generated, year=year, requests=requests)
+            results = bureau.measure(generated, year=year, requests=requests, pages=pages)
         finally:
             if not keep:
                 bureau.wipe()
+        self.stdout.write(f"load average {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
         for row in results:
             self.stdout.write(
                 f"  {row['page']:<20} median {row['median_ms']:8.1f} ms  max {row['max_ms']:8.1f} ms  "
