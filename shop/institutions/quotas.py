@@ -395,12 +395,15 @@ def _presented(by: str, result: list[tuple]) -> list[tuple[str, Decimal]]:
 
 
 class Tree:
-    """Every organisation's parent and relation, loaded in one query."""
+    """Every organisation's parent and relation, loaded in one query; or (`below`) only one organisation
+    and everything below it, for the pages of one organisation (its unit, roll-up and units)."""
 
-    def __init__(self):
-        self.nodes = {
-            row["pk"]: row for row in Organisation.objects.values("pk", "parent_id", "relation_to_parent")
-        }
+    def __init__(self, *, below: int | None = None):
+        if below is None:
+            rows = Organisation.objects.values("pk", "parent_id", "relation_to_parent")
+        else:
+            rows = _subtree_rows(below)
+        self.nodes = {row["pk"]: row for row in rows}
         self.children = defaultdict(list)
         for row in self.nodes.values():
             if row["parent_id"]:
@@ -431,6 +434,23 @@ class Tree:
     def is_affiliated(self, pk: int) -> bool:
         node = self.nodes[pk]
         return bool(node["parent_id"]) and node["relation_to_parent"] == Organisation.Relation.AFFILIATED
+
+
+def _subtree_rows(pk: int) -> list[dict]:
+    """The organisation and all organisations below it (pk, parent_id, relation_to_parent), in one
+    recursive query."""
+    table = Organisation._meta.db_table
+    sql = (
+        f"WITH RECURSIVE below(id) AS (SELECT id FROM {table} WHERE id = %s "
+        f"UNION SELECT child.id FROM {table} AS child JOIN below ON child.parent_id = below.id) "
+        f"SELECT organisation.id, organisation.parent_id, organisation.relation_to_parent "
+        f"FROM {table} AS organisation JOIN below ON organisation.id = below.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        return [
+            {"pk": row[0], "parent_id": row[1], "relation_to_parent": row[2]} for row in cursor.fetchall()
+        ]
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from shop.core.exports import Cell, Column, Sheet
 from shop.institutions import quotas
@@ -21,6 +21,7 @@ BREAKDOWN_LABELS = {
 
 
 ORDERS_PER_PAGE = 50
+BREAKDOWN_ROWS_SHOWN = 12  # on screen; the exports list every row
 
 
 class CountedOrders:
@@ -72,6 +73,23 @@ class Report:
     awaiting_acceptance: Decimal = quotas.ZERO  # counted provisionally: lines the buyer has not accepted yet
 
     @property
+    def breakdowns_shown(self) -> dict:
+        """Each breakdown as the screen lists it: its largest rows and the rest summed in one row, so a
+        unit that bought from hundreds of counties gets a page of the same length (the exports list all)."""
+        shown = {}
+        for by, rows in self.breakdowns.items():
+            if len(rows) <= BREAKDOWN_ROWS_SHOWN + 1:
+                shown[by] = rows
+                continue
+            rest = rows[BREAKDOWN_ROWS_SHOWN:]
+            label = ngettext("%(count)d other", "%(count)d others", len(rest)) % {"count": len(rest)}
+            shown[by] = [
+                *rows[:BREAKDOWN_ROWS_SHOWN],
+                (label, sum((amount for _key, amount in rest), quotas.ZERO)),
+            ]
+        return shown
+
+    @property
     def chart(self) -> list[dict]:
         """Monthly bars for the chart, as percentages of the largest month."""
         months = self.breakdowns.get("month", [])
@@ -88,7 +106,7 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
     With `page` (the screen), `orders` holds that page of the counted orders; without it (exports and
     the printable statement), all of them.
     """
-    tree = quotas.Tree()
+    tree = quotas.Tree(below=organisation.pk)
     # The headline figures from the quota ledger's rows (kept current after every change); the
     # breakdowns and the orders below are read from the lines.
     progress = quotas.progress(organisation, year=year, from_ledger=True, tree=tree)

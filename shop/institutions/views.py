@@ -86,7 +86,7 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        tree = quotas.Tree()
+        tree = quotas.Tree(below=self.organisation.pk)
         orders = OrganisationOrder.objects.filter(
             organisation_id__in=quotas.unit_ids(self.organisation, tree=tree)
         ).select_related("order", "buyer", "organisation")

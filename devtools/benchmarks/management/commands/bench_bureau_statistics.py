@@ -65,7 +65,7 @@ class Command(BaseCommand):
         self.stdout.write(f"load average {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
         for row in results:
             self.stdout.write(
-                f"  {row['page']:<20} median {row['median_ms']:8.1f} ms  max {row['max_ms']:8.1f} ms  "
+                f"  {row['page']:<20} median {row['median_ms']:8.1f} ms  max {row['max_ms']:8.1f} ms  cpu {row['cpu_ms']:7.1f} ms  "
                 f"queries {row['queries']}  {row['bytes']:,} bytes"
             )
         path = Path(output)
