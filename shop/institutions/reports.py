@@ -107,9 +107,16 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
     the printable statement), all of them.
     """
     tree = quotas.Tree(below=organisation.pk)
-    # The headline figures from the quota ledger's rows (kept current after every change); the
-    # breakdowns and the orders below are read from the lines.
-    progress = quotas.progress(organisation, year=year, from_ledger=True, tree=tree)
+    # The headline figures of the organisation and of the units right below it from the quota ledger's
+    # rows (kept current after every change), in one pass; the breakdowns and the orders from the lines.
+    children = tree.children[organisation.pk]
+    figures = quotas.progress_for_all(
+        year=year, from_ledger=True, organisation_ids=[organisation.pk, *children], tree=tree
+    )
+    progress = figures[organisation.pk]
+    units = sorted(
+        (figures[pk] for pk in children), key=lambda unit: (unit.organisation.name, unit.organisation.pk)
+    )
     if progress.frozen is not None and progress.frozen.breakdowns:
         breakdowns = {
             by: [(label, Decimal(amount)) for label, amount in rows]
@@ -126,11 +133,6 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
         orders = list(orders_page.object_list)
     # The live counted value of the unit: the frozen figures, when there are any, are shown apart.
     orders_total = progress.live_counted if progress.live_counted is not None else progress.counted
-    children = list(organisation.children.order_by("name", "pk").values_list("pk", flat=True))
-    units = []
-    if children:
-        figures = quotas.progress_for_all(year=year, from_ledger=True, organisation_ids=children, tree=tree)
-        units = [figures[pk] for pk in children]
     return Report(
         progress=progress,
         breakdowns=breakdowns,
