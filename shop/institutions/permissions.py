@@ -12,7 +12,10 @@ from shop.institutions.models import Membership, Organisation
 def organisation_for_member(user, pk) -> Organisation:
     """The organisation if the user belongs to it (or to a unit above it), covers it as a finance bureau or
     is staff; otherwise 404."""
-    organisation = get_object_or_404(Organisation, pk=pk)
+    # With what the pages show of it: its region's full name and its supervising unit.
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("region__province", "region__parent", "parent"), pk=pk
+    )
     if user.is_staff or _memberships(user, organisation).exists() or bureaus.user_covers(user, organisation):
         return organisation
     raise Http404
