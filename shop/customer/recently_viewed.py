@@ -2,7 +2,8 @@
 
 Oscar keeps the ids of the last products viewed in a cookie (customer.history). The strip shows them as
 title links, newest first: one query for titles and slugs, none when there is nothing to show, and
-nothing for visitors, whose pages are served from the shared page cache.
+nothing for visitors who are not signed in. The strip is a personal part of shared pages
+(shop/caching/parts.py).
 """
 
 from django.urls import reverse
@@ -14,12 +15,13 @@ Product = get_model("catalogue", "Product")
 STRIP_LENGTH = 8
 
 
-def products(request, *, exclude=None, limit: int = STRIP_LENGTH) -> list[dict]:
-    """Title and address of the customer's recently viewed, still browsable products (newest first)."""
+def products(request, *, exclude: int | None = None, limit: int = STRIP_LENGTH) -> list[dict]:
+    """Title and address of the customer's recently viewed, still browsable products (newest first),
+    leaving out the product with id `exclude` (the page's own)."""
     if not request.user.is_authenticated:
         return []
     ids = [pk for pk in reversed(CustomerHistoryManager.extract(request)) if isinstance(pk, int)]
-    ids = [pk for pk in ids if exclude is None or pk != exclude.pk][:limit]
+    ids = [pk for pk in ids if pk != exclude][:limit]
     if not ids:
         return []
     found = {
