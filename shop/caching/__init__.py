@@ -467,6 +467,20 @@ def connect_receivers():
     m2m_changed.connect(
         _basket_vouchers_changed, sender=Basket.vouchers.through, dispatch_uid="aidmarket-vouchers"
     )
+    # Who may open which workspace (the account menu, cached per user): organisation members, county
+    # officers and the users linked to a seller.
+    for app_label, model_name in [("institutions", "Membership"), ("sellers", "CountyOfficer")]:
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                permissions_changed,
+                sender=get_model(app_label, model_name),
+                dispatch_uid=f"aidmarket-roles-{model_name}-{name}",
+            )
+    m2m_changed.connect(
+        permissions_changed,
+        sender=get_model("partner", "Partner").users.through,
+        dispatch_uid="aidmarket-roles-partner-users",
+    )
     User = get_user_model()
     for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(

@@ -2,7 +2,7 @@
 
 A renderer takes the request, the marker's arguments and, when the page is rendered for one visitor,
 the page's context; it decides nothing itself but calls the rule's home: the cart count and unread
-count in `shop/caching/personal.py`, the workspaces in `shop/account_menu.py`, Oscar's review and
+count and the cached workspaces (`shop/account_menu.py`) in `shop/caching/personal.py`, Oscar's review and
 stock-alert checks, the history strip in `shop/customer/recently_viewed.py`.
 """
 
@@ -10,7 +10,6 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from oscar.core.loading import get_class, get_model
 
-from shop import account_menu
 from shop.caching import holes, personal
 from shop.customer import recently_viewed
 
@@ -35,7 +34,7 @@ def account_menu_links(request, *, context=None) -> str:
         {
             "user": user,
             "num_unread_notifications": personal.unread_notifications(user) if signed_in else 0,
-            "workspaces": account_menu.workspaces(user) if signed_in else [],
+            "workspaces": personal.workspaces(user) if signed_in else [],
         },
     )
 

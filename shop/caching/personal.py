@@ -18,6 +18,7 @@ bumps, so nobody ever sees another person's basket or count, and a change shows 
   under the same version as the header basket, so a page that shows no basket loads none.
 - **The unread-notification count** (`unread_notifications`, in the account menu): cached per user,
   forgotten when one of the user's notifications is saved or deleted.
+- **The workspaces** of the account menu (`workspaces`): cached per user under the permissions version.
 
 The badge and the menu are personal parts of shared pages (`shop/caching/parts.py`).
 """
@@ -29,8 +30,10 @@ from django.db import transaction
 from django.utils.functional import SimpleLazyObject
 
 from shop.caching import CATALOGUE_VERSION_KEY, catalogue_version, page_cache_seconds
+from shop.caching.permissions import PERMISSIONS_VERSION_KEY
 
 BASKET_FRAGMENT_SECONDS = 300
+WORKSPACES_SECONDS = 3600
 NOTIFICATIONS_SECONDS = 300  # also bounds a count left stale by a bulk write
 
 
@@ -113,6 +116,17 @@ def unread_notifications(user) -> int:
 def notifications_changed(user_id) -> None:
     cache.delete(_notifications_key(user_id))
     transaction.on_commit(lambda: cache.delete(_notifications_key(user_id)))
+
+
+def workspaces(user) -> list:
+    """The account menu's workspaces of a signed-in user (`shop/account_menu.py`), cached per user under
+    the permissions version, which every change of permissions, groups, organisation memberships,
+    seller links and county officers bumps (`shop.caching.connect_receivers`)."""
+    from shop import account_menu
+
+    version = cache.get_or_set(PERMISSIONS_VERSION_KEY, 1, timeout=None)
+    key = f"workspaces:{version}:{user.pk}:{int(user.is_staff)}:{int(user.is_active)}"
+    return cache.get_or_set(key, lambda: account_menu.workspaces(user), WORKSPACES_SECONDS)
 
 
 def cart_count(request, version: str) -> int:
