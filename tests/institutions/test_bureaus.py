@@ -283,7 +283,7 @@ def test_bureau_pages_run_the_same_queries_for_3_and_30_units(client, partner, o
         count_queries(client, workspace, {"city": "360700"}),
     )
     add_units(27)
-    client.get(workspace)  # new memberships: the account menu is read again once
+    client.get(workspace)  # after new memberships, cached menus may be read again once
     large = (
         count_queries(client, workspace),
         count_queries(client, export),

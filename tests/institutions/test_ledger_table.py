@@ -305,7 +305,7 @@ def test_the_staff_overview_runs_the_same_queries_for_5_and_50_organisations(
     small = overview_queries(client)
 
     add_organisations(45, buyer, partner, other_county)
-    overview_queries(client)  # new memberships: the account menu is read again once
+    overview_queries(client)  # after new memberships, cached menus may be read again once
     large = overview_queries(client)
 
     assert large == small

@@ -120,7 +120,7 @@ def test_the_overview_page_and_its_export_run_the_same_queries_for_5_and_25_orga
     small = [queries(client, url, {"year": YEAR}), queries(client, url, {"year": YEAR, "format": "csv"})]
 
     organisations_buying(20, buyer, rice, first=5)
-    queries(client, url)  # new memberships: the account menu is read again once
+    queries(client, url)  # after new memberships, cached menus may be read again once
     large = [
         queries(client, url, {"year": YEAR}),
         queries(client, url, {"year": YEAR, "format": "csv"}),
@@ -194,6 +194,6 @@ def test_the_report_runs_the_same_queries_for_1_and_13_organisations(
     alone = queries(client, url)
 
     organisations_buying(12, factories.UserFactory(username="bulkbuyer"), rice)
-    queries(client, url)  # new memberships: the account menu is read again once
+    queries(client, url)  # after new memberships, cached menus may be read again once
 
     assert queries(client, url) == alone
