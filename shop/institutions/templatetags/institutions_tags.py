@@ -18,6 +18,11 @@ def organisation_quota_previews(context):
     basket = getattr(request, "basket", None)
     if request is None or basket is None or basket.is_empty or not request.user.is_authenticated:
         return {"previews": []}
+    # Only members buy for an organisation; the header's account menu has already asked whether the
+    # user is one (shop.context_processors.site_nav), so most shoppers cost no query here.
+    workspaces = context.get("workspaces")
+    if workspaces is not None and not any(workspace.key == "organisation" for workspace in workspaces):
+        return {"previews": []}
     organisations = Organisation.objects.buying_for(request.user)
     return {
         "previews": [
