@@ -1,18 +1,25 @@
 """Oscar's basket models; the basket loads its lines with everything the basket page reads of them."""
 
+from django.db.models import Prefetch
 from oscar.apps.basket.abstract_models import AbstractBasket
+from oscar.core.loading import get_model
 
 
 class Basket(AbstractBasket):
     def all_lines(self):
-        """Oscar's cached lines, each with its product's class (a variant's through its parent): shipping,
-        stock tracking and pricing read it for every line, which Oscar would load line by line."""
+        """Oscar's cached lines, each with its product's class: shipping, stock tracking and pricing read it
+        for every line, which Oscar would load line by line. A variant's class and images are its parent's,
+        prefetched with the parent only when the basket holds variants (a join would cost every line)."""
         if self.id is not None and self._lines is None:
+            Product = get_model("catalogue", "Product")
             self._lines = (
-                self.lines.select_related(
-                    "product__product_class", "product__parent__product_class", "stockrecord"
+                self.lines.select_related("product__product_class", "stockrecord")
+                .prefetch_related(
+                    "attributes",
+                    "product__images",
+                    Prefetch("product__parent", queryset=Product.objects.select_related("product_class")),
+                    "product__parent__images",
                 )
-                .prefetch_related("attributes", "product__images")
                 .order_by(self._meta.pk.name)
             )
         return super().all_lines()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, variant_family
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 Condition = get_model("offer", "Condition")
@@ -110,3 +110,20 @@ def test_basket_page_queries_do_not_grow_with_the_number_of_lines(shopper, partn
     five_lines = basket_page_queries(shopper)
 
     assert five_lines == one_line <= 15
+
+
+def test_basket_page_queries_do_not_grow_with_the_number_of_variant_lines(consumer, partner):
+    client = Client()
+    client.force_login(consumer)
+    _parent, variant = variant_family(partner)
+    assert client.post(reverse("basket:add", kwargs={"pk": variant.pk}), {"quantity": 1}).status_code == 302
+    one_variant = basket_page_queries(client)
+    for _ in range(3):
+        _parent, variant = variant_family(partner)
+        assert (
+            client.post(reverse("basket:add", kwargs={"pk": variant.pk}), {"quantity": 1}).status_code == 302
+        )
+
+    four_variants = basket_page_queries(client)
+
+    assert four_variants == one_variant <= 15
