@@ -1,11 +1,24 @@
 """Oscar's basket models; the basket loads its lines with everything the basket page reads of them."""
 
-from django.db.models import Prefetch
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch
 from oscar.apps.basket.abstract_models import AbstractBasket
+from oscar.apps.basket.managers import OpenBasketManager
 from oscar.core.loading import get_model
 
 
+class OpenBaskets(OpenBasketManager):
+    def get_queryset(self):
+        """Open baskets, each loaded knowing whether it holds a voucher (`holds_vouchers`): most hold none,
+        and applying offers would otherwise query the basket's vouchers on every page that loads it."""
+        vouchers = self.model.vouchers.through.objects.filter(basket_id=OuterRef("pk"))
+        return super().get_queryset().annotate(holds_vouchers=Exists(vouchers))
+
+
 class Basket(AbstractBasket):
+    objects = models.Manager()  # declared again so that it stays the default manager, before `open`
+    open = OpenBaskets()
+
     def all_lines(self):
         """Oscar's cached lines, each with its product's class: shipping, stock tracking and pricing read it
         for every line, which Oscar would load line by line. A variant's class and images are its parent's,

@@ -30,6 +30,13 @@ class Applicator(applicator.Applicator):
             memo[key] = super().get_offers(basket, user, request)
         return memo[key]
 
+    def get_basket_offers(self, basket, user):
+        """Oscar's voucher offers; none to look up when the basket was loaded knowing it holds no voucher
+        (`shop.basket.models.OpenBaskets`; adding or removing one forgets that, see forget_offers)."""
+        if getattr(basket, "holds_vouchers", None) is False:
+            return []
+        return super().get_basket_offers(basket, user)
+
     def get_site_offers(self):
         """Oscar's active site offers, from the cache: kept under the offers version (bumped when any offer,
         condition, benefit, range or voucher is saved or deleted) until the first of them ends or the next
@@ -60,5 +67,6 @@ def _next_site_offer_change(active) -> float:
 
 
 def forget_offers(basket) -> None:
-    """Drop the offers remembered on this basket object (its vouchers changed)."""
+    """Drop the offers remembered on this basket object and whether it holds vouchers (they changed)."""
     basket._offers_memo = None
+    basket.holds_vouchers = None

@@ -19,16 +19,17 @@ ConditionalOffer = get_model("offer", "ConditionalOffer")
 Condition = get_model("offer", "Condition")
 Benefit = get_model("offer", "Benefit")
 Range = get_model("offer", "Range")
+Voucher = get_model("voucher", "Voucher")
 
 pytestmark = pytest.mark.django_db
 
 
-def site_offer(product, *, percent, start=None, end=None):
+def site_offer(product, *, percent, start=None, end=None, offer_type=ConditionalOffer.SITE):
     offer_range = Range.objects.create(name=f"{percent}% off")
     offer_range.add_product(product)
     return ConditionalOffer.objects.create(
         name=f"{percent}% off {product.pk}",
-        offer_type=ConditionalOffer.SITE,
+        offer_type=offer_type,
         condition=Condition.objects.create(range=offer_range, type=Condition.COUNT, value=1),
         benefit=Benefit.objects.create(range=offer_range, type=Benefit.PERCENTAGE, value=Decimal(percent)),
         start_datetime=start,
@@ -88,6 +89,24 @@ def test_site_offer_stops_applying_at_its_end_without_being_saved_again(shopper,
 
     time.sleep(1.1)
 
+    assert basket_discount(shopper) == Decimal("0.00")
+
+
+def test_voucher_added_on_the_basket_page_applies_and_removed_stops(shopper, product):
+    voucher = Voucher.objects.create(
+        name="立减一成",
+        code="SAVE10",
+        usage=Voucher.MULTI_USE,
+        start_datetime=timezone.now() - datetime.timedelta(days=1),
+        end_datetime=timezone.now() + datetime.timedelta(days=1),
+    )
+    voucher.offers.add(site_offer(product, percent=10, offer_type=ConditionalOffer.VOUCHER))
+    assert basket_discount(shopper) == Decimal("0.00")  # loaded knowing it holds no voucher
+
+    shopper.post(reverse("basket:vouchers-add"), {"code": "SAVE10"})
+
+    assert basket_discount(shopper) == Decimal("10.00")
+    shopper.post(reverse("basket:vouchers-remove", kwargs={"pk": voucher.pk}))
     assert basket_discount(shopper) == Decimal("0.00")
 
 
