@@ -1,17 +1,12 @@
 from django.conf import settings
-from django.utils.functional import SimpleLazyObject
-
-from shop import account_menu
 
 
 def site_nav(request):
-    """Values every page's header needs: languages, whether online payment is on, the role workspaces.
+    """Values every page's header needs: the languages and whether online payment is on.
 
-    `workspaces` is lazy: computed (one query) only when a template shows the account menu.
+    The account menu (with the role workspaces) is a personal part: shop/caching/parts.py.
     """
-    user = getattr(request, "user", None)
     return {
         "LANGUAGES": settings.LANGUAGES,
         "stripe_enabled": bool(settings.STRIPE_SECRET_KEY),
-        "workspaces": SimpleLazyObject(lambda: account_menu.workspaces(user) if user else []),
     }

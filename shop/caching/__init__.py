@@ -1,4 +1,5 @@
-"""Whole-page caching for anonymous shoppers, and its invalidation.
+"""Whole-page caching for anonymous shoppers and, with their personal parts filled in, for everyone
+signed in; and its invalidation.
 
 Pages are cached under a version number. Anything that changes what a shopper sees on a
 catalogue page (a product, its price or stock, an image, a category, a certificate, a CMS page)
@@ -6,9 +7,16 @@ bumps the catalogue version, so every cached page is replaced on the next reques
 change from an order bumps only that product's version unless the product sold out. The date
 (Asia/Shanghai) is part of every key, because certificates stop counting at midnight.
 
-Only requests that carry no session, basket or messages cookie are served from or stored in the
-cache, so nobody sees another person's page; CSRF tokens are cut out before storing and a fresh
-one for the requester is put back on every hit.
+- `AnonymousPageCacheMiddleware` serves requests that carry no session, basket or messages cookie,
+  before sessions and users are loaded (about 1 ms a page).
+- `SharedPageCacheMiddleware` serves everyone else (signed-in shoppers, buyers, sellers, visitors
+  with a basket): the page is stored once per audience (staff, who may see unpublished products and
+  categories, or everyone else) with each personal part left as a marker, and every visitor gets it
+  with their own parts filled in (`shop/caching/holes.py`, `parts.py`). A request with messages to
+  show, or whose anonymous basket must first be merged into the user's, is rendered as usual.
+
+CSRF tokens are cut out before storing and a fresh one for the requester is put back on every hit,
+so nobody sees another person's page or token.
 """
 
 import hashlib
@@ -23,6 +31,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 
+from shop.caching import holes
 from shop.core import dates
 
 CATALOGUE_VERSION_KEY = "catalogue-version"
@@ -121,6 +130,52 @@ def cached_views():
     return tuple(getattr(settings, "AIDMARKET_PAGE_CACHE_VIEWS", DEFAULT_CACHED_VIEWS))
 
 
+def cached_view(request, views):
+    """The URL match of a request for one of the cached `views`, else None."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return match if match.view_name in views else None
+
+
+def page_versions(request, match) -> str:
+    """The part of a page's key that changes with what it shows: the catalogue's version (and a
+    product page's own), the day, the language, the host and the full URL."""
+    keys = [CATALOGUE_VERSION_KEY]
+    if match.view_name == "catalogue:detail" and "pk" in match.kwargs:
+        keys.append(_product_key(match.kwargs["pk"]))
+    versions = cache.get_many(keys)
+    if CATALOGUE_VERSION_KEY not in versions:
+        versions[CATALOGUE_VERSION_KEY] = catalogue_version()
+    version = ".".join(str(versions.get(k, 1)) for k in keys)
+    url = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return f"{version}:{dates.today():%Y%m%d}:{language}:{request.get_host()}:{url}"
+
+
+def _storable(response) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    return not any(word in response.get("Cache-Control", "") for word in ("private", "no-cache", "no-store"))
+
+
+def _without_csrf_token(content: bytes) -> bytes:
+    return CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", content)
+
+
+def _with_csrf_token(request, content: bytes) -> bytes:
+    if CSRF_PLACEHOLDER in content:
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    return content
+
+
+def _replayed_headers(response) -> dict:
+    return {k: v for k, v in response.headers.items() if k.lower() not in SKIPPED_HEADERS}
+
+
 class AnonymousPageCacheMiddleware:
     """Serve catalogue pages to anonymous shoppers from the cache (see the module docstring).
 
@@ -142,9 +197,9 @@ class AnonymousPageCacheMiddleware:
             return self.replay(request, *body_and_headers)
         response = self.get_response(request)
         if self.storable(response):
-            content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+            content = _without_csrf_token(response.content)
             # Every header the inner middleware set (CSP, X-Frame-Options, Content-Language…) is replayed.
-            headers = {k: v for k, v in response.headers.items() if k.lower() not in SKIPPED_HEADERS}
+            headers = _replayed_headers(response)
             history = response.cookies[HISTORY_COOKIE].value if HISTORY_COOKIE in response.cookies else None
             cache.set(key, (content, headers, history), page_cache_seconds())
             response["X-Page-Cache"] = "miss"
@@ -153,25 +208,14 @@ class AnonymousPageCacheMiddleware:
     def page_key(self, request) -> str | None:
         if request.method not in ("GET", "HEAD") or not self.anonymous(request):
             return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
+        match = cached_view(request, self.views)
+        if match is None:
             return None
-        if match.view_name not in self.views:
-            return None
-        keys = [CATALOGUE_VERSION_KEY]
         personal = ""
-        if match.view_name == "catalogue:detail" and "pk" in match.kwargs:
-            keys.append(_product_key(match.kwargs["pk"]))
+        if match.view_name == "catalogue:detail":
             # The product page lists the visitor's recently viewed products (from a cookie).
             personal = hashlib.sha1(request.COOKIES.get(HISTORY_COOKIE, "").encode()).hexdigest()[:12]
-        versions = cache.get_many(keys)
-        if CATALOGUE_VERSION_KEY not in versions:
-            versions[CATALOGUE_VERSION_KEY] = catalogue_version()
-        version = ".".join(str(versions.get(k, 1)) for k in keys)
-        url = hashlib.sha1(request.get_full_path().encode()).hexdigest()
-        language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-        return f"page:{version}:{dates.today():%Y%m%d}:{language}:{request.get_host()}:{url}:{personal}"
+        return f"page:{page_versions(request, match)}:{personal}"
 
     @staticmethod
     def anonymous(request) -> bool:
@@ -184,27 +228,95 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def storable(response) -> bool:
-        if response.status_code != 200 or response.streaming:
-            return False
-        if not response.get("Content-Type", "").startswith("text/html"):
-            return False
-        if "private" in response.get("Cache-Control", "") or "no-cache" in response.get("Cache-Control", ""):
-            return False
         # The CSRF cookie is re-issued per requester and the history cookie is part of the key;
         # any other cookie means a personal response.
-        return all(name in (settings.CSRF_COOKIE_NAME, HISTORY_COOKIE) for name in response.cookies)
+        return _storable(response) and all(
+            name in (settings.CSRF_COOKIE_NAME, HISTORY_COOKIE) for name in response.cookies
+        )
 
     @staticmethod
     def replay(request, content, headers, history):
         from oscar.apps.customer.history import CustomerHistoryManager
 
-        if CSRF_PLACEHOLDER in content:
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(content, headers=headers)
+        response = HttpResponse(_with_csrf_token(request, content), headers=headers)
         if history is not None:
             response.set_cookie(HISTORY_COOKIE, history, **CustomerHistoryManager.cookie_kwargs)
         response["X-Page-Cache"] = "hit"
         return response
+
+
+class SharedPageCacheMiddleware:
+    """Serve catalogue pages to signed-in visitors from one stored copy with their own parts filled in.
+
+    Last in MIDDLEWARE: the session, the user and the basket are known when it runs, and every other
+    middleware treats a hit like any response (session cookie, CSRF cookie, security headers).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.views = set(cached_views())
+
+    def __call__(self, request):
+        match = self.shareable(request) if page_cache_seconds() else None
+        if match is None:
+            return self.get_response(request)
+        audience = "staff" if request.user.is_staff else "everyone"
+        key = f"shared-page:{page_versions(request, match)}:{audience}"
+        stored = cache.get(key)
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(holes.fill(request, _with_csrf_token(request, content)), headers=headers)
+            response["X-Page-Cache"] = "shared-hit"
+            self.viewed(request, response, match)
+            return response
+        setattr(request, holes.PUNCH_ATTRIBUTE, True)
+        try:
+            response = self.get_response(request)
+        finally:
+            setattr(request, holes.PUNCH_ATTRIBUTE, False)
+        if response.streaming:
+            return response
+        content = response.content
+        if _storable(response) and all(name == HISTORY_COOKIE for name in response.cookies):
+            cache.set(key, (_without_csrf_token(content), _replayed_headers(response)), page_cache_seconds())
+            response["X-Page-Cache"] = "shared-miss"
+        # Every response rendered with markers (an error page too) gets the visitor's own parts.
+        response.content = holes.fill(request, content)
+        return response
+
+    def shareable(self, request):
+        """The URL match when this request may be answered from a shared page, else None."""
+        if request.method not in ("GET", "HEAD") or AnonymousPageCacheMiddleware.anonymous(request):
+            return None
+        match = cached_view(request, self.views)
+        if match is None:
+            return None
+        from shop.caching import personal
+
+        # Messages to show are part of the page; an anonymous basket still to be merged needs loading.
+        if request.COOKIES.get("messages") or request.session.get("_messages"):
+            return None
+        if personal.basket_owner(request) is None:
+            return None
+        return match
+
+    @staticmethod
+    def viewed(request, response, match):
+        """What Oscar's product page does besides rendering: its history cookie and the view count."""
+        if match.view_name != "catalogue:detail" or "pk" not in match.kwargs:
+            return
+        from types import SimpleNamespace
+
+        from oscar.apps.catalogue.signals import product_viewed
+
+        pk = int(match.kwargs["pk"])
+        product_viewed.send(
+            sender=SharedPageCacheMiddleware,
+            product=SimpleNamespace(pk=pk, id=pk),
+            user=request.user,
+            request=request,
+            response=response,
+        )
 
 
 # -- invalidation: reacting to writes made by code we do not own (Oscar's dashboard, Wagtail) -----
@@ -355,6 +467,20 @@ def connect_receivers():
     m2m_changed.connect(
         _basket_vouchers_changed, sender=Basket.vouchers.through, dispatch_uid="aidmarket-vouchers"
     )
+    # Who may open which workspace (the account menu, cached per user): organisation members, county
+    # officers and the users linked to a seller.
+    for app_label, model_name in [("institutions", "Membership"), ("sellers", "CountyOfficer")]:
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                permissions_changed,
+                sender=get_model(app_label, model_name),
+                dispatch_uid=f"aidmarket-roles-{model_name}-{name}",
+            )
+    m2m_changed.connect(
+        permissions_changed,
+        sender=get_model("partner", "Partner").users.through,
+        dispatch_uid="aidmarket-roles-partner-users",
+    )
     User = get_user_model()
     for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(
@@ -370,4 +496,6 @@ class CachingConfig(AppConfig):
     verbose_name = "Aidmarket page cache"
 
     def ready(self):
+        from shop.caching import parts  # noqa: F401  (registers the personal parts)
+
         connect_receivers()

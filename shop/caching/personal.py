@@ -14,10 +14,13 @@ bumps, so nobody ever sees another person's basket or count, and a change shows 
   carries an anonymous basket cookie gets no key: the basket must be merged, so the header renders
   from the basket itself. Offers that start or end on their own dates show within
   `BASKET_FRAGMENT_SECONDS`.
-- **The cart count** (`cart_count`, the header's and the tab bar's badge): cached per basket owner
+- **The cart count** (`cart_items`, the header's and the tab bar's badge): cached per basket owner
   under the same version as the header basket, so a page that shows no basket loads none.
-- **The unread-notification count** (`num_unread_notifications`, replacing Oscar's context
-  processor): cached per user, forgotten when one of the user's notifications is saved or deleted.
+- **The unread-notification count** (`unread_notifications`, in the account menu): cached per user,
+  forgotten when one of the user's notifications is saved or deleted.
+- **The workspaces** of the account menu (`workspaces`): cached per user under the permissions version.
+
+The badge and the menu are personal parts of shared pages (`shop/caching/parts.py`).
 """
 
 from django.conf import settings
@@ -27,8 +30,10 @@ from django.db import transaction
 from django.utils.functional import SimpleLazyObject
 
 from shop.caching import CATALOGUE_VERSION_KEY, catalogue_version, page_cache_seconds
+from shop.caching.permissions import PERMISSIONS_VERSION_KEY
 
 BASKET_FRAGMENT_SECONDS = 300
+WORKSPACES_SECONDS = 3600
 NOTIFICATIONS_SECONDS = 300  # also bounds a count left stale by a bulk write
 
 
@@ -113,6 +118,17 @@ def notifications_changed(user_id) -> None:
     transaction.on_commit(lambda: cache.delete(_notifications_key(user_id)))
 
 
+def workspaces(user) -> list:
+    """The account menu's workspaces of a signed-in user (`shop/account_menu.py`), cached per user under
+    the permissions version, which every change of permissions, groups, organisation memberships,
+    seller links and county officers bumps (`shop.caching.connect_receivers`)."""
+    from shop import account_menu
+
+    version = cache.get_or_set(PERMISSIONS_VERSION_KEY, 1, timeout=None)
+    key = f"workspaces:{version}:{user.pk}:{int(user.is_staff)}:{int(user.is_active)}"
+    return cache.get_or_set(key, lambda: account_menu.workspaces(user), WORKSPACES_SECONDS)
+
+
 def cart_count(request, version: str) -> int:
     """How many items the request's basket holds, from the cache under `version` (its basket cache
     version); counted from the basket itself when there is no version (page cache off, or a basket
@@ -124,20 +140,21 @@ def cart_count(request, version: str) -> int:
     )
 
 
+def cart_items(request) -> int:
+    """The cart badge's number for this request, counted once however many badges the page shows."""
+    counted = getattr(request, "_aidmarket_cart_items", None)
+    if counted is None:
+        version = basket_cache_version(request) if page_cache_seconds() else ""
+        counted = request._aidmarket_cart_items = cart_count(request, version)
+    return counted
+
+
 def personal_parts(request):
-    """Context processor: `basket_cache_version`, `cart_count` and `num_unread_notifications`, read lazily."""
+    """Context processor for Oscar's own navbar templates: `basket_cache_version` (its basket fragment)
+    and `num_unread_notifications`, read lazily."""
     # Fragments are off with the page cache (the test settings): the header renders from the basket.
     version = SimpleLazyObject(lambda: basket_cache_version(request)) if page_cache_seconds() else ""
-    counted = []
-
-    def count() -> (
-        int
-    ):  # templates call it (a number, as `{% blocktrans count %}` requires), once per request
-        if not counted:
-            counted.append(cart_count(request, str(version)))
-        return counted[0]
-
-    context = {"basket_cache_version": version, "cart_count": count}
+    context = {"basket_cache_version": version}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["num_unread_notifications"] = SimpleLazyObject(lambda: unread_notifications(user))

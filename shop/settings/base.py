@@ -125,7 +125,9 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
+    "axes.middleware.AxesMiddleware",  # after authentication, as django-axes requires
+    # Innermost: signed-in visitors' shared pages, with the session, user and basket known.
+    "shop.caching.SharedPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"

@@ -15,5 +15,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions are read from the cache (written through to the database): a signed-in page served from
+# the shared page cache then needs no query for its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Whole-page cache for anonymous shoppers (shop.caching), in seconds; 0 switches it off.
 AIDMARKET_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
