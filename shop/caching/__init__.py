@@ -381,6 +381,24 @@ def _basket_vouchers_changed(sender, instance, action, reverse, pk_set, **kwargs
         personal.basket_changed(basket_id=basket_id, owner_id=owner_id)
 
 
+def _roles_saved(sender, instance, **kwargs):
+    from shop.caching import personal
+
+    personal.roles_changed([instance.user_id])
+
+
+def _seller_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    from shop.caching import personal
+
+    if reverse:  # user.partners.add(…): the user is the instance
+        if action in ("post_add", "post_remove", "pre_clear"):
+            personal.roles_changed([instance.pk])
+    elif action in ("post_add", "post_remove"):
+        personal.roles_changed(pk_set or [])
+    elif action == "pre_clear":  # the users are known only before they are unlinked
+        personal.roles_changed(list(instance.users.values_list("pk", flat=True)))
+
+
 def _offer_saved(sender, **kwargs):
     from shop.caching import personal
 
@@ -472,12 +490,12 @@ def connect_receivers():
     for app_label, model_name in [("institutions", "Membership"), ("sellers", "CountyOfficer")]:
         for name, signal in (("save", post_save), ("delete", post_delete)):
             signal.connect(
-                permissions_changed,
+                _roles_saved,
                 sender=get_model(app_label, model_name),
                 dispatch_uid=f"aidmarket-roles-{model_name}-{name}",
             )
     m2m_changed.connect(
-        permissions_changed,
+        _seller_links_changed,
         sender=get_model("partner", "Partner").users.through,
         dispatch_uid="aidmarket-roles-partner-users",
     )

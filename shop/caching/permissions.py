@@ -4,8 +4,7 @@ The header asks `perms.partner.dashboard_access` on every page, which cost two q
 own and their groups' permissions) per request. The set is cached per user under a version that
 any change to permissions, groups or group memberships bumps (`permissions_changed`, connected in
 `shop.caching.connect_receivers`), so a granted or withdrawn permission counts on the next request.
-The same version keys the account menu's cached workspaces, so organisation memberships, county
-officers and seller links bump it too.
+The same version keys the account menu's cached workspaces (`personal.workspaces`).
 """
 
 from django.contrib.auth import backends

@@ -18,7 +18,8 @@ bumps, so nobody ever sees another person's basket or count, and a change shows 
   under the same version as the header basket, so a page that shows no basket loads none.
 - **The unread-notification count** (`unread_notifications`, in the account menu): cached per user,
   forgotten when one of the user's notifications is saved or deleted.
-- **The workspaces** of the account menu (`workspaces`): cached per user under the permissions version.
+- **The workspaces** of the account menu (`workspaces`): cached per user under the permissions version
+  and the user's own roles version (`roles_changed`).
 
 The badge and the menu are personal parts of shared pages (`shop/caching/parts.py`).
 """
@@ -118,14 +119,32 @@ def notifications_changed(user_id) -> None:
     transaction.on_commit(lambda: cache.delete(_notifications_key(user_id)))
 
 
+def _roles_key(user_id) -> str:
+    return f"roles-version:{user_id}"
+
+
+def roles_changed(user_ids) -> None:
+    """Forget these users' cached workspaces (a membership, county officer or seller link changed)."""
+    keys = [_roles_key(user_id) for user_id in user_ids if user_id]
+
+    def bump():
+        for key in keys:
+            _incr(key)
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def workspaces(user) -> list:
     """The account menu's workspaces of a signed-in user (`shop/account_menu.py`), cached per user under
-    the permissions version, which every change of permissions, groups, organisation memberships,
-    seller links and county officers bumps (`shop.caching.connect_receivers`)."""
+    the permissions version (the seller permission) and the user's own roles version, which saving or
+    deleting one of their organisation memberships, county-officer rows or seller links bumps
+    (`shop.caching.connect_receivers`)."""
     from shop import account_menu
 
-    version = cache.get_or_set(PERMISSIONS_VERSION_KEY, 1, timeout=None)
-    key = f"workspaces:{version}:{user.pk}:{int(user.is_staff)}:{int(user.is_active)}"
+    versions = cache.get_many([PERMISSIONS_VERSION_KEY, _roles_key(user.pk)])
+    permissions, roles = versions.get(PERMISSIONS_VERSION_KEY, 1), versions.get(_roles_key(user.pk), 1)
+    key = f"workspaces:{permissions}.{roles}:{user.pk}:{int(user.is_staff)}:{int(user.is_active)}"
     return cache.get_or_set(key, lambda: account_menu.workspaces(user), WORKSPACES_SECONDS)
 
 

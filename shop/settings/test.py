@@ -11,3 +11,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = str(VAR_DIR / "test-media")
 LOGGING["root"]["level"] = "ERROR"
 AIDMARKET_PAGE_CACHE_SECONDS = 0  # the page cache is off in tests unless a test turns it on
+# Sessions as production keeps them with Redis (shop/settings/components/caching.py); one process here.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -225,3 +225,17 @@ def test_the_cached_account_menu_follows_new_memberships_and_county_officers(
 
     get_model("sellers", "CountyOfficer").objects.create(user=people["shopper"], county=county)
     assert county_link in shopper.get(url).content.decode()
+
+
+def test_a_seller_link_shows_in_the_cached_menu_on_the_next_page(people, partner, certified_product):
+    shopper = sign_in(people["shopper"])
+    url = certified_product.get_absolute_url()
+    seller_centre = f'href="{reverse("sellers:seller-home")}"'
+    assert seller_centre not in shopper.get(url).content.decode()
+    assert seller_centre not in shopper.get(url).content.decode()  # from the cached menu
+
+    onboarding.link_user(partner, people["shopper"])  # links the user and grants the seller permission
+    assert seller_centre in shopper.get(url).content.decode()
+
+    partner.users.remove(people["shopper"])
+    assert seller_centre not in shopper.get(url).content.decode()

@@ -15,9 +15,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions are read from the cache (written through to the database): a signed-in page served from
-# the shared page cache then needs no query for its session.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis, sessions are read from the cache (written through to the database): a signed-in page
+# served from the shared page cache then needs no query for its session. Not with the local-memory
+# cache, which each server process keeps to itself: another process would read a stale session.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 
 # Whole-page cache for anonymous shoppers (shop.caching), in seconds; 0 switches it off.
 AIDMARKET_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
