@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aidmarket_bench
 
-.PHONY: worker demo test install install-dev migrate serve bench bench-search bench-search-quality lint lock e2e permission-matrix backup restore clean load-test lighthouse
+.PHONY: worker demo test install install-dev migrate serve bench bench-capacity bench-search bench-search-quality lint lock e2e permission-matrix backup restore clean load-test lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,8 +56,9 @@ lock:
 clean:
 	rm -rf var/db.sqlite3 var/media var/static var/test-media
 
-## make bench: benchmark the shop on PostgreSQL (BENCH_DATABASE_URL) at each size in BENCH_SIZES;
-## results in var/bench/ (results.md, results.json, server_time.png). Quick run: make bench BENCH_SIZES=1000,10000
+## make bench: benchmark the shop on PostgreSQL (BENCH_DATABASE_URL) at each size in BENCH_SIZES (pages
+## in-process, a live shopper mix, then each endpoint at capacity without think time); results in
+## var/bench/ (results.md, results.json, server_time.png). Quick run: make bench BENCH_SIZES=1000,10000
 BENCH_SIZES ?= 1000,10000,100000
 BENCH_ARGS ?=
 bench: install-dev
@@ -76,6 +77,19 @@ bench: install-dev
 	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python manage.py bench_bureau_statistics
 	$(MAKE) bench-search-quality
+
+## make bench-capacity: only the capacity runs (signed-in and anonymous, one endpoint at a time, no think
+## time) at BENCH_CAPACITY_SIZE products; results in var/bench/capacity/. Quick check on the data already
+## there: make bench-capacity BENCH_CAPACITY_ARGS="--reuse-data --capacity-seconds 10"
+BENCH_CAPACITY_SIZE ?= 10000
+BENCH_CAPACITY_ARGS ?=
+bench-capacity: install-dev
+	$(BIN)/python -m devtools.benchmarks.database $(BENCH_DATABASE_URL)
+	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(BIN)/python manage.py run_benchmarks --sizes $(BENCH_CAPACITY_SIZE) --pages none --live-seconds 0 \
+		--import-rows 0 --out var/bench/capacity $(BENCH_CAPACITY_ARGS)
 
 ## make bench-search-quality: relevance (recall@10, nDCG@10) of both backends on the judged query set, on
 ## a fresh SQLite demo shop (var/bench-quality.sqlite3); results in var/bench/search-quality.json

@@ -1,5 +1,11 @@
-"""The live run: the site under gunicorn on 127.0.0.1, driven by locust headless for a bounded time."""
+"""The live runs: the site under gunicorn on 127.0.0.1, driven by locust headless for a bounded time.
 
+`run` is a shopper mix with think time (what a crowd of shoppers feels like); `capacity` drives one
+endpoint at a time with no think time, enough users to keep both workers busy, and reports the
+requests per second the workers serve (what the site can take).
+"""
+
+import contextlib
 import csv
 import json
 import os
@@ -7,19 +13,42 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
 
 from devtools.benchmarks.pages import sample_products
 from devtools.loadgen import marks
 
+Basket = get_model("basket", "Basket")
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
+User = get_user_model()
+
+# The capacity runs: (visitors, endpoint) in order. Anonymous visitors send no cookies, so they are
+# served the page cache; signed-in ones never are.
+CAPACITY_RUNS = [
+    ("signed_in", "product"),
+    ("signed_in", "catalogue"),
+    ("signed_in", "category"),
+    ("anonymous", "product"),
+    ("anonymous", "catalogue"),
+]
+# The issue's targets in requests per second (docs/performance.md).
+CAPACITY_TARGETS = {
+    ("signed_in", "product"): 150,
+    ("signed_in", "catalogue"): 100,
+    ("signed_in", "category"): 100,
+    ("anonymous", "product"): 1000,
+    ("anonymous", "catalogue"): 1000,
+}
 
 
 def write_urls(path: Path) -> None:
@@ -66,27 +95,7 @@ def run(
         "BENCH_URLS_FILE": str(urls_file),
         "BENCH_VISITORS": visitors,
     }
-    server_log = open(out_dir / "gunicorn.log", "w")
-    server = subprocess.Popen(
-        [
-            str(bin_dir / "gunicorn"),
-            "shop.wsgi:application",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            "-",
-            "--log-level",
-            "warning",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=server_log,
-    )
-    try:
-        _wait_until_up(f"http://127.0.0.1:{port}/", server)
+    with _gunicorn(out_dir, env, workers=workers, port=port):
         prefix = out_dir / f"locust-{visitors}"
         log(f"locust: {users} {visitors} users for {seconds}s against gunicorn ({workers} workers)")
         subprocess.run(
@@ -116,6 +125,174 @@ def run(
             stderr=open(out_dir / f"locust-{visitors}.log", "w"),
             timeout=seconds + 120,
         )
+    return _summary(
+        prefix, products=products, seconds=seconds, users=users, workers=workers, visitors=visitors
+    )
+
+
+def capacity(
+    *,
+    out_dir: Path,
+    products: int,
+    seconds: int = 30,
+    users: int = 24,
+    workers: int = 2,
+    port: int = 8766,
+    log=print,
+) -> list[dict]:
+    """Start gunicorn once and drive each endpoint of CAPACITY_RUNS alone for `seconds` with `users`
+    locust users and no think time; returns one summary per endpoint (req/s, failures, percentiles).
+
+    Signed-in users are generated consumers, each signed in once (before the runs, not measured) with
+    one product in the basket; every request carries its session cookie and nothing else."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    base = f"http://127.0.0.1:{port}"
+    endpoints = _capacity_urls()
+    sessions = [_signed_in_session(f"consumer{n}{marks.USER_DOMAIN}") for n in range(1, users + 1)]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "shop.settings.bench"}
+    results = []
+    with _gunicorn(out_dir, env, workers=workers, port=port, name="gunicorn-capacity"):
+        cookie = settings.SESSION_COOKIE_NAME
+        _check_signed_in(base, f"{cookie}={sessions[0]}")
+        for visitors, endpoint in CAPACITY_RUNS:
+            signed_in = visitors == "signed_in"
+            urls = endpoints[endpoint]
+            # Every URL once first: the page cache and the shared fragments are warm, as on a live site.
+            _warm_up(base, urls, cookie=f"{cookie}={sessions[0]}" if signed_in else None)
+            plan = out_dir / f"capacity-{visitors}-{endpoint}.json"
+            plan.write_text(
+                json.dumps(
+                    {
+                        "endpoint": endpoint,
+                        "urls": urls,
+                        "cookies": [f"{cookie}={key}" for key in sessions] if signed_in else [],
+                    }
+                ),
+                encoding="utf-8",
+            )
+            prefix = out_dir / f"locust-capacity-{visitors}-{endpoint}"
+            log(f"capacity: {endpoint}, {visitors}, {users} users without think time for {seconds}s")
+            subprocess.run(
+                [
+                    str(Path(sys.executable).parent / "locust"),
+                    "-f",
+                    str(Path(__file__).with_name("capacity_locustfile.py")),
+                    "--headless",
+                    "-u",
+                    str(users),
+                    "-r",
+                    str(users),
+                    "-t",
+                    f"{seconds}s",
+                    "--reset-stats",  # count from when every user runs, not the ramp
+                    "--host",
+                    base,
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                cwd=settings.BASE_DIR,
+                env={**env, "BENCH_CAPACITY_FILE": str(plan)},
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=open(f"{prefix}.log", "w"),
+                timeout=seconds + 120,
+            )
+            summary = _summary(
+                prefix,
+                products=products,
+                seconds=seconds,
+                users=users,
+                workers=workers,
+                visitors=visitors,
+                endpoint=endpoint,
+                target_rps=CAPACITY_TARGETS.get((visitors, endpoint)),
+            )
+            summary.pop("per_endpoint")  # one endpoint: the aggregate is its row
+            results.append(summary)
+            log(
+                f"capacity: {endpoint}, {visitors}: {summary['rps']:.1f} req/s, {summary['failures']} failures, "
+                f"p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms"
+            )
+    return results
+
+
+def _capacity_urls() -> dict[str, list[str]]:
+    categories = Category.objects.filter(depth=1, code__startswith=marks.CATEGORY_CODE_PREFIX).order_by(
+        "path"
+    )
+    return {
+        "product": [p.get_absolute_url() for p in sample_products(50)],
+        "catalogue": [reverse("catalogue:index")],
+        "category": [c.get_absolute_url() for c in categories],
+    }
+
+
+def _signed_in_session(email: str) -> str:
+    """Sign the generated user in (a session in the database, as the login form makes) with one product
+    in an otherwise empty basket; returns the session key."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        raise RuntimeError(f"no user {email} (run generate_load_data with more orders)")
+    Basket.objects.filter(owner=user).delete()
+    client = Client()
+    client.force_login(user)
+    product = sample_products(1).first()
+    response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+    if response.status_code != 302:
+        raise RuntimeError(f"adding to {email}'s basket failed: {response.status_code}")
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _check_signed_in(base: str, cookie: str) -> None:
+    """The account page answers with the session cookie (an anonymous visitor is sent to the login)."""
+    request = urllib.request.Request(base + reverse("customer:profile-view"), headers={"Cookie": cookie})
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        status = opener.open(request, timeout=30).status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if status != 200:
+        raise RuntimeError(f"the session cookie does not sign in under gunicorn (account page: {status})")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _warm_up(base: str, urls: list[str], *, cookie: str | None) -> None:
+    headers = {"Cookie": cookie} if cookie else {}
+    for url in urls:
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(urllib.request.Request(base + url, headers=headers), timeout=30).read()
+
+
+@contextlib.contextmanager
+def _gunicorn(out_dir: Path, env: dict, *, workers: int, port: int, name: str = "gunicorn"):
+    """gunicorn serving the shop on 127.0.0.1:port (sync workers, no access log) while the block runs."""
+    server_log = open(out_dir / f"{name}.log", "w")
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "shop.wsgi:application",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=server_log,
+    )
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/", server, log_name=f"{name}.log")
+        yield server
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -123,16 +300,13 @@ def run(
         except subprocess.TimeoutExpired:
             server.kill()
         server_log.close()
-    return _summary(
-        prefix, products=products, seconds=seconds, users=users, workers=workers, visitors=visitors
-    )
 
 
-def _wait_until_up(url, server, timeout=60):
+def _wait_until_up(url, server, timeout=60, log_name="gunicorn.log"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError("gunicorn exited; see var/bench/gunicorn.log")
+            raise RuntimeError(f"gunicorn exited; see var/bench/{log_name}")
         try:
             urllib.request.urlopen(url, timeout=5)
             return

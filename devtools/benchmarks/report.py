@@ -108,6 +108,26 @@ def markdown(results: dict) -> str:
                     f"| {row['name']} | {row['requests']} | {row['failures']} | {row['rps']:.1f} "
                     f"| {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} |"
                 )
+    capacity = results.get("capacity_runs")
+    if capacity:
+        first = capacity[0]
+        lines += [
+            "",
+            f"Capacity at {first['products']:,} products: gunicorn {first['workers']} workers, locust "
+            f"{first['users']} users without think time, {first['seconds']} s per endpoint (counted once "
+            "every user runs). Anonymous visitors send no cookies (page cache); signed-in ones are "
+            "generated consumers with one product in the basket, each signed in once before the run.",
+            "",
+            "| visitors | endpoint | requests | failures | req/s | target req/s | median ms | p95 ms | p99 ms |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in capacity:
+            target = row.get("target_rps")
+            lines.append(
+                f"| {row['visitors']} | {row['endpoint']} | {row['requests']} | {row['failures']} "
+                f"| {row['rps']:.1f} | {'—' if target is None else f'≥ {target:,}'} | {row['p50_ms']} "
+                f"| {row['p95_ms']} | {row['p99_ms']} |"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -776,10 +776,21 @@ def standing(organisation: Organisation, *, year: int) -> tuple[Decimal | None, 
     key = f"quota-standing:{version}:{organisation.pk}:{year}:{dates.today():%Y%m%d}"
     value = cache.get(key)
     if value is None:
-        result = progress(organisation, year=year)
-        value = (result.target, result.counted)
+        value = _standing(organisation, year=year)
         cache.set(key, value, STANDING_SECONDS)
     return value
+
+
+def _standing(organisation: Organisation, *, year: int) -> tuple[Decimal | None, Decimal]:
+    """progress()'s target and counted value alone, without the roll-up, paired counties and purposes it
+    also reads: the frozen snapshot's figures, else the year's target and counted_value()."""
+    snapshot = YearSnapshot.objects.filter(year=year, organisation=organisation).first()
+    if snapshot is not None:
+        return snapshot.target, snapshot.counted
+    target = AnnualTarget.objects.filter(year=year, organisation=organisation).first()
+    if target is not None:
+        target.organisation = organisation  # its share may come from the organisation
+    return (target.amount if target else None), counted_value(organisation, year=year)
 
 
 def _compose(organisation, year, tree, direct, paired, targets, snapshots, by_purpose, today) -> Progress:

@@ -253,3 +253,43 @@ def test_breakdowns_add_up_to_the_counted_value(buyer, organisation, partner, ot
         "安远县": Decimal("30.00"),
         "于都县": Decimal("15.00"),
     }
+
+
+def test_standing_is_the_target_and_counted_value_that_progress_reports(buyer, partner):
+    province = OrganisationFactory(name="省农业农村厅")
+    city = OrganisationFactory(name="市农业农村局", parent=province)
+    union = OrganisationFactory(
+        name="省农业农村厅工会", parent=province, relation_to_parent=Organisation.Relation.AFFILIATED
+    )
+    TargetFactory(organisation=province, year=YEAR, fixed_amount=Decimal("1000.00"))
+    item = product(partner, "10.00")
+    place_order(buyer, [(item, 1)], organisation=province)
+    place_order(buyer, [(item, 2)], organisation=city)
+    place_order(buyer, [(item, 8)], organisation=union, purpose=Purpose.UNION_WELFARE)
+
+    standings = {unit: quotas.standing(unit, year=YEAR) for unit in (province, city)}
+
+    assert standings[province] == (
+        Decimal("1000.00"),
+        Decimal("90.00"),
+    )  # its union's orders count, a unit's not
+    assert standings[city] == (None, Decimal("20.00"))
+    for unit, standing in standings.items():
+        progress = quotas.progress(unit, year=YEAR)
+        assert standing == (progress.target, progress.counted)
+
+
+def test_standing_of_a_frozen_year_is_the_snapshots(organisation, staff_user):
+    from shop.institutions import snapshots
+
+    TargetFactory(organisation=organisation, year=YEAR - 1, fixed_amount=Decimal("500.00"))
+    snapshots.freeze_year(YEAR - 1, by=staff_user)
+    AnnualTarget.objects.filter(organisation=organisation, year=YEAR - 1).update(
+        fixed_amount=Decimal("900.00")
+    )
+
+    standing = quotas.standing(organisation, year=YEAR - 1)
+
+    assert standing == (Decimal("500.00"), Decimal("0.00"))
+    progress = quotas.progress(organisation, year=YEAR - 1)
+    assert standing == (progress.target, progress.counted)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import template
 
+from shop.caching import personal
 from shop.core import history
 from shop.institutions import checkout, floors, refunds
 from shop.institutions.models import LineRefund, Organisation, PaymentRecord
@@ -17,6 +18,10 @@ def organisation_quota_previews(context):
     request = context.get("request")
     basket = getattr(request, "basket", None)
     if request is None or basket is None or basket.is_empty or not request.user.is_authenticated:
+        return {"previews": []}
+    # Only members buy for an organisation. Whether the user is one is in the account menu's cached
+    # workspaces (the header reads them too), so most shoppers cost no query here.
+    if not any(workspace.key == "organisation" for workspace in personal.workspaces(request.user)):
         return {"previews": []}
     organisations = Organisation.objects.buying_for(request.user)
     return {

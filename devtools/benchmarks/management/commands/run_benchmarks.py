@@ -1,4 +1,5 @@
-"""`make bench`: generate each catalogue size, measure the key pages in-process, then a live run."""
+"""`make bench`: generate each catalogue size, measure the key pages in-process, then the live runs
+(a shopper mix with think time, then each endpoint at capacity)."""
 
 import itertools
 import time
@@ -34,9 +35,18 @@ class Command(BaseCommand):
             default=2.5,
             help="orders generated per product (4 lines each on average)",
         )
-        parser.add_argument("--pages", default="", help="comma-separated page names (default: all)")
+        parser.add_argument(
+            "--pages", default="", help="comma-separated page names (default: all; none: no page)"
+        )
         parser.add_argument("--live-seconds", type=int, default=60, help="0 skips the live run")
         parser.add_argument("--live-users", type=int, default=20)
+        parser.add_argument(
+            "--capacity-seconds",
+            type=int,
+            default=30,
+            help="seconds per endpoint of the capacity run (no think time); 0 skips it",
+        )
+        parser.add_argument("--capacity-users", type=int, default=24, help="locust users of the capacity run")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(
             "--import-rows", type=int, default=5000, help="rows of the import run through a worker; 0 skips"
@@ -115,6 +125,15 @@ class Command(BaseCommand):
                 )
                 results["live_runs"].append(run)
                 self.stdout.write(f"live ({visitors}): {run['rps']:.1f} req/s, {run['failures']} failures")
+            report.write(results, out_dir)
+        if options["capacity_seconds"] > 0:
+            results["capacity_runs"] = live.capacity(
+                out_dir=out_dir,
+                products=sizes[-1],
+                seconds=options["capacity_seconds"],
+                users=options["capacity_users"],
+                log=self.stdout.write,
+            )
         paths = report.write(results, out_dir)
         self.stdout.write(
             self.style.SUCCESS(f"Results: {paths['markdown']} {paths['json']} {paths['chart']}")
