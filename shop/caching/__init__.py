@@ -399,6 +399,12 @@ def _seller_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
         personal.roles_changed(list(instance.users.values_list("pk", flat=True)))
 
 
+def _review_saved(sender, instance, **kwargs):
+    from shop.caching import personal
+
+    personal.reviews_changed(instance.user_id)
+
+
 def _offer_saved(sender, **kwargs):
     from shop.caching import personal
 
@@ -494,6 +500,12 @@ def connect_receivers():
                 sender=get_model(app_label, model_name),
                 dispatch_uid=f"aidmarket-roles-{model_name}-{name}",
             )
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(
+            _review_saved,
+            sender=get_model("reviews", "ProductReview"),
+            dispatch_uid=f"aidmarket-reviews-{name}",
+        )
     m2m_changed.connect(
         _seller_links_changed,
         sender=get_model("partner", "Partner").users.through,

@@ -40,12 +40,11 @@ def record_view(sender, product, user, **kwargs):
     """Receiver of Oscar's `product_viewed`: remember the view; queue a flush every FLUSH_EVERY views."""
     if kwargs.get("raw", False):
         return
-    cache.add(SEQUENCE_KEY, 0, timeout=None)
     try:
         number = cache.incr(SEQUENCE_KEY)
-    except ValueError:  # evicted between add and incr
-        cache.set(SEQUENCE_KEY, 1, timeout=None)
-        number = 1
+    except ValueError:  # the first view ever, or the counter was evicted
+        cache.add(SEQUENCE_KEY, 0, timeout=None)
+        number = cache.incr(SEQUENCE_KEY)
     user_id = user.pk if user is not None and user.is_authenticated else None
     cache.set(_event_key(number), (product.pk, user_id), EVENT_SECONDS)
     if number % FLUSH_EVERY == 0:

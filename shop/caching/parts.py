@@ -52,6 +52,11 @@ def _page_product(context, product_pk: str):
 def review_invite(request, product_pk, add_review_url, *, context=None) -> str:
     """ "Be the first to write a review", for a visitor Oscar lets review the product."""
     product = _page_product(context, product_pk)
+    user = request.user
+    if user.is_authenticated and product.pk is not None and "_reviewed_by" not in product.__dict__:
+        # Oscar's has_review_by, answered from the user's cached reviewed products (catalogue_ext's
+        # Product keeps the answer per user in `_reviewed_by`).
+        product.__dict__["_reviewed_by"] = {user.pk: product.pk in personal.reviewed_products(user)}
     return render_to_string(
         "oscar/catalogue/partials/review_invite.html",
         {"permitted": product.is_review_permitted(request.user), "add_review_url": add_review_url},

@@ -135,6 +135,34 @@ def roles_changed(user_ids) -> None:
     transaction.on_commit(bump)
 
 
+def _reviews_key(user_id) -> str:
+    return f"reviews-version:{user_id}"
+
+
+def reviews_changed(user_id) -> None:
+    """Forget which products this user has reviewed (one of their reviews was saved or deleted)."""
+    if user_id:
+        _incr(_reviews_key(user_id))
+        transaction.on_commit(lambda: _incr(_reviews_key(user_id)))
+
+
+def reviewed_products(user) -> frozenset:
+    """The ids of the products a signed-in user has reviewed (in any state), cached per user under a
+    version that saving or deleting one of their reviews bumps; answers Oscar's `has_review_by`."""
+    from oscar.core.loading import get_model
+
+    version = cache.get(_reviews_key(user.pk), 1)
+    return cache.get_or_set(
+        f"reviewed-products:{version}:{user.pk}",
+        lambda: frozenset(
+            get_model("reviews", "ProductReview")
+            .objects.filter(user=user)
+            .values_list("product_id", flat=True)
+        ),
+        WORKSPACES_SECONDS,
+    )
+
+
 def workspaces(user) -> list:
     """The account menu's workspaces of a signed-in user (`shop/account_menu.py`), cached per user under
     the permissions version (the seller permission) and the user's own roles version, which saving or

@@ -1,7 +1,7 @@
 """The products a signed-in customer looked at lately, read from Oscar's history cookie.
 
 Oscar keeps the ids of the last products viewed in a cookie (customer.history). The strip shows them as
-title links, newest first: titles and slugs come from the cache per catalogue version (one query for
+title links, newest first: titles and addresses come from the cache per catalogue version (one query for
 those not cached yet), and visitors who are not signed in are shown nothing. The strip is a personal part of shared pages
 (shop/caching/parts.py).
 """
@@ -24,42 +24,35 @@ def products(request, *, exclude: int | None = None, limit: int = STRIP_LENGTH) 
     ids = [pk for pk in ids if pk != exclude][:limit]
     if not ids:
         return []
-    found = _titles_and_slugs(ids)
-    return [
-        {
-            "title": found[pk][0],
-            "url": reverse("catalogue:detail", kwargs={"product_slug": found[pk][1], "pk": pk}),
-        }
-        for pk in ids
-        if pk in found
-    ]
+    found = _titles_and_urls(ids)
+    return [{"title": found[pk][0], "url": found[pk][1]} for pk in ids if pk in found]
 
 
-def _titles_and_slugs(ids: list[int]) -> dict[int, tuple[str, str]]:
-    """(title, slug) of the still browsable products among `ids`, from the cache per catalogue version
+def _titles_and_urls(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(title, address) of the still browsable products among `ids`, from the cache per catalogue version
     (any product change bumps it); the database is asked only for the ones not cached yet."""
     from django.core.cache import cache
 
     from shop.caching import catalogue_version, page_cache_seconds
 
     if not page_cache_seconds():
-        return _browsable_titles_and_slugs(ids)
+        return _browsable_titles_and_urls(ids)
     version = catalogue_version()
-    keys = {pk: f"recently-viewed-title:{version}:{pk}" for pk in ids}
+    keys = {pk: f"recently-viewed-link:{version}:{pk}" for pk in ids}
     cached = cache.get_many(keys.values())
     found = {pk: cached[keys[pk]] for pk in ids if keys[pk] in cached}
     missing = [pk for pk in ids if pk not in found]
     if missing:
-        loaded = _browsable_titles_and_slugs(missing)
+        loaded = _browsable_titles_and_urls(missing)
         # Not browsable is remembered too (as None), until the next catalogue change.
         cache.set_many({keys[pk]: loaded.get(pk) for pk in missing}, page_cache_seconds())
         found.update(loaded)
     return {pk: pair for pk, pair in found.items() if pair is not None}
 
 
-def _browsable_titles_and_slugs(ids: list[int]) -> dict[int, tuple[str, str]]:
+def _browsable_titles_and_urls(ids: list[int]) -> dict[int, tuple[str, str]]:
     return {
-        pk: (title, slug)
+        pk: (title, reverse("catalogue:detail", kwargs={"product_slug": slug, "pk": pk}))
         for pk, title, slug in Product.objects.browsable()
         .filter(pk__in=ids)
         .values_list("pk", "title", "slug")
