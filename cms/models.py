@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -133,6 +134,14 @@ class HomePage(SeoMixin, Page):  # noqa: DJ008 - Page supplies __str__
         for slide in self.hero_slides:
             return slide.value["image"]
         return None
+
+    def serve(self, request, *args, **kwargs):
+        """The page; marked private when only some visitors may see it, so that neither page cache
+        (shop.caching) stores it for everyone."""
+        response = super().serve(request, *args, **kwargs)
+        if self.get_view_restrictions().exists():
+            patch_cache_control(response, private=True)
+        return response
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
