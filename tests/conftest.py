@@ -81,3 +81,9 @@ def _search_indexes_immediately(settings):
 def _quota_ledger_immediately(settings):
     """The quota ledger: recompute rows at once, since a test's transaction never commits."""
     settings.QUOTA_LEDGER_ON_COMMIT = False
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    """As in production: the page caches and shared fragments on (the test settings switch them off)."""
+    settings.AIDMARKET_PAGE_CACHE_SECONDS = 600

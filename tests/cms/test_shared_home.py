@@ -1,26 +1,14 @@
 """The home page is shared by every signed-in visitor, unless editors restrict who may see it."""
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import Client
 from wagtail.models import PageViewRestriction
 
-from tests import factories
+from tests import clients, factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.AIDMARKET_PAGE_CACHE_SECONDS = 600
-
-
-def sign_in(user) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
+sign_in = clients.signed_in
 
 
 def test_the_home_page_is_shared_by_signed_in_visitors(home):

@@ -6,33 +6,21 @@ side effects (history cookie, view count) still happen on a shared hit."""
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.core.loading import get_model
 
 from shop.caching import analytics
 from shop.sellers import onboarding
-from tests import factories
+from tests import clients, factories
 
 ProductAlert = get_model("customer", "ProductAlert")
 Review = get_model("reviews", "ProductReview")
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.AIDMARKET_PAGE_CACHE_SECONDS = 600
-
-
-def sign_in(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
+sign_in = clients.signed_in
 
 
 def badges(page: str) -> set[str]:

@@ -5,7 +5,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
@@ -15,26 +14,16 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from shop.caching import analytics
-from tests import factories
+from tests import clients, factories
 
 Notification = get_model("communication", "Notification")
 ProductRecord = get_model("analytics", "ProductRecord")
 UserRecord = get_model("analytics", "UserRecord")
 UserProductView = get_model("analytics", "UserProductView")
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.AIDMARKET_PAGE_CACHE_SECONDS = 600
-
-
-def sign_in(user) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
+sign_in = clients.signed_in
 
 
 def add_to_basket(client, product, quantity=1):
