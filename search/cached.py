@@ -12,9 +12,10 @@ cached cards in one round trip and loads products from the database only for car
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.utils.safestring import SafeString, mark_safe
+
+from shop.caching.tiered import versioned_cache
 
 CARD_FRAGMENT = "product_card"
 SEARCH_CARD_FRAGMENT = "search_card"
@@ -48,7 +49,7 @@ def cards(ids: list[int], version: str, load, *, query: str | None = None) -> li
         loaded = load(ids)
         return [loaded[pk] for pk in ids if pk in loaded]
     keys = {pk: card_key(pk, version, query=query) for pk in ids}
-    found = cache.get_many(keys.values())
+    found = versioned_cache().get_many(keys.values())
     missing = [pk for pk in ids if keys[pk] not in found]
     loaded = load(missing) if missing else {}
     ordered = []

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from oscar.core.loading import get_model
 
 from tests import factories
@@ -10,11 +10,13 @@ Country = get_model("address", "Country")
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Each test gets its own media folder and an empty cache."""
+    """Each test gets its own media folder and empty caches (the shared one and each process's copy)."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    cache.clear()
+    for backend in caches.all(initialized_only=False):
+        backend.clear()
     yield
-    cache.clear()
+    for backend in caches.all(initialized_only=False):
+        backend.clear()
 
 
 @pytest.fixture

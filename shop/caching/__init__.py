@@ -21,6 +21,7 @@ so nobody sees another person's page or token.
 
 import hashlib
 import re
+import secrets
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -32,6 +33,7 @@ from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 
 from shop.caching import holes
+from shop.caching.tiered import versioned_cache
 from shop.core import dates
 
 CATALOGUE_VERSION_KEY = "catalogue-version"
@@ -44,8 +46,23 @@ SKIPPED_HEADERS = {"content-length", "set-cookie", "x-page-cache"}
 DEFAULT_CACHED_VIEWS = ("home", "catalogue:index", "catalogue:category", "catalogue:detail", "search:search")
 
 
+def new_version() -> int:
+    """Where a version starts (or starts again, after Redis lost it): a random number, so that values
+    stored under the numbers before it (in Redis or in a process's own copy, `shop.caching.tiered`) are
+    never taken for the new ones."""
+    return secrets.randbits(48)
+
+
+def bump_version(key) -> None:
+    """Move a version on: +1, or a new start when it is missing (never set, evicted, Redis restarted)."""
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, new_version(), timeout=None)
+
+
 def catalogue_version() -> int:
-    return cache.get_or_set(CATALOGUE_VERSION_KEY, 1, timeout=None)
+    return cache.get_or_set(CATALOGUE_VERSION_KEY, new_version, timeout=None)
 
 
 def catalogue_changed() -> None:
@@ -64,7 +81,7 @@ def product_stock_changed(product_ids, *, sold_out: bool = False) -> None:
 
     def bump():
         for pk in ids:
-            _incr(_product_key(pk))
+            bump_version(_product_key(pk))
         if sold_out:
             _bump_catalogue()
 
@@ -73,14 +90,7 @@ def product_stock_changed(product_ids, *, sold_out: bool = False) -> None:
 
 
 def _bump_catalogue():
-    _incr(CATALOGUE_VERSION_KEY)
-
-
-def _incr(key):
-    try:
-        cache.incr(key)
-    except ValueError:  # missing or evicted: any new value differs from what pages were keyed on
-        cache.set(key, 2, timeout=None)
+    bump_version(CATALOGUE_VERSION_KEY)
 
 
 def _product_key(pk):
@@ -99,17 +109,31 @@ def fragment_versions(request):
     """
     if not page_cache_seconds():
         return {"catalogue_cache_version": ""}
+    known = getattr(request, "_aidmarket_fragment_versions", None)
+    if known is not None:
+        return known
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    return {"catalogue_cache_version": f"{catalogue_version()}.{dates.today():%Y%m%d}.{language}"}
+    versions = {"catalogue_cache_version": f"{catalogue_version()}.{dates.today():%Y%m%d}.{language}"}
+    if request is not None and request.method in ("GET", "HEAD"):
+        # Read once per page (the layout, a product's parts, the basket's quota previews ask again); a
+        # request that writes may bump the version before it renders, so it reads it afresh.
+        request._aidmarket_fragment_versions = versions
+    return versions
 
 
 def product_fragment_version(request, product_id) -> str:
     """`{% cache %}` vary-on value for a product page's shared parts: the catalogue's and the
     product's own version (bumped by orders moving its stock); "" when the page cache is off."""
+    return product_fragment_versions(request, [product_id])[product_id]
+
+
+def product_fragment_versions(request, product_ids) -> dict:
+    """`product_fragment_version` of several products, read in one round trip."""
     catalogue = fragment_versions(request)["catalogue_cache_version"]
     if not catalogue:
-        return ""
-    return f"{catalogue}.{cache.get_or_set(_product_key(product_id), 1, timeout=None)}"
+        return dict.fromkeys(product_ids, "")
+    found = cache.get_many([_product_key(pk) for pk in product_ids])
+    return {pk: f"{catalogue}.{found.get(_product_key(pk), 1)}" for pk in product_ids}
 
 
 def remember(version: str, kind: str, parts: tuple, compute):
@@ -119,10 +143,11 @@ def remember(version: str, kind: str, parts: tuple, compute):
         return compute()
     digest = hashlib.sha1("\x1f".join(str(part) for part in parts).encode()).hexdigest()
     key = f"shared:{kind}:{version}:{digest}"
-    value = cache.get(key)
+    shared = versioned_cache()
+    value = shared.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, page_cache_seconds())
+        shared.set(key, value, page_cache_seconds())
     return value
 
 
@@ -192,7 +217,7 @@ class AnonymousPageCacheMiddleware:
         key = self.page_key(request)
         if key is None:
             return self.get_response(request)
-        body_and_headers = cache.get(key)
+        body_and_headers = versioned_cache().get(key)
         if body_and_headers is not None:
             return self.replay(request, *body_and_headers)
         response = self.get_response(request)
@@ -201,7 +226,7 @@ class AnonymousPageCacheMiddleware:
             # Every header the inner middleware set (CSP, X-Frame-Options, Content-Language…) is replayed.
             headers = _replayed_headers(response)
             history = response.cookies[HISTORY_COOKIE].value if HISTORY_COOKIE in response.cookies else None
-            cache.set(key, (content, headers, history), page_cache_seconds())
+            versioned_cache().set(key, (content, headers, history), page_cache_seconds())
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -262,7 +287,7 @@ class SharedPageCacheMiddleware:
             return self.get_response(request)
         audience = "staff" if request.user.is_staff else "everyone"
         key = f"shared-page:{page_versions(request, match)}:{audience}"
-        stored = cache.get(key)
+        stored = versioned_cache().get(key)
         if stored is not None:
             content, headers = stored
             response = HttpResponse(holes.fill(request, _with_csrf_token(request, content)), headers=headers)
@@ -278,7 +303,9 @@ class SharedPageCacheMiddleware:
             return response
         content = response.content
         if _storable(response) and all(name == HISTORY_COOKIE for name in response.cookies):
-            cache.set(key, (_without_csrf_token(content), _replayed_headers(response)), page_cache_seconds())
+            versioned_cache().set(
+                key, (_without_csrf_token(content), _replayed_headers(response)), page_cache_seconds()
+            )
             response["X-Page-Cache"] = "shared-miss"
         # Every response rendered with markers (an error page too) gets the visitor's own parts.
         response.content = holes.fill(request, content)

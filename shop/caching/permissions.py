@@ -16,10 +16,15 @@ PERMISSIONS_SECONDS = 3600
 
 
 def permissions_changed(**kwargs) -> None:
-    try:
-        cache.incr(PERMISSIONS_VERSION_KEY)
-    except ValueError:
-        cache.set(PERMISSIONS_VERSION_KEY, 2, timeout=None)
+    from shop.caching import bump_version
+
+    bump_version(PERMISSIONS_VERSION_KEY)
+
+
+def permissions_version() -> int:
+    from shop.caching import new_version
+
+    return cache.get_or_set(PERMISSIONS_VERSION_KEY, new_version, timeout=None)
 
 
 class CachedPermissionsMixin:
@@ -27,7 +32,7 @@ class CachedPermissionsMixin:
         """The user's permission set from the cache; computed by Django's ModelBackend on a miss."""
         if obj is None and user_obj.is_active and not user_obj.is_anonymous:
             if not hasattr(user_obj, "_perm_cache"):
-                version = cache.get_or_set(PERMISSIONS_VERSION_KEY, 1, timeout=None)
+                version = permissions_version()
                 key = f"permissions:{version}:{user_obj.pk}:{int(user_obj.is_superuser)}"
                 permissions = cache.get(key)
                 if permissions is None:

@@ -30,8 +30,9 @@ from django.core.signing import BadSignature, Signer
 from django.db import transaction
 from django.utils.functional import SimpleLazyObject
 
-from shop.caching import CATALOGUE_VERSION_KEY, catalogue_version, page_cache_seconds
-from shop.caching.permissions import PERMISSIONS_VERSION_KEY
+from shop.caching import CATALOGUE_VERSION_KEY, bump_version, catalogue_version, page_cache_seconds
+from shop.caching.permissions import PERMISSIONS_VERSION_KEY, permissions_version
+from shop.caching.tiered import versioned_cache
 
 BASKET_FRAGMENT_SECONDS = 300
 WORKSPACES_SECONDS = 3600
@@ -73,8 +74,8 @@ def basket_cache_version(request) -> str:
 
 def offers_changed() -> None:
     """Forget every cached header basket (an offer or voucher changed), now and on commit."""
-    _incr(OFFERS_VERSION_KEY)
-    transaction.on_commit(lambda: _incr(OFFERS_VERSION_KEY))
+    bump_version(OFFERS_VERSION_KEY)
+    transaction.on_commit(lambda: bump_version(OFFERS_VERSION_KEY))
 
 
 def basket_changed(*, basket_id: int | None, owner_id: int | None) -> None:
@@ -85,17 +86,10 @@ def basket_changed(*, basket_id: int | None, owner_id: int | None) -> None:
 
     def bump():
         for owner in owners:
-            _incr(_basket_version_key(owner))
+            bump_version(_basket_version_key(owner))
 
     bump()
     transaction.on_commit(bump)
-
-
-def _incr(key):
-    try:
-        cache.incr(key)
-    except ValueError:  # never set or evicted: start above the default of 1
-        cache.set(key, 2, timeout=None)
 
 
 def _notifications_key(user_id) -> str:
@@ -129,7 +123,7 @@ def roles_changed(user_ids) -> None:
 
     def bump():
         for key in keys:
-            _incr(key)
+            bump_version(key)
 
     bump()
     transaction.on_commit(bump)
@@ -142,8 +136,8 @@ def _reviews_key(user_id) -> str:
 def reviews_changed(user_id) -> None:
     """Forget which products this user has reviewed (one of their reviews was saved or deleted)."""
     if user_id:
-        _incr(_reviews_key(user_id))
-        transaction.on_commit(lambda: _incr(_reviews_key(user_id)))
+        bump_version(_reviews_key(user_id))
+        transaction.on_commit(lambda: bump_version(_reviews_key(user_id)))
 
 
 def reviewed_products(user) -> frozenset:
@@ -170,10 +164,17 @@ def workspaces(user) -> list:
     (`shop.caching.connect_receivers`)."""
     from shop import account_menu
 
+    memo = getattr(user, "_aidmarket_workspaces", None)
+    if memo is not None:  # asked again within the request (the menu, the basket's quota previews)
+        return memo
     versions = cache.get_many([PERMISSIONS_VERSION_KEY, _roles_key(user.pk)])
-    permissions, roles = versions.get(PERMISSIONS_VERSION_KEY, 1), versions.get(_roles_key(user.pk), 1)
+    permissions = versions.get(PERMISSIONS_VERSION_KEY) or permissions_version()
+    roles = versions.get(_roles_key(user.pk), 1)
     key = f"workspaces:{permissions}.{roles}:{user.pk}:{int(user.is_staff)}:{int(user.is_active)}"
-    return cache.get_or_set(key, lambda: account_menu.workspaces(user), WORKSPACES_SECONDS)
+    user._aidmarket_workspaces = versioned_cache().get_or_set(
+        key, lambda: account_menu.workspaces(user), WORKSPACES_SECONDS
+    )
+    return user._aidmarket_workspaces
 
 
 def cart_count(request, version: str) -> int:
@@ -182,7 +183,7 @@ def cart_count(request, version: str) -> int:
     still to be merged)."""
     if not version:
         return request.basket.num_items
-    return cache.get_or_set(
+    return versioned_cache().get_or_set(
         f"cart-count:{version}", lambda: request.basket.num_items, BASKET_FRAGMENT_SECONDS
     )
 

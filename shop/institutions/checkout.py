@@ -126,13 +126,19 @@ def quota_preview(basket, organisation: Organisation, *, request=None) -> QuotaP
     from shop import caching
 
     lines = []
-    for line in basket.all_lines():
+    basket_lines = basket.all_lines()
+    versions = (
+        caching.product_fragment_versions(request, [line.product_id for line in basket_lines])
+        if request is not None
+        else {}
+    )
+    for line in basket_lines:
 
         def verdict(line=line):
             counts, reason = quotas.line_counts(line)
             return counts, "" if counts else str(reason.label)
 
-        version = caching.product_fragment_version(request, line.product_id) if request is not None else ""
+        version = versions.get(line.product_id, "")
         counts, reason = caching.remember(version, "quota-verdict", (line.product_id,), verdict)
         lines.append(
             PreviewLine(

@@ -762,23 +762,21 @@ def ledger_changed(**kwargs) -> None:
 
 
 def _bump_ledger() -> None:
-    try:
-        cache.incr(LEDGER_VERSION_KEY)
-    except ValueError:  # never set or evicted: any new value differs from what standings were keyed on
-        cache.set(LEDGER_VERSION_KEY, 2, timeout=None)
+    from shop.caching import bump_version
+
+    bump_version(LEDGER_VERSION_KEY)
 
 
 def standing(organisation: Organisation, *, year: int) -> tuple[Decimal | None, Decimal]:
     """The organisation's target and counted value for the year, as progress() reports them (the frozen
     snapshot's once the year is closed), cached until the ledger changes: the basket's quota preview
     reads them on every basket page, whatever the size of the organisation's order history."""
-    version = cache.get_or_set(LEDGER_VERSION_KEY, 1, timeout=None)
+    from shop.caching import new_version
+    from shop.caching.tiered import versioned_cache
+
+    version = cache.get_or_set(LEDGER_VERSION_KEY, new_version, timeout=None)
     key = f"quota-standing:{version}:{organisation.pk}:{year}:{dates.today():%Y%m%d}"
-    value = cache.get(key)
-    if value is None:
-        value = _standing(organisation, year=year)
-        cache.set(key, value, STANDING_SECONDS)
-    return value
+    return versioned_cache().get_or_set(key, lambda: _standing(organisation, year=year), STANDING_SECONDS)
 
 
 def _standing(organisation: Organisation, *, year: int) -> tuple[Decimal | None, Decimal]:
