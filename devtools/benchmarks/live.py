@@ -2,13 +2,16 @@
 
 `run` is a shopper mix with think time (what a crowd of shoppers feels like); `capacity` drives one
 endpoint at a time with no think time, enough users to keep both workers busy, and reports the
-requests per second the workers serve (what the site can take).
+requests per second the workers serve (what the site can take). Cookie-less (anonymous) endpoints are
+driven by wrk when it is installed (Debian's `wrk`): locust, in Python, takes about one of the two CPUs
+at the rate the page cache answers, so it measures itself rather than the site.
 """
 
 import contextlib
 import csv
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -88,42 +91,18 @@ def run(
     out_dir.mkdir(parents=True, exist_ok=True)
     urls_file = out_dir / "live-urls.json"
     write_urls(urls_file)
-    bin_dir = Path(sys.executable).parent
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "shop.settings.bench",
-        "BENCH_URLS_FILE": str(urls_file),
-        "BENCH_VISITORS": visitors,
-    }
+    env = _environment(BENCH_URLS_FILE=str(urls_file), BENCH_VISITORS=visitors)
+    prefix = out_dir / f"locust-{visitors}"
     with _gunicorn(out_dir, env, workers=workers, port=port):
-        prefix = out_dir / f"locust-{visitors}"
         log(f"locust: {users} {visitors} users for {seconds}s against gunicorn ({workers} workers)")
-        subprocess.run(
-            [
-                str(bin_dir / "locust"),
-                "-f",
-                str(Path(__file__).with_name("locustfile.py")),
-                "--headless",
-                "-u",
-                str(users),
-                "-r",
-                str(max(1, users // 4)),
-                "-t",
-                f"{seconds}s",
-                "--host",
-                f"http://127.0.0.1:{port}",
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=settings.BASE_DIR,
+        _locust(
+            "locustfile.py",
+            prefix,
+            host=f"http://127.0.0.1:{port}",
+            users=users,
+            spawn_rate=max(1, users // 4),
+            seconds=seconds,
             env=env,
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=open(out_dir / f"locust-{visitors}.log", "w"),
-            timeout=seconds + 120,
         )
     return _summary(
         prefix, products=products, seconds=seconds, users=users, workers=workers, visitors=visitors
@@ -149,7 +128,7 @@ def capacity(
     base = f"http://127.0.0.1:{port}"
     endpoints = _capacity_urls()
     sessions = [_signed_in_session(f"consumer{n}{marks.USER_DOMAIN}") for n in range(1, users + 1)]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "shop.settings.bench"}
+    env = _environment()
     results = []
     with _gunicorn(out_dir, env, workers=workers, port=port, name="gunicorn-capacity"):
         cookie = settings.SESSION_COOKIE_NAME
@@ -159,6 +138,26 @@ def capacity(
             urls = endpoints[endpoint]
             # Every URL once first: the page cache and the shared fragments are warm, as on a live site.
             _warm_up(base, urls, cookie=f"{cookie}={sessions[0]}" if signed_in else None)
+            prefix = out_dir / f"locust-capacity-{visitors}-{endpoint}"
+            meta = {
+                "products": products,
+                "seconds": seconds,
+                "users": users,
+                "workers": workers,
+                "visitors": visitors,
+                "endpoint": endpoint,
+                "target_rps": CAPACITY_TARGETS.get((visitors, endpoint)),
+            }
+            if not signed_in and shutil.which("wrk"):
+                # Cookie-less visitors are what wrk sends; being C, it leaves the CPUs to the workers.
+                log(f"capacity: {endpoint}, {visitors}, wrk with {users} connections for {seconds}s")
+                summary = _wrk(
+                    out_dir / f"wrk-capacity-{endpoint}", base, urls, seconds=seconds, connections=users
+                )
+                summary = {**meta, "generator": "wrk", **summary}
+                results.append(summary)
+                _log_capacity(log, summary)
+                continue
             plan = out_dir / f"capacity-{visitors}-{endpoint}.json"
             plan.write_text(
                 json.dumps(
@@ -170,53 +169,113 @@ def capacity(
                 ),
                 encoding="utf-8",
             )
-            prefix = out_dir / f"locust-capacity-{visitors}-{endpoint}"
             log(f"capacity: {endpoint}, {visitors}, {users} users without think time for {seconds}s")
-            subprocess.run(
-                [
-                    str(Path(sys.executable).parent / "locust"),
-                    "-f",
-                    str(Path(__file__).with_name("capacity_locustfile.py")),
-                    "--headless",
-                    "-u",
-                    str(users),
-                    "-r",
-                    str(users),
-                    "-t",
-                    f"{seconds}s",
-                    "--reset-stats",  # count from when every user runs, not the ramp
-                    "--host",
-                    base,
-                    "--csv",
-                    str(prefix),
-                    "--only-summary",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                cwd=settings.BASE_DIR,
-                env={**env, "BENCH_CAPACITY_FILE": str(plan)},
-                check=False,
-                stdout=subprocess.DEVNULL,
-                stderr=open(f"{prefix}.log", "w"),
-                timeout=seconds + 120,
-            )
-            summary = _summary(
+            _locust(
+                "capacity_locustfile.py",
                 prefix,
-                products=products,
-                seconds=seconds,
+                host=base,
                 users=users,
-                workers=workers,
-                visitors=visitors,
-                endpoint=endpoint,
-                target_rps=CAPACITY_TARGETS.get((visitors, endpoint)),
+                spawn_rate=users,
+                seconds=seconds,
+                env={**env, "BENCH_CAPACITY_FILE": str(plan)},
+                reset_stats=True,  # count from when every user runs, not the ramp
             )
+            summary = {**_summary(prefix, **meta), "generator": "locust"}
             summary.pop("per_endpoint")  # one endpoint: the aggregate is its row
             results.append(summary)
-            log(
-                f"capacity: {endpoint}, {visitors}: {summary['rps']:.1f} req/s, {summary['failures']} failures, "
-                f"p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms"
-            )
+            _log_capacity(log, summary)
     return results
+
+
+def _log_capacity(log, summary: dict) -> None:
+    log(
+        f"capacity: {summary['endpoint']}, {summary['visitors']} ({summary['generator']}): "
+        f"{summary['rps']:.1f} req/s, {summary['failures']} failures, p50 {summary['p50_ms']} ms, "
+        f"p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms"
+    )
+
+
+def _environment(**extra) -> dict:
+    """The environment gunicorn and the load generators run in: the benchmark settings, plus `extra`."""
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "shop.settings.bench", **extra}
+
+
+def _locust(locustfile, prefix: Path, *, host, users, spawn_rate, seconds, env, reset_stats=False) -> None:
+    """Run locust headless with `locustfile` (next to this module); statistics in `<prefix>_stats.csv`."""
+    command = [
+        str(Path(sys.executable).parent / "locust"),
+        "-f",
+        str(Path(__file__).with_name(locustfile)),
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        str(spawn_rate),
+        "-t",
+        f"{seconds}s",
+        *(["--reset-stats"] if reset_stats else []),
+        "--host",
+        host,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    with open(f"{prefix}.log", "w") as errors:
+        subprocess.run(
+            command,
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            timeout=seconds + 120,
+        )
+
+
+# wrk's script: the URLs in turn, and at the end one line of JSON with the counts and percentiles (µs).
+WRK_SCRIPT = """local paths = {%(paths)s}
+local n = 0
+request = function()
+  n = n %% #paths + 1
+  return wrk.format("GET", paths[n])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK-RESULT {"requests": %%d, "failures": %%d, "duration_us": %%d, ' ..
+    '"p50_us": %%d, "p95_us": %%d, "p99_us": %%d}\\n', summary.requests,
+    e.connect + e.read + e.write + e.status + e.timeout, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def _wrk(prefix: Path, base: str, urls: list[str], *, seconds: int, connections: int) -> dict:
+    """Drive `urls` in turn with wrk (one thread, `connections` connections, no cookies) for `seconds`;
+    failures are connection errors, timeouts and answers other than 2xx/3xx. Output in `<prefix>.txt`."""
+    script = Path(f"{prefix}.lua")
+    script.write_text(WRK_SCRIPT % {"paths": ", ".join(json.dumps(url) for url in urls)}, encoding="utf-8")
+    done = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=seconds + 60,
+    )
+    Path(f"{prefix}.txt").write_text(done.stdout + done.stderr, encoding="utf-8")
+    line = next((line for line in done.stdout.splitlines() if line.startswith("WRK-RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no result; see {prefix}.txt")
+    counts = json.loads(line.removeprefix("WRK-RESULT "))
+    return {
+        "requests": counts["requests"],
+        "failures": counts["failures"],
+        "rps": counts["requests"] / (counts["duration_us"] / 1e6),
+        "p50_ms": round(counts["p50_us"] / 1000),
+        "p95_ms": round(counts["p95_us"] / 1000),
+        "p99_ms": round(counts["p99_us"] / 1000),
+    }
 
 
 def _capacity_urls() -> dict[str, list[str]]:

@@ -113,18 +113,22 @@ def markdown(results: dict) -> str:
         first = capacity[0]
         lines += [
             "",
-            f"Capacity at {first['products']:,} products: gunicorn {first['workers']} workers, locust "
-            f"{first['users']} users without think time, {first['seconds']} s per endpoint (counted once "
-            "every user runs). Anonymous visitors send no cookies (page cache); signed-in ones are "
-            "generated consumers with one product in the basket, each signed in once before the run.",
+            f"Capacity at {first['products']:,} products: gunicorn {first['workers']} workers, "
+            f"{first['users']} locust users (or wrk connections) without think time, {first['seconds']} s "
+            "per endpoint (counted once every user runs). Anonymous visitors send no cookies (page "
+            "cache); signed-in ones are generated consumers with one product in the basket, each signed "
+            "in once before the run. Load average at the end of the runs: "
+            f"{results.get('capacity_load_average', '—')}.",
             "",
-            "| visitors | endpoint | requests | failures | req/s | target req/s | median ms | p95 ms | p99 ms |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| visitors | endpoint | load generator | requests | failures | req/s | target req/s | median ms "
+            "| p95 ms | p99 ms |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in capacity:
             target = row.get("target_rps")
             lines.append(
-                f"| {row['visitors']} | {row['endpoint']} | {row['requests']} | {row['failures']} "
+                f"| {row['visitors']} | {row['endpoint']} | {row.get('generator', 'locust')} "
+                f"| {row['requests']} | {row['failures']} "
                 f"| {row['rps']:.1f} | {'—' if target is None else f'≥ {target:,}'} | {row['p50_ms']} "
                 f"| {row['p95_ms']} | {row['p99_ms']} |"
             )

@@ -2,6 +2,7 @@
 (a shopper mix with think time, then each endpoint at capacity)."""
 
 import itertools
+import os
 import time
 from pathlib import Path
 
@@ -134,6 +135,7 @@ class Command(BaseCommand):
                 users=options["capacity_users"],
                 log=self.stdout.write,
             )
+            results["capacity_load_average"] = [round(n, 2) for n in os.getloadavg()]
         paths = report.write(results, out_dir)
         self.stdout.write(
             self.style.SUCCESS(f"Results: {paths['markdown']} {paths['json']} {paths['chart']}")
