@@ -53,6 +53,9 @@ def marker(name: str, args: tuple[str, ...]) -> str:
 
 
 def render(request: HttpRequest, name: str, args: tuple[str, ...], context=None) -> str:
+    from shop.caching import personal
+
+    personal.prefetch(request)  # what every part of the page reads, in one round trip
     return _renderers[name](request, *args, context=context)
 
 

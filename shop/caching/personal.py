@@ -60,13 +60,46 @@ def basket_owner(request) -> str | None:
         return None
 
 
+def prefetch(request) -> None:
+    """Read in one round trip every version and count the visitor's parts of this page will ask for (the
+    cart badge's basket, the menu's unread count and workspaces, the review invitation's reviews), once
+    per request, when the first part is rendered. GET and HEAD only: a request that writes reads afresh."""
+    if request is None or request.method not in ("GET", "HEAD") or hasattr(request, "_aidmarket_prefetched"):
+        return
+    keys = [OFFERS_VERSION_KEY, CATALOGUE_VERSION_KEY]
+    owner = basket_owner(request)
+    if owner is not None:
+        keys.append(_basket_version_key(owner))
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    if signed_in:
+        keys += [
+            _notifications_key(user.pk),
+            PERMISSIONS_VERSION_KEY,
+            _roles_key(user.pk),
+            _reviews_key(user.pk),
+        ]
+    request._aidmarket_prefetched = (frozenset(keys), cache.get_many(keys))
+    if signed_in:
+        user._aidmarket_prefetched = request._aidmarket_prefetched
+
+
+def _get_many(holder, keys: list) -> dict:
+    """`cache.get_many(keys)`, answered from what `prefetch` read for this request (`holder`: the request
+    or its user) when it read them all."""
+    prefetched = getattr(holder, "_aidmarket_prefetched", None)
+    if prefetched is not None and prefetched[0].issuperset(keys):
+        return {key: prefetched[1][key] for key in keys if key in prefetched[1]}
+    return cache.get_many(keys)
+
+
 def basket_cache_version(request) -> str:
     """The `{% cache %}` vary-on value of the request's header basket; "" renders it uncached."""
     owner = basket_owner(request)
     if owner is None:
         return ""
     key = _basket_version_key(owner)
-    versions = cache.get_many([key, OFFERS_VERSION_KEY, CATALOGUE_VERSION_KEY])
+    versions = _get_many(request, [key, OFFERS_VERSION_KEY, CATALOGUE_VERSION_KEY])
     catalogue = versions.get(CATALOGUE_VERSION_KEY) or catalogue_version()
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     return f"{owner}.{versions.get(key, 1)}.{versions.get(OFFERS_VERSION_KEY, 1)}.{catalogue}.{language}"
@@ -100,7 +133,7 @@ def unread_notifications(user) -> int:
     from oscar.core.loading import get_model
 
     key = _notifications_key(user.pk)
-    count = cache.get(key)
+    count = _get_many(user, [key]).get(key)
     if count is None:
         Notification = get_model("communication", "Notification")
         count = Notification.objects.filter(recipient=user, date_read=None).count()
@@ -145,7 +178,7 @@ def reviewed_products(user) -> frozenset:
     version that saving or deleting one of their reviews bumps; answers Oscar's `has_review_by`."""
     from oscar.core.loading import get_model
 
-    version = cache.get(_reviews_key(user.pk), 1)
+    version = _get_many(user, [_reviews_key(user.pk)]).get(_reviews_key(user.pk), 1)
     return cache.get_or_set(
         f"reviewed-products:{version}:{user.pk}",
         lambda: frozenset(
@@ -167,7 +200,7 @@ def workspaces(user) -> list:
     memo = getattr(user, "_aidmarket_workspaces", None)
     if memo is not None:  # asked again within the request (the menu, the basket's quota previews)
         return memo
-    versions = cache.get_many([PERMISSIONS_VERSION_KEY, _roles_key(user.pk)])
+    versions = _get_many(user, [PERMISSIONS_VERSION_KEY, _roles_key(user.pk)])
     permissions = versions.get(PERMISSIONS_VERSION_KEY) or permissions_version()
     roles = versions.get(_roles_key(user.pk), 1)
     key = f"workspaces:{permissions}.{roles}:{user.pk}:{int(user.is_staff)}:{int(user.is_active)}"

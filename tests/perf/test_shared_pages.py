@@ -240,3 +240,46 @@ def test_a_seller_link_shows_in_the_cached_menu_on_the_next_page(people, partner
 
     partner.users.remove(people["shopper"])
     assert seller_centre not in shopper.get(url).content.decode()
+
+
+def test_a_shared_hit_reads_the_visitors_versions_and_counts_in_one_round_trip(
+    people, certified_product, monkeypatch
+):
+    """The cart badge, the account menu (unread count, workspaces) and the review invitation each used to
+    ask the cache for their versions; now one get_many before the first part answers them all."""
+    from django.core.cache import cache
+
+    shopper = sign_in(people["shopper"])
+    url = certified_product.get_absolute_url()
+    shopper.get(url)  # stored
+    asked, depth = [], [0]
+
+    def recorded(real, as_keys):
+        def call(arg, *args, **kwargs):
+            if depth[0] == 0:  # the local-memory cache's get_many calls its own get: one round trip
+                asked.append(as_keys(arg))
+            depth[0] += 1
+            try:
+                return real(arg, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    monkeypatch.setattr(cache, "get", recorded(cache.get, lambda key: [key]))
+    monkeypatch.setattr(cache, "get_many", recorded(cache.get_many, list))
+
+    page = shopper.get(url)
+
+    assert page["X-Page-Cache"] == "shared-hit"
+    user_id = people["shopper"].pk
+    personal_keys = {
+        "offers-version",
+        f"basket-version:u{user_id}",
+        f"unread-notifications:{user_id}",
+        "permissions-version",
+        f"roles-version:{user_id}",
+        f"reviews-version:{user_id}",
+    }
+    reads = [keys for keys in asked if personal_keys & set(keys)]
+    assert len(reads) == 1 and personal_keys <= set(reads[0])
