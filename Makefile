@@ -67,6 +67,9 @@ bench: install-dev
 		$(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python manage.py run_benchmarks --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+	# The product card in Django's template engine and in Jinja2, on the largest size's products.
+	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(BIN)/python manage.py bench_templates | tee var/bench/templates.txt
 	# The public purchase-demand board at 10,000 open demands.
 	DJANGO_SETTINGS_MODULE=shop.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python manage.py bench_docking_board --demands 10000 | tee var/bench/docking-board.txt
