@@ -360,25 +360,43 @@ def breakdowns(*, year: int, organisation_ids: Iterable[int] | None) -> dict[str
     totals_by = {by: defaultdict(lambda: ZERO) for by in BREAKDOWNS}
     deducted = annotate_deduction(having_deductions(lines)).annotate(amount=F("deduction"))
     for rows, sign in ((lines.annotate(amount=F("line_price_incl_tax")), 1), (deducted, -1)):
-        query, params = rows.annotate(**keys).values(*keys, "amount").query.sql_with_params()
-        columns = ", ".join(keys)
-        sets = ", ".join(f"({name})" for name in keys)
-        flags = ", ".join(f"GROUPING({name})" for name in keys)
-        sql = (
-            f"SELECT {columns}, {flags}, SUM(amount) FROM ({query}) AS counted "
-            f"GROUP BY GROUPING SETS ({sets})"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for row in cursor.fetchall():
-                values, grouping, total = row[: len(keys)], row[len(keys) : -1], row[-1]
-                # GROUPING(x) is 0 for the one column this row is grouped by.
-                index = grouping.index(0)
-                totals_by[BREAKDOWNS[index]][values[index]] += sign * (total or ZERO)
+        sums, _orders = _grouping_sets(rows.annotate(**keys), list(keys))
+        for by in BREAKDOWNS:
+            for key, total in sums[f"key_{by}"].items():
+                totals_by[by][key] += sign * total
     return {
         by: _presented(by, [(key, total.quantize(CENT)) for key, total in totals_by[by].items()])
         for by in BREAKDOWNS
     }
+
+
+def _grouping_sets(rows, keys: list[str], *, count_orders: bool = False) -> tuple[dict[str, dict], int]:
+    """SUM(amount) of `rows` (a queryset annotated with `amount` and each of `keys`) grouped by each key
+    alone, in one `GROUPING SETS` pass (PostgreSQL): {key: {value: sum}}; with `count_orders`, also the
+    number of distinct orders of all the rows (the grand-total set), else 0."""
+    query, params = rows.values(*keys, "amount", "order_id").query.sql_with_params()
+    columns = ", ".join(keys)
+    sets = ", ".join([*(f"({name})" for name in keys), *(["()"] if count_orders else [])])
+    flags = ", ".join(f"GROUPING({name})" for name in keys)
+    orders = ", COUNT(DISTINCT order_id)" if count_orders else ", 0"
+    sql = (
+        f"SELECT {columns}, {flags}, SUM(amount){orders} FROM ({query}) AS counted "
+        f"GROUP BY GROUPING SETS ({sets})"
+    )
+    sums = {name: {} for name in keys}
+    order_count = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            values, grouping = row[: len(keys)], row[len(keys) : 2 * len(keys)]
+            total, distinct_orders = row[-2], row[-1]
+            if 0 not in grouping:  # the grand total
+                order_count = distinct_orders
+                continue
+            # GROUPING(x) is 0 for the one column this row is grouped by.
+            index = grouping.index(0)
+            sums[keys[index]][values[index]] = total or ZERO
+    return sums, order_count
 
 
 def _presented(by: str, result: list[tuple]) -> list[tuple[str, Decimal]]:
@@ -934,6 +952,44 @@ def report_lines(organisation: Organisation, *, year: int):
     )
 
 
+@dataclass
+class UnitLineFigures:
+    """What an organisation's report reads from its unit's counted lines of a year."""
+
+    breakdowns: dict  # {by: [(label, counted)]}, as breakdowns() gives them
+    awaiting_acceptance: Decimal  # counted provisionally: lines the buyer has not accepted yet
+    orders: int  # orders with counted lines
+
+
+def unit_line_figures(organisation: Organisation, *, year: int, tree: Tree | None = None) -> UnitLineFigures:
+    """The breakdowns, the part awaiting acceptance and the number of counted orders of the organisation's
+    unit (with its affiliated bodies) for the year.
+
+    On PostgreSQL one `GROUPING SETS` pass over the unit's counted lines, each with its deduction
+    (counted_lines()): for one unit's lines the refunds are looked up line by line through the refund
+    tables' line index, rather than hashing every refund of every organisation; elsewhere one query each.
+    """
+    ids = unit_ids(organisation, tree=tree)
+    if connection.vendor != "postgresql":
+        return UnitLineFigures(
+            breakdowns=breakdowns(year=year, organisation_ids=ids),
+            awaiting_acceptance=awaiting_acceptance(organisation, year=year, tree=tree),
+            orders=counted_orders_count(organisation, year=year, tree=tree),
+        )
+    keys = {f"key_{by}": _breakdown_key(by) for by in BREAKDOWNS}
+    keys["key_awaiting"] = ExpressionWrapper(Q(acceptance__isnull=True), output_field=models.BooleanField())
+    rows = counted_lines(year=year, organisation_ids=ids).order_by().annotate(**keys, amount=F("counted"))
+    sums, orders = _grouping_sets(rows, list(keys), count_orders=True)
+    return UnitLineFigures(
+        breakdowns={
+            by: _presented(by, [(key, total.quantize(CENT)) for key, total in sums[f"key_{by}"].items()])
+            for by in BREAKDOWNS
+        },
+        awaiting_acceptance=sums["key_awaiting"].get(True, ZERO).quantize(CENT),
+        orders=orders,
+    )
+
+
 def counted_orders_summary(
     organisation: Organisation,
     *,
@@ -944,29 +1000,25 @@ def counted_orders_summary(
 ):
     """One row per counted order (number, date, purpose, organisation, counted total), oldest first.
 
-    `offset`/`limit` slice in SQL, so a page of the report costs the same however many orders counted.
+    `offset`/`limit` slice in SQL, so a page of the report costs the same however many orders counted;
+    one query, each of the unit's lines with its deduction (counted_lines(), refunds looked up by line).
     """
-    lines = qualifying_lines(year=year, organisation_ids=unit_ids(organisation, tree=tree)).order_by()
     grouped = (
-        lines.values(
+        counted_lines(year=year, organisation_ids=unit_ids(organisation, tree=tree))
+        .order_by()
+        .values(
             "order_id",
             number=F("order__number"),
             placed=F("order__date_placed"),
             purpose=F("order__organisation_link__purpose"),
             organisation_name=F("order__organisation_link__organisation__name"),
         )
-        .annotate(total=_sum("line_price_incl_tax"))
+        .annotate(total=_sum("counted"))
         .order_by("placed", "order_id")
     )
     rows = list(grouped[offset : offset + limit] if limit is not None else grouped[offset:])
-    refunded = (
-        annotate_deduction(having_deductions(lines.filter(order_id__in=[row["order_id"] for row in rows])))
-        .values("order_id")
-        .annotate(total=_sum("deduction"))
-    )
-    by_order = {row["order_id"]: row["total"] for row in refunded} if rows else {}
-    for row in rows:
-        row["total"] = (row["total"] - by_order.get(row["order_id"], ZERO)).quantize(CENT)
+    for row in rows:  # SQLite sums decimals as floats: back to whole fen
+        row["total"] = row["total"].quantize(CENT)
     return rows
 
 
