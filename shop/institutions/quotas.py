@@ -691,10 +691,12 @@ def progress_for_all(
     from_ledger: bool = False,
     organisation_ids: Iterable[int] | None = None,
     tree: Tree | None = None,
+    loaded: Iterable[Organisation] = (),
 ) -> dict[int, Progress]:
     """Every organisation's progress for the year (or only these organisations'), in a constant number of
     queries: from the order lines, or (from_ledger, the staff pages) from the stored ledger rows
-    refresh_ledger() keeps current. With `organisation_ids`, only their subtrees' figures are read."""
+    refresh_ledger() keeps current. With `organisation_ids`, only their subtrees' figures are read;
+    `loaded`: organisations among them the caller has already read (with region and parent)."""
     tree = tree or Tree()
     wanted = scope = None
     if organisation_ids is not None:
@@ -710,6 +712,13 @@ def progress_for_all(
         organisations = organisations.filter(pk__in=wanted)
     targets = {target.organisation_id: target for target in targets}
     snapshots = {snap.organisation_id: snap for snap in snapshots}
+    loaded = {organisation.pk: organisation for organisation in loaded}
+    if wanted is not None and loaded:
+        missing = [pk for pk in wanted if pk not in loaded]
+        organisations = [
+            *(loaded[pk] for pk in wanted if pk in loaded),
+            *(organisations.filter(pk__in=missing) if missing else []),
+        ]
     return {
         organisation.pk: _compose(
             organisation,
@@ -739,7 +748,12 @@ def progress(
     tree = tree or Tree()
     if from_ledger:
         progresses = progress_for_all(
-            year=year, today=today, from_ledger=True, organisation_ids=[organisation.pk], tree=tree
+            year=year,
+            today=today,
+            from_ledger=True,
+            organisation_ids=[organisation.pk],
+            tree=tree,
+            loaded=[organisation],
         )
         return progresses[organisation.pk]
     subtree = tree.subtree_ids(organisation.pk)

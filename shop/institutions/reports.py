@@ -118,7 +118,11 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
     # rows (kept current after every change), in one pass; the breakdowns and the orders from the lines.
     children = tree.children[organisation.pk]
     figures = quotas.progress_for_all(
-        year=year, from_ledger=True, organisation_ids=[organisation.pk, *children], tree=tree
+        year=year,
+        from_ledger=True,
+        organisation_ids=[organisation.pk, *children],
+        tree=tree,
+        loaded=[organisation],
     )
     progress = figures[organisation.pk]
     units = sorted(
