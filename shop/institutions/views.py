@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -94,12 +95,13 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
             OrganisationOrder.objects.filter(
                 organisation_id__in=quotas.unit_ids(self.organisation, tree=tree)
             )
-            .select_related("order", "buyer", "organisation")
+            .select_related("order")
             .only(
-                *("order", "buyer", "organisation", "purpose", "approval", "rejection_reason"),
+                *("order", "purpose", "approval", "rejection_reason"),
                 *("order__number", "order__date_placed", "order__status", "order__total_incl_tax"),
-                *("order__currency", "buyer__email", "organisation__name"),
+                "order__currency",
             )
+            .annotate(buyer_email=F("buyer__email"), organisation_name=F("organisation__name"))
         )
         ctx["page_obj"] = Paginator(orders, self.orders_per_page).get_page(self.request.GET.get("page"))
         ctx["paginator"] = ctx["page_obj"].paginator
