@@ -418,7 +418,7 @@ class Tree:
 
     def __init__(self, *, below: int | None = None):
         if below is None:
-            rows = Organisation.objects.values("pk", "parent_id", "relation_to_parent")
+            rows = Organisation.objects.order_by().values("pk", "parent_id", "relation_to_parent")
         else:
             rows = _subtree_rows(below)
         self.nodes = {row["pk"]: row for row in rows}
