@@ -128,8 +128,8 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
     units = sorted(
         (figures[pk] for pk in children), key=lambda unit: (unit.organisation.name, unit.organisation.pk)
     )
-    # The breakdowns, the part awaiting acceptance and the number of counted orders: one pass over the
-    # unit's counted lines.
+    # The breakdowns, the part awaiting acceptance, the number of counted orders and the lines that do not
+    # count: one pass over the unit's lines of the year.
     lines = quotas.unit_line_figures(organisation, year=year, tree=tree)
     if progress.frozen is not None and progress.frozen.breakdowns:
         breakdowns = {
@@ -154,7 +154,7 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
         orders_total=orders_total,
         units=units,
         orders_page=orders_page,
-        not_counted=quotas.not_counted(organisation, year=year, tree=tree),
+        not_counted=lines.not_counted,
         awaiting_acceptance=lines.awaiting_acceptance,
     )
 

@@ -253,9 +253,10 @@ def test_impact_dashboard_names_help_sell_outcomes_in_chinese(client, staff_user
 def test_the_reports_one_pass_over_the_unit_equals_each_figure_computed_alone(
     buyer, organisation, partner, other_county, counted_orders
 ):
-    """quotas.unit_line_figures() (breakdowns, awaiting acceptance, counted orders in one pass) gives the
-    figures breakdowns(), awaiting_acceptance() and counted_orders_count() give one by one: with a
-    refund, a short acceptance, an affiliated body's order and another organisation's order."""
+    """quotas.unit_line_figures() (breakdowns, awaiting acceptance, counted orders, lines not counted in
+    one pass) gives the figures breakdowns(), awaiting_acceptance(), counted_orders_count() and
+    not_counted() give one by one: with a refund, a short acceptance, an affiliated body's order, an
+    uncertified line and another organisation's order."""
     from shop.institutions import acceptance
 
     union = OrganisationFactory(
@@ -279,6 +280,10 @@ def test_the_reports_one_pass_over_the_unit_equals_each_figure_computed_alone(
     assert figures.breakdowns == quotas.all_breakdowns(organisation, year=YEAR)
     assert figures.awaiting_acceptance == quotas.awaiting_acceptance(organisation, year=YEAR)
     assert figures.orders == quotas.counted_orders_count(organisation, year=YEAR) == 4
+    assert figures.not_counted == quotas.not_counted(organisation, year=YEAR)
+    assert [(row["reason"], row["lines"]) for row in figures.not_counted] == [
+        (quotas.Reason.NOT_CERTIFIED, 1)  # the fixture's uncertified line
+    ]
     # Not accepted yet: the fixture's two orders (114.70 after its refund, 4 × 12.35) and the union's 3 × 20.
     assert figures.awaiting_acceptance == Decimal("114.70") + Decimal("49.40") + Decimal("60.00")
     counted = sum((amount for _label, amount in figures.breakdowns["purpose"]), Decimal("0"))
