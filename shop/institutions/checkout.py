@@ -6,6 +6,7 @@ from decimal import Decimal
 from oscar.apps.checkout.utils import CheckoutSessionData
 from oscar.core.loading import get_model
 
+from shop import caching
 from shop.core import dates
 from shop.institutions import approvals, ledger, notifications, quotas
 from shop.institutions.models import Organisation, OrganisationOrder
@@ -215,8 +216,16 @@ class OrganisationCheckoutMixin:
         return order
 
 
-def help_your_quota_suggestions(*, limit: int = 8):
-    """Certified products that sellers flagged as surplus: buying them helps and counts toward quotas."""
+def help_your_quota_suggestions(*, limit: int = 8, version: str = ""):
+    """Certified products that sellers flagged as surplus: buying them helps and counts toward quotas.
+
+    With a catalogue fragment `version` (caching.fragment_versions()) the list is shared by everyone until
+    the catalogue changes (a flag started or ended, a product sold out), as the home page's help-sell rail.
+    """
+    return caching.remember(version, "help-your-quota", (limit,), lambda: _help_your_quota(limit))
+
+
+def _help_your_quota(limit: int) -> list:
     from shop.sellers import helpsell
 
     # The few flagged ids first: the card query (stock, flags, units sold) runs only when there are any.

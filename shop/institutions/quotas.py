@@ -360,25 +360,33 @@ def breakdowns(*, year: int, organisation_ids: Iterable[int] | None) -> dict[str
     totals_by = {by: defaultdict(lambda: ZERO) for by in BREAKDOWNS}
     deducted = annotate_deduction(having_deductions(lines)).annotate(amount=F("deduction"))
     for rows, sign in ((lines.annotate(amount=F("line_price_incl_tax")), 1), (deducted, -1)):
-        query, params = rows.annotate(**keys).values(*keys, "amount").query.sql_with_params()
-        columns = ", ".join(keys)
-        sets = ", ".join(f"({name})" for name in keys)
-        flags = ", ".join(f"GROUPING({name})" for name in keys)
-        sql = (
-            f"SELECT {columns}, {flags}, SUM(amount) FROM ({query}) AS counted "
-            f"GROUP BY GROUPING SETS ({sets})"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for row in cursor.fetchall():
-                values, grouping, total = row[: len(keys)], row[len(keys) : -1], row[-1]
-                # GROUPING(x) is 0 for the one column this row is grouped by.
-                index = grouping.index(0)
-                totals_by[BREAKDOWNS[index]][values[index]] += sign * (total or ZERO)
+        sums = _grouping_sets(rows.annotate(**keys), list(keys))
+        for by in BREAKDOWNS:
+            for key, total in sums[f"key_{by}"].items():
+                totals_by[by][key] += sign * total
     return {
         by: _presented(by, [(key, total.quantize(CENT)) for key, total in totals_by[by].items()])
         for by in BREAKDOWNS
     }
+
+
+def _grouping_sets(rows, keys: list[str]) -> dict[str, dict]:
+    """SUM(amount) of `rows` (a queryset annotated with `amount` and each of `keys`) grouped by each key
+    alone, in one `GROUPING SETS` pass (PostgreSQL): {key: {value: sum}}."""
+    query, params = rows.values(*keys, "amount").query.sql_with_params()
+    columns = ", ".join(keys)
+    sets = ", ".join(f"({name})" for name in keys)
+    flags = ", ".join(f"GROUPING({name})" for name in keys)
+    sql = f"SELECT {columns}, {flags}, SUM(amount) FROM ({query}) AS counted GROUP BY GROUPING SETS ({sets})"
+    sums = {name: {} for name in keys}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            values, grouping, total = row[: len(keys)], row[len(keys) : -1], row[-1]
+            # GROUPING(x) is 0 for the one column this row is grouped by.
+            index = grouping.index(0)
+            sums[keys[index]][values[index]] = total or ZERO
+    return sums
 
 
 def _presented(by: str, result: list[tuple]) -> list[tuple[str, Decimal]]:
@@ -400,7 +408,7 @@ class Tree:
 
     def __init__(self, *, below: int | None = None):
         if below is None:
-            rows = Organisation.objects.values("pk", "parent_id", "relation_to_parent")
+            rows = Organisation.objects.order_by().values("pk", "parent_id", "relation_to_parent")
         else:
             rows = _subtree_rows(below)
         self.nodes = {row["pk"]: row for row in rows}
@@ -673,10 +681,12 @@ def progress_for_all(
     from_ledger: bool = False,
     organisation_ids: Iterable[int] | None = None,
     tree: Tree | None = None,
+    loaded: Iterable[Organisation] = (),
 ) -> dict[int, Progress]:
     """Every organisation's progress for the year (or only these organisations'), in a constant number of
     queries: from the order lines, or (from_ledger, the staff pages) from the stored ledger rows
-    refresh_ledger() keeps current. With `organisation_ids`, only their subtrees' figures are read."""
+    refresh_ledger() keeps current. With `organisation_ids`, only their subtrees' figures are read;
+    `loaded`: organisations among them the caller has already read (with region and parent)."""
     tree = tree or Tree()
     wanted = scope = None
     if organisation_ids is not None:
@@ -692,6 +702,13 @@ def progress_for_all(
         organisations = organisations.filter(pk__in=wanted)
     targets = {target.organisation_id: target for target in targets}
     snapshots = {snap.organisation_id: snap for snap in snapshots}
+    loaded = {organisation.pk: organisation for organisation in loaded}
+    if wanted is not None and loaded:
+        missing = [pk for pk in wanted if pk not in loaded]
+        organisations = [
+            *(loaded[pk] for pk in wanted if pk in loaded),
+            *(organisations.filter(pk__in=missing) if missing else []),
+        ]
     return {
         organisation.pk: _compose(
             organisation,
@@ -721,7 +738,12 @@ def progress(
     tree = tree or Tree()
     if from_ledger:
         progresses = progress_for_all(
-            year=year, today=today, from_ledger=True, organisation_ids=[organisation.pk], tree=tree
+            year=year,
+            today=today,
+            from_ledger=True,
+            organisation_ids=[organisation.pk],
+            tree=tree,
+            loaded=[organisation],
         )
         return progresses[organisation.pk]
     subtree = tree.subtree_ids(organisation.pk)
@@ -932,6 +954,76 @@ def report_lines(organisation: Organisation, *, year: int):
     )
 
 
+@dataclass
+class UnitLineFigures:
+    """What an organisation's report reads from its unit's order lines of a year."""
+
+    breakdowns: dict  # {by: [(label, counted)]}, as breakdowns() gives them
+    awaiting_acceptance: Decimal  # counted provisionally: lines the buyer has not accepted yet
+    orders: int  # orders with counted lines
+    not_counted: list  # the lines that do not count, by reason, as not_counted() gives them
+
+
+def unit_line_figures(organisation: Organisation, *, year: int, tree: Tree | None = None) -> UnitLineFigures:
+    """The breakdowns, the part awaiting acceptance, the number of counted orders and the lines that do not
+    count of the organisation's unit (with its affiliated bodies) for the year.
+
+    On PostgreSQL one `GROUPING SETS` pass over the unit's organisation-order lines of the year, each with
+    the first condition it fails (not_counted()'s CASE over CONDITIONS, so "counts" is counting_filter())
+    and its deduction (annotate_deduction(): for one unit's lines the refunds are looked up line by line
+    through the refund tables' line index, rather than hashing every refund of every organisation); the
+    counted figures sum only the lines that count. Elsewhere one query each.
+    """
+    ids = unit_ids(organisation, tree=tree)
+    if connection.vendor != "postgresql":
+        return UnitLineFigures(
+            breakdowns=breakdowns(year=year, organisation_ids=ids),
+            awaiting_acceptance=awaiting_acceptance(organisation, year=year, tree=tree),
+            orders=counted_orders_count(organisation, year=year, tree=tree),
+            not_counted=not_counted(organisation, year=year, tree=tree),
+        )
+    keys = {f"key_{by}": _breakdown_key(by) for by in BREAKDOWNS}
+    keys["key_awaiting"] = ExpressionWrapper(Q(acceptance__isnull=True), output_field=models.BooleanField())
+    keys["reason"] = _first_failing_reason(year)
+    lines = annotate_deduction(_unit_lines_of_year(ids, year=year)).order_by().annotate(**keys)
+    query, params = lines.values(*keys, "counted", "line_price_incl_tax", "order_id").query.sql_with_params()
+    names = list(keys)
+    counts = "WHERE reason = %s"
+    sql = (
+        f"SELECT {', '.join(names)}, {', '.join(f'GROUPING({name})' for name in names)}, "
+        f"SUM(counted) FILTER ({counts}), COUNT(*) FILTER ({counts}), "
+        f"COUNT(DISTINCT order_id) FILTER ({counts}), COUNT(*), SUM(line_price_incl_tax) "
+        f"FROM ({query}) AS unit_lines "
+        f"GROUP BY GROUPING SETS ({', '.join(f'({name})' for name in names)}, ())"
+    )
+    sums = {name: {} for name in names}
+    orders, failing = 0, []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*([Reason.COUNTS.value] * 3), *params])
+        for row in cursor.fetchall():
+            values, grouping = row[: len(names)], row[len(names) : 2 * len(names)]
+            counted, counted_lines_, counted_orders, all_lines, line_totals = row[2 * len(names) :]
+            if 0 not in grouping:  # the grand total
+                orders = counted_orders
+                continue
+            # GROUPING(x) is 0 for the one column this row is grouped by.
+            name, value = names[grouping.index(0)], values[grouping.index(0)]
+            if name == "reason":
+                if value != Reason.COUNTS.value:
+                    failing.append({"reason": value, "lines": all_lines, "amount": line_totals})
+            elif counted_lines_:  # a value some counted line has
+                sums[name][value] = counted or ZERO
+    return UnitLineFigures(
+        breakdowns={
+            by: _presented(by, [(key, total.quantize(CENT)) for key, total in sums[f"key_{by}"].items()])
+            for by in BREAKDOWNS
+        },
+        awaiting_acceptance=sums["key_awaiting"].get(True, ZERO).quantize(CENT),
+        orders=orders,
+        not_counted=_by_reason(failing),
+    )
+
+
 def counted_orders_summary(
     organisation: Organisation,
     *,
@@ -942,29 +1034,25 @@ def counted_orders_summary(
 ):
     """One row per counted order (number, date, purpose, organisation, counted total), oldest first.
 
-    `offset`/`limit` slice in SQL, so a page of the report costs the same however many orders counted.
+    `offset`/`limit` slice in SQL, so a page of the report costs the same however many orders counted;
+    one query, each of the unit's lines with its deduction (counted_lines(), refunds looked up by line).
     """
-    lines = qualifying_lines(year=year, organisation_ids=unit_ids(organisation, tree=tree)).order_by()
     grouped = (
-        lines.values(
+        counted_lines(year=year, organisation_ids=unit_ids(organisation, tree=tree))
+        .order_by()
+        .values(
             "order_id",
             number=F("order__number"),
             placed=F("order__date_placed"),
             purpose=F("order__organisation_link__purpose"),
             organisation_name=F("order__organisation_link__organisation__name"),
         )
-        .annotate(total=_sum("line_price_incl_tax"))
+        .annotate(total=_sum("counted"))
         .order_by("placed", "order_id")
     )
     rows = list(grouped[offset : offset + limit] if limit is not None else grouped[offset:])
-    refunded = (
-        annotate_deduction(having_deductions(lines.filter(order_id__in=[row["order_id"] for row in rows])))
-        .values("order_id")
-        .annotate(total=_sum("deduction"))
-    )
-    by_order = {row["order_id"]: row["total"] for row in refunded} if rows else {}
-    for row in rows:
-        row["total"] = (row["total"] - by_order.get(row["order_id"], ZERO)).quantize(CENT)
+    for row in rows:  # SQLite sums decimals as floats: back to whole fen
+        row["total"] = row["total"].quantize(CENT)
     return rows
 
 
@@ -1026,24 +1114,37 @@ def column_totals(progresses: Iterable[Progress | Headline], *, tree: Tree | Non
 def not_counted(organisation: Organisation, *, year: int, tree: Tree | None = None) -> list[dict]:
     """The unit's organisation-order lines of the year that do not count, grouped by the first condition
     they fail (the same CONDITIONS, as one SQL CASE): reason, number of lines, line totals."""
-    reason = Case(
-        *(When(~condition.q(year), then=Value(condition.fails_with.value)) for condition in CONDITIONS),
-        default=Value(Reason.COUNTS.value),
-        output_field=models.CharField(),
-    )
-    start, end = dates.year_bounds(year)
     rows = (
-        Line.objects.filter(
-            order__organisation_link__organisation_id__in=unit_ids(organisation, tree=tree),
-            order__date_placed__gte=start,
-            order__date_placed__lt=end,
-        )
-        .annotate(reason=reason)
+        _unit_lines_of_year(unit_ids(organisation, tree=tree), year=year)
+        .annotate(reason=_first_failing_reason(year))
         .exclude(reason=Reason.COUNTS.value)
         .order_by()
         .values("reason")
         .annotate(lines=Count("pk"), amount=_sum("line_price_incl_tax"))
     )
+    return _by_reason(rows)
+
+
+def _unit_lines_of_year(organisation_ids: list[int], *, year: int):
+    """Every line of these organisations' orders placed in the year, whether it counts or not."""
+    start, end = dates.year_bounds(year)
+    return Line.objects.filter(
+        order__organisation_link__organisation_id__in=organisation_ids,
+        order__date_placed__gte=start,
+        order__date_placed__lt=end,
+    )
+
+
+def _first_failing_reason(year: int) -> Case:
+    """The first of CONDITIONS a line fails, as one SQL CASE (COUNTS when it fails none)."""
+    return Case(
+        *(When(~condition.q(year), then=Value(condition.fails_with.value)) for condition in CONDITIONS),
+        default=Value(Reason.COUNTS.value),
+        output_field=models.CharField(),
+    )
+
+
+def _by_reason(rows) -> list[dict]:
     order = [condition.fails_with.value for condition in CONDITIONS]
     return sorted(
         (

@@ -30,11 +30,18 @@ class CountedOrders:
     Paginator(CountedOrders(...), n) thus fetches one page of rows, whatever the number of orders.
     """
 
-    def __init__(self, organisation: Organisation, year: int, *, tree: quotas.Tree | None = None):
+    def __init__(
+        self,
+        organisation: Organisation,
+        year: int,
+        *,
+        tree: quotas.Tree | None = None,
+        count: int | None = None,
+    ):
         self.organisation = organisation
         self.year = year
         self.tree = tree
-        self._count = None
+        self._count = count  # when the caller has counted them already (quotas.unit_line_figures)
 
     def __len__(self) -> int:
         if self._count is None:
@@ -111,20 +118,27 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
     # rows (kept current after every change), in one pass; the breakdowns and the orders from the lines.
     children = tree.children[organisation.pk]
     figures = quotas.progress_for_all(
-        year=year, from_ledger=True, organisation_ids=[organisation.pk, *children], tree=tree
+        year=year,
+        from_ledger=True,
+        organisation_ids=[organisation.pk, *children],
+        tree=tree,
+        loaded=[organisation],
     )
     progress = figures[organisation.pk]
     units = sorted(
         (figures[pk] for pk in children), key=lambda unit: (unit.organisation.name, unit.organisation.pk)
     )
+    # The breakdowns, the part awaiting acceptance, the number of counted orders and the lines that do not
+    # count: one pass over the unit's lines of the year.
+    lines = quotas.unit_line_figures(organisation, year=year, tree=tree)
     if progress.frozen is not None and progress.frozen.breakdowns:
         breakdowns = {
             by: [(label, Decimal(amount)) for label, amount in rows]
             for by, rows in progress.frozen.breakdowns.items()
         }
     else:
-        breakdowns = quotas.all_breakdowns(organisation, year=year, tree=tree)
-    counted_orders = CountedOrders(organisation, year, tree=tree)
+        breakdowns = lines.breakdowns
+    counted_orders = CountedOrders(organisation, year, tree=tree, count=lines.orders)
     orders_page = None
     if page is None:
         orders = counted_orders[:]
@@ -140,8 +154,8 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
         orders_total=orders_total,
         units=units,
         orders_page=orders_page,
-        not_counted=quotas.not_counted(organisation, year=year, tree=tree),
-        awaiting_acceptance=quotas.awaiting_acceptance(organisation, year=year, tree=tree),
+        not_counted=lines.not_counted,
+        awaiting_acceptance=lines.awaiting_acceptance,
     )
 
 

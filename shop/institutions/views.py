@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.views.generic import TemplateView
 from oscar.apps.checkout.utils import CheckoutSessionData
 from oscar.core.loading import get_model
 
+from shop import caching
 from shop.core import dates, exports
 from shop.core.exceptions import DomainError, InvalidInput, NotPermitted
 from shop.institutions import (
@@ -55,7 +57,8 @@ class OrganisationMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.organisation = permissions.organisation_for_member(request.user, kwargs["pk"])
+        self.access = permissions.organisation_access(request.user, kwargs["pk"])
+        self.organisation = self.access.organisation
         self.check_role()
         return super().dispatch(request, *args, **kwargs)
 
@@ -65,8 +68,8 @@ class OrganisationMixin(LoginRequiredMixin):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["organisation"] = self.organisation
-        ctx["membership"] = permissions.roles(self.request.user, self.organisation)
-        ctx["can_see_reports"] = permissions.can_see_reports(self.request.user, self.organisation)
+        ctx["membership"] = self.access.roles
+        ctx["can_see_reports"] = self.access.can_see_reports
         return ctx
 
 
@@ -87,13 +90,25 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         tree = quotas.Tree(below=self.organisation.pk)
-        orders = OrganisationOrder.objects.filter(
-            organisation_id__in=quotas.unit_ids(self.organisation, tree=tree)
-        ).select_related("order", "buyer", "organisation")
+        # Only the columns the table shows: an order row is wide, and a page holds 25 of them.
+        orders = (
+            OrganisationOrder.objects.filter(
+                organisation_id__in=quotas.unit_ids(self.organisation, tree=tree)
+            )
+            .select_related("order")
+            .only(
+                *("order", "purpose", "approval", "rejection_reason"),
+                *("order__number", "order__date_placed", "order__status", "order__total_incl_tax"),
+                "order__currency",
+            )
+            .annotate(buyer_email=F("buyer__email"), organisation_name=F("organisation__name"))
+        )
         ctx["page_obj"] = Paginator(orders, self.orders_per_page).get_page(self.request.GET.get("page"))
         ctx["paginator"] = ctx["page_obj"].paginator
         ctx["orders"] = ctx["page_obj"].object_list
-        ctx["help_your_quota"] = checkout.help_your_quota_suggestions()
+        ctx["help_your_quota"] = checkout.help_your_quota_suggestions(
+            version=caching.fragment_versions(self.request)["catalogue_cache_version"]
+        )
         # Every member sees how far the organisation is this year, not only those who read reports: the
         # figures of the quota ledger's rows, as the staff overview shows them.
         ctx["progress"] = quotas.progress(
@@ -188,7 +203,7 @@ class ReportView(OrganisationMixin, TemplateView):
     template_name = "institutions/report.html"
 
     def check_role(self):
-        permissions.require_reports(self.request.user, self.organisation)
+        self.access.require_reports()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -204,7 +219,7 @@ class ReportView(OrganisationMixin, TemplateView):
 
 class ReportExportView(OrganisationMixin, View):
     def check_role(self):
-        permissions.require_reports(self.request.user, self.organisation)
+        self.access.require_reports()
 
     def get(self, request, *args, fmt, **kwargs):
         year = requested_year(request)
@@ -220,7 +235,7 @@ class StatementView(OrganisationMixin, TemplateView):
     template_name = "institutions/statement.html"
 
     def check_role(self):
-        permissions.require_reports(self.request.user, self.organisation)
+        self.access.require_reports()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -236,7 +251,7 @@ class StatementExportView(OrganisationMixin, View):
     """The statement's counted lines as CSV or XLSX, for the finance office."""
 
     def check_role(self):
-        permissions.require_reports(self.request.user, self.organisation)
+        self.access.require_reports()
 
     def get(self, request, *args, fmt, **kwargs):
         year = requested_year(request)

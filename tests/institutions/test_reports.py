@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from shop.core import dates
 from shop.institutions import quotas, refunds, snapshots
-from shop.institutions.models import Organisation, Purpose, YearSnapshot
+from shop.institutions.models import Organisation, OrganisationOrder, Purpose, YearSnapshot
 from tests import factories
 from tests.institutions.factories import MembershipFactory, OrganisationFactory, TargetFactory, place_order
 
@@ -248,3 +248,43 @@ def test_impact_dashboard_names_help_sell_outcomes_in_chinese(client, staff_user
     assert running != "Running"
     assert response.context["impact"].help_sell == {running: 2, sold_out: 1}
     assert f"<td>{running}</td><td>2</td>" in response.content.decode()
+
+
+def test_the_reports_one_pass_over_the_unit_equals_each_figure_computed_alone(
+    buyer, organisation, partner, other_county, counted_orders
+):
+    """quotas.unit_line_figures() (breakdowns, awaiting acceptance, counted orders, lines not counted in
+    one pass) gives the figures breakdowns(), awaiting_acceptance(), counted_orders_count() and
+    not_counted() give one by one: with a refund, a short acceptance, an affiliated body's order, an
+    uncertified line and another organisation's order."""
+    from shop.institutions import acceptance
+
+    union = OrganisationFactory(
+        name="工会", parent=organisation, relation_to_parent=Organisation.Relation.AFFILIATED
+    )
+    MembershipFactory(organisation=union, user=buyer)
+    rice = factories.ProductFactory(partner=partner, certified=True, price=Decimal("50.00"))
+    honey = factories.ProductFactory(
+        partner=partner, certified=True, price=Decimal("20.00"), origin_county=other_county
+    )
+    accepted = place_order(buyer, [(rice, 10), (honey, 2)], organisation=organisation)
+    link = OrganisationOrder.objects.get(order=accepted)
+    rice_line, honey_line = accepted.lines.get(product=rice), accepted.lines.get(product=honey)
+    acceptance.accept(link, by=buyer, quantities={rice_line.pk: (8, "两袋破损"), honey_line.pk: (2, "")})
+    refunds.record(honey_line, amount=Decimal("7.00"))
+    place_order(buyer, [(honey, 3)], organisation=union, purpose=Purpose.UNION_WELFARE)
+    place_order(buyer, [(rice, 1)], organisation=OrganisationFactory(name="别的单位"))
+
+    figures = quotas.unit_line_figures(organisation, year=YEAR)
+
+    assert figures.breakdowns == quotas.all_breakdowns(organisation, year=YEAR)
+    assert figures.awaiting_acceptance == quotas.awaiting_acceptance(organisation, year=YEAR)
+    assert figures.orders == quotas.counted_orders_count(organisation, year=YEAR) == 4
+    assert figures.not_counted == quotas.not_counted(organisation, year=YEAR)
+    assert [(row["reason"], row["lines"]) for row in figures.not_counted] == [
+        (quotas.Reason.NOT_CERTIFIED, 1)  # the fixture's uncertified line
+    ]
+    # Not accepted yet: the fixture's two orders (114.70 after its refund, 4 × 12.35) and the union's 3 × 20.
+    assert figures.awaiting_acceptance == Decimal("114.70") + Decimal("49.40") + Decimal("60.00")
+    counted = sum((amount for _label, amount in figures.breakdowns["purpose"]), Decimal("0"))
+    assert counted == quotas.counted_value(organisation, year=YEAR)
