@@ -187,11 +187,11 @@ def _storable(response) -> bool:
     return not any(word in response.get("Cache-Control", "") for word in ("private", "no-cache", "no-store"))
 
 
-def _without_csrf_token(content: bytes) -> bytes:
+def without_csrf_token(content: bytes) -> bytes:
     return CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", content)
 
 
-def _with_csrf_token(request, content: bytes) -> bytes:
+def with_csrf_token(request, content: bytes) -> bytes:
     if CSRF_PLACEHOLDER in content:
         content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
     return content
@@ -222,7 +222,7 @@ class AnonymousPageCacheMiddleware:
             return self.replay(request, *body_and_headers)
         response = self.get_response(request)
         if self.storable(response):
-            content = _without_csrf_token(response.content)
+            content = without_csrf_token(response.content)
             # Every header the inner middleware set (CSP, X-Frame-Options, Content-Language…) is replayed.
             headers = _replayed_headers(response)
             history = response.cookies[HISTORY_COOKIE].value if HISTORY_COOKIE in response.cookies else None
@@ -263,7 +263,7 @@ class AnonymousPageCacheMiddleware:
     def replay(request, content, headers, history):
         from oscar.apps.customer.history import CustomerHistoryManager
 
-        response = HttpResponse(_with_csrf_token(request, content), headers=headers)
+        response = HttpResponse(with_csrf_token(request, content), headers=headers)
         if history is not None:
             response.set_cookie(HISTORY_COOKIE, history, **CustomerHistoryManager.cookie_kwargs)
         response["X-Page-Cache"] = "hit"
@@ -290,7 +290,7 @@ class SharedPageCacheMiddleware:
         stored = versioned_cache().get(key)
         if stored is not None:
             content, headers = stored
-            response = HttpResponse(holes.fill(request, _with_csrf_token(request, content)), headers=headers)
+            response = HttpResponse(holes.fill(request, with_csrf_token(request, content)), headers=headers)
             response["X-Page-Cache"] = "shared-hit"
             self.viewed(request, response, match)
             return response
@@ -304,7 +304,7 @@ class SharedPageCacheMiddleware:
         content = response.content
         if _storable(response) and all(name == HISTORY_COOKIE for name in response.cookies):
             versioned_cache().set(
-                key, (_without_csrf_token(content), _replayed_headers(response)), page_cache_seconds()
+                key, (without_csrf_token(content), _replayed_headers(response)), page_cache_seconds()
             )
             response["X-Page-Cache"] = "shared-miss"
         # Every response rendered with markers (an error page too) gets the visitor's own parts.

@@ -13,6 +13,7 @@ markers replaced by `fill()`, which calls the same renderers. So a shared page a
 one visitor are the same HTML, and no visitor's part is ever stored in a shared page.
 """
 
+import contextlib
 import re
 from collections.abc import Callable
 
@@ -40,6 +41,17 @@ def renderer(name: str):
 
 def punching(request: HttpRequest | None) -> bool:
     return bool(request is not None and getattr(request, PUNCH_ATTRIBUTE, False))
+
+
+@contextlib.contextmanager
+def punched(request: HttpRequest):
+    """Render with markers for the personal parts while the block runs (a fragment everyone shares)."""
+    before = getattr(request, PUNCH_ATTRIBUTE, False)
+    setattr(request, PUNCH_ATTRIBUTE, True)
+    try:
+        yield
+    finally:
+        setattr(request, PUNCH_ATTRIBUTE, before)
 
 
 def marker(name: str, args: tuple[str, ...]) -> str:
