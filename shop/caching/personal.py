@@ -105,6 +105,17 @@ def basket_cache_version(request) -> str:
     return f"{owner}.{versions.get(key, 1)}.{versions.get(OFFERS_VERSION_KEY, 1)}.{catalogue}.{language}"
 
 
+def saved_basket_id(user, find) -> int | None:
+    """The id of the user's saved basket ("save for later"), or None; `find()` looks it up on a miss.
+    Cached under the user's basket version, which saving or deleting any of their baskets or lines bumps."""
+    key = _basket_version_key(f"u{user.pk}")
+    version = _get_many(user, [key]).get(key, 1)
+    found = cache.get_or_set(
+        f"saved-basket:{version}:{user.pk}", lambda: find() or 0, BASKET_FRAGMENT_SECONDS
+    )
+    return found or None
+
+
 def offers_changed() -> None:
     """Forget every cached header basket (an offer or voucher changed), now and on commit."""
     bump_version(OFFERS_VERSION_KEY)

@@ -146,3 +146,53 @@ def test_basket_page_queries_do_not_grow_with_the_number_of_variant_lines(consum
     four_variants = basket_page_queries(client)
 
     assert four_variants == one_variant <= 15
+
+
+def test_a_basket_without_options_or_saved_lines_reads_neither(shopper):
+    """Most baskets hold no product options and no line saved for later: their page asks for neither."""
+    shopper.get(reverse("basket:summary"))  # the saved-basket answer is cached on the first page
+    with CaptureQueriesContext(connection) as queries:
+        page = shopper.get(reverse("basket:summary"))
+
+    assert page.status_code == 200
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert (
+        "basket_lineattribute" not in sql.split("EXISTS")[0] and '"basket_lineattribute"."value"' not in sql
+    )
+    assert "'Saved'" not in sql
+
+
+def test_a_line_saved_for_later_shows_on_the_next_basket_page(shopper, product):
+    summary = reverse("basket:summary")
+    page = shopper.get(summary)
+    assert "saved_formset" not in page.context
+    form = page.context["formset"]
+    data = {f"form-{key}": value for key, value in form.management_form.initial.items()}
+    data.update({"form-0-id": form.forms[0].instance.pk, "form-0-quantity": 2, "form-0-save_for_later": "on"})
+
+    assert shopper.post(summary, data).status_code == 302
+    page = shopper.get(summary)
+
+    assert 'id="saved_basket_formset"' in page.content.decode()
+    assert page.context["saved_formset"].forms[0].instance.product == product
+    assert page.wsgi_request.basket.num_items == 0
+
+
+def test_a_lines_chosen_options_show_beside_a_line_without(consumer, partner):
+    Option = get_model("catalogue", "Option")
+    engraving = Option.objects.create(name="刻字", code="engraving", type=Option.TEXT, required=False)
+    with_option = ProductFactory(partner=partner, title="定制茶饼")
+    with_option.product_options.add(engraving)
+    plain = ProductFactory(partner=partner, title="普通大米")
+    client = Client()
+    client.force_login(consumer)
+    add = reverse("basket:add", kwargs={"pk": with_option.pk})
+    assert client.post(add, {"quantity": 1, "engraving": "福"}).status_code == 302
+    assert client.post(reverse("basket:add", kwargs={"pk": plain.pk}), {"quantity": 1}).status_code == 302
+
+    page = client.get(reverse("basket:summary"))
+
+    lines = {line.product.title: line for line in page.wsgi_request.basket.all_lines()}
+    assert [attribute.value for attribute in lines["定制茶饼"].attributes.all()] == ["福"]
+    assert list(lines["普通大米"].attributes.all()) == []
+    assert "刻字 = &#x27;福&#x27;" in page.content.decode() or "刻字 = '福'" in page.content.decode()
