@@ -28,6 +28,7 @@ from search.backends.base import SearchBackend, SearchRequest, SearchResults
 from search.filters import PRICE_RANGES, CatalogueFilters
 from search.models import ProductDocument, ProductDocumentCategory
 from shop.core import dates
+from shop.core.grouping import grouping_sets
 
 ORDERINGS = {
     "newest": ("-date_created", "-product_id"),
@@ -573,20 +574,11 @@ def _row(doc) -> ProductDocument:
 
 def _grouped_counts(rows, fields: dict[str, str]) -> dict[str, dict]:
     """{group: {value: count}} for each (group → column) over `rows`, in one GROUPING SETS query."""
-    query, params = rows.values("pk", *fields.values()).query.sql_with_params()
-    columns = list(fields.values())
-    quoted = [connection.ops.quote_name(column) for column in columns]
-    sql = (
-        f"SELECT {', '.join(quoted)}, {', '.join(f'GROUPING({name})' for name in quoted)}, COUNT(*) "
-        f"FROM ({query}) AS matched GROUP BY GROUPING SETS ({', '.join(f'({name})' for name in quoted)})"
-    )
+    group_of = {column: group for group, column in fields.items()}
     counts = {group: {} for group in fields}
-    groups = list(fields)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            values, grouping, n = row[: len(columns)], row[len(columns) : -1], row[-1]
-            index = grouping.index(0)  # GROUPING(x) is 0 for the one column this row is grouped by
-            if values[index] not in ("", None):
-                counts[groups[index]][values[index]] = n
+    for column, value, (n,) in grouping_sets(
+        rows.values("pk", *fields.values()), list(fields.values()), ["COUNT(*)"]
+    ):
+        if value not in ("", None):
+            counts[group_of[column]][value] = n
     return counts

@@ -51,6 +51,7 @@ from oscar.core.loading import get_model
 
 from catalogue_ext import agricultural
 from shop.core import dates
+from shop.core.grouping import grouping_sets
 from shop.core.money import CENT
 from shop.institutions.models import (
     AnnualTarget,
@@ -373,19 +374,9 @@ def breakdowns(*, year: int, organisation_ids: Iterable[int] | None) -> dict[str
 def _grouping_sets(rows, keys: list[str]) -> dict[str, dict]:
     """SUM(amount) of `rows` (a queryset annotated with `amount` and each of `keys`) grouped by each key
     alone, in one `GROUPING SETS` pass (PostgreSQL): {key: {value: sum}}."""
-    query, params = rows.values(*keys, "amount").query.sql_with_params()
-    columns = ", ".join(keys)
-    sets = ", ".join(f"({name})" for name in keys)
-    flags = ", ".join(f"GROUPING({name})" for name in keys)
-    sql = f"SELECT {columns}, {flags}, SUM(amount) FROM ({query}) AS counted GROUP BY GROUPING SETS ({sets})"
     sums = {name: {} for name in keys}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            values, grouping, total = row[: len(keys)], row[len(keys) : -1], row[-1]
-            # GROUPING(x) is 0 for the one column this row is grouped by.
-            index = grouping.index(0)
-            sums[keys[index]][values[index]] = total or ZERO
+    for name, value, (total,) in grouping_sets(rows.values(*keys, "amount"), keys, ["SUM(amount)"]):
+        sums[name][value] = total or ZERO
     return sums
 
 
@@ -986,33 +977,32 @@ def unit_line_figures(organisation: Organisation, *, year: int, tree: Tree | Non
     keys["key_awaiting"] = ExpressionWrapper(Q(acceptance__isnull=True), output_field=models.BooleanField())
     keys["reason"] = _first_failing_reason(year)
     lines = annotate_deduction(_unit_lines_of_year(ids, year=year)).order_by().annotate(**keys)
-    query, params = lines.values(*keys, "counted", "line_price_incl_tax", "order_id").query.sql_with_params()
     names = list(keys)
     counts = "WHERE reason = %s"
-    sql = (
-        f"SELECT {', '.join(names)}, {', '.join(f'GROUPING({name})' for name in names)}, "
-        f"SUM(counted) FILTER ({counts}), COUNT(*) FILTER ({counts}), "
-        f"COUNT(DISTINCT order_id) FILTER ({counts}), COUNT(*), SUM(line_price_incl_tax) "
-        f"FROM ({query}) AS unit_lines "
-        f"GROUP BY GROUPING SETS ({', '.join(f'({name})' for name in names)}, ())"
-    )
+    aggregates = [
+        f"SUM(counted) FILTER ({counts})",
+        f"COUNT(*) FILTER ({counts})",
+        f"COUNT(DISTINCT order_id) FILTER ({counts})",
+        "COUNT(*)",
+        "SUM(line_price_incl_tax)",
+    ]
     sums = {name: {} for name in names}
     orders, failing = 0, []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*([Reason.COUNTS.value] * 3), *params])
-        for row in cursor.fetchall():
-            values, grouping = row[: len(names)], row[len(names) : 2 * len(names)]
-            counted, counted_lines_, counted_orders, all_lines, line_totals = row[2 * len(names) :]
-            if 0 not in grouping:  # the grand total
-                orders = counted_orders
-                continue
-            # GROUPING(x) is 0 for the one column this row is grouped by.
-            name, value = names[grouping.index(0)], values[grouping.index(0)]
-            if name == "reason":
-                if value != Reason.COUNTS.value:
-                    failing.append({"reason": value, "lines": all_lines, "amount": line_totals})
-            elif counted_lines_:  # a value some counted line has
-                sums[name][value] = counted or ZERO
+    for name, value, figures in grouping_sets(
+        lines.values(*keys, "counted", "line_price_incl_tax", "order_id"),
+        names,
+        aggregates,
+        params=[Reason.COUNTS.value] * 3,
+        grand_total=True,
+    ):
+        counted, counted_lines_, counted_orders, all_lines, line_totals = figures
+        if name is None:  # the grand total
+            orders = counted_orders
+        elif name == "reason":
+            if value != Reason.COUNTS.value:
+                failing.append({"reason": value, "lines": all_lines, "amount": line_totals})
+        elif counted_lines_:  # a value some counted line has
+            sums[name][value] = counted or ZERO
     return UnitLineFigures(
         breakdowns={
             by: _presented(by, [(key, total.quantize(CENT)) for key, total in sums[f"key_{by}"].items()])
