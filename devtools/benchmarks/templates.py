@@ -60,6 +60,20 @@ decoding="async">
 """
 
 
+def listing_request():
+    """A request as a catalogue page gets it, for rendering cards: an anonymous visitor with Oscar's strategy."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+    from oscar.core.loading import get_class
+
+    request = RequestFactory().get("/catalogue/")
+    request.user = AnonymousUser()
+    request.strategy = get_class("partner.strategy", "Selector")().strategy(
+        request=request, user=request.user
+    )
+    return request
+
+
 def jinja_environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.DictLoader({"card.html": JINJA_CARD, "certified_badge.html": JINJA_BADGE}),

@@ -1,15 +1,12 @@
 """The template-engine comparison measures the same card in both engines (devtools/benchmarks/templates.py)."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
-from django.test import RequestFactory
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_model
 
 from devtools.benchmarks import templates
 
 Product = get_model("catalogue", "Product")
-Selector = get_class("partner.strategy", "Selector")
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +18,9 @@ def listing(partner, certified_product, uncertified_product):
     return list(Product.objects.browsable().for_cards().order_by("id"))
 
 
-def request_for_cards():
-    request = RequestFactory().get("/catalogue/")
-    request.user = AnonymousUser()
-    request.strategy = Selector().strategy(request=request, user=request.user)
-    return request
-
-
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_both_engines_render_the_same_card_and_are_timed(listing, language):
-    result = templates.compare(listing, request_for_cards(), rounds=2, language=language)
+    result = templates.compare(listing, templates.listing_request(), rounds=2, language=language)
 
     assert [row["engine"] for row in result["timings"]] == ["django", "jinja2"]
     assert all(row["cards"] == len(listing) and row["median_us_per_card"] > 0 for row in result["timings"])
@@ -40,7 +30,7 @@ def test_both_engines_render_the_same_card_and_are_timed(listing, language):
 def test_a_port_that_drifts_from_the_django_card_is_refused(listing, monkeypatch):
     monkeypatch.setattr(templates, "JINJA_CARD", templates.JINJA_CARD.replace("product-card__price", "price"))
     with pytest.raises(AssertionError, match="the engines differ"):
-        templates.compare(listing, request_for_cards(), rounds=1)
+        templates.compare(listing, templates.listing_request(), rounds=1)
 
 
 def test_the_command_writes_its_figures(listing, tmp_path):

@@ -5,15 +5,12 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
-from django.test import RequestFactory
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_model
 
 from devtools.benchmarks import templates
 
 Product = get_model("catalogue", "Product")
-Selector = get_class("partner.strategy", "Selector")
 
 
 class Command(BaseCommand):
@@ -34,10 +31,7 @@ class Command(BaseCommand):
         products = list(Product.objects.browsable().for_cards().order_by("id")[:cards])
         if not products:
             raise CommandError("no products: run generate_load_data or load_demo_data first")
-        request = RequestFactory().get("/catalogue/")
-        request.user = AnonymousUser()
-        request.strategy = Selector().strategy(request=request, user=request.user)
-        result = templates.compare(products, request, rounds=rounds)
+        result = templates.compare(products, templates.listing_request(), rounds=rounds)
         result["load_average"] = [round(n, 2) for n in os.getloadavg()]
         for row in result["timings"]:
             self.stdout.write(
