@@ -23,6 +23,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 sign_in = clients.signed_in
 
 
+def pending_review(product, user, **text):
+    """A review the user wrote, awaiting moderation (it still counts as theirs: no second invitation)."""
+    return Review.objects.create(product=product, user=user, status=Review.FOR_MODERATION, **text)
+
+
 def badges(page: str) -> set[str]:
     return set(re.findall(r'class="cart-badge"[^>]*>(\d+)<', page))
 
@@ -138,14 +143,7 @@ def test_a_shared_product_page_updates_the_history_and_counts_the_view(people, p
 
 
 def test_the_review_invitation_is_each_visitors_own(people, certified_product):
-    Review.objects.create(
-        product=certified_product,
-        user=people["shopper"],
-        title="好",
-        body="甜",
-        score=5,
-        status=Review.FOR_MODERATION,
-    )
+    pending_review(certified_product, people["shopper"], title="好", body="甜", score=5)
     url = certified_product.get_absolute_url()
     add_review = reverse(
         "catalogue:reviews-add",
@@ -159,14 +157,7 @@ def test_the_review_invitation_is_each_visitors_own(people, certified_product):
     assert add_review in seller_page.content.decode()
     assert add_review not in shopper_page.content.decode()
 
-    Review.objects.create(
-        product=certified_product,
-        user=people["seller"],
-        title="不错",
-        body="很甜",
-        score=4,
-        status=Review.FOR_MODERATION,
-    )
+    pending_review(certified_product, people["seller"], title="不错", body="很甜", score=4)
     # Oscar re-rates the product (a catalogue change): the page is stored again, with the marker filled
     # from the seller's reviewed products, which the review forgot.
     seller_again = sign_in(people["seller"]).get(url)
