@@ -477,7 +477,24 @@ class LedgerEntry(models.Model):
     # {purpose: "amount"} and {origin county code: "amount"}: the parts of `counted`, as strings.
     by_purpose = models.JSONField(default=dict)
     by_county = models.JSONField(default=dict)
+    # The rest of the report's breakdowns, the same way: {origin province code: "amount"},
+    # {first category's name: "amount"} and {"YYYY-MM" (Asia/Shanghai): "amount"}.
+    by_province = models.JSONField(default=dict)
+    by_category = models.JSONField(default=dict)
+    by_month = models.JSONField(default=dict)
+    awaiting_acceptance = models.DecimalField(
+        _("Counted provisionally, awaiting acceptance"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+    )
     line_count = models.PositiveIntegerField(_("Counted lines"), default=0)
+    order_count = models.PositiveIntegerField(_("Orders with counted lines"), default=0)
+    # The organisation's order lines of the year that do not count: {reason: [lines, "line totals"]}.
+    not_counted = models.JSONField(default=dict)
+    # Which figures the row holds (quotas.LEDGER_REVISION when written): rows written before a field was
+    # added are recomputed when read (quotas.unit_ledger_figures) and by the recount.
+    revision = models.PositiveSmallIntegerField(default=0)
     recomputed_at = models.DateTimeField()
 
     class Meta:

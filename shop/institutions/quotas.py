@@ -45,7 +45,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractQuarter, Greatest, Round, TruncMonth
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter, Greatest, Round, TruncMonth
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -69,6 +69,7 @@ Order = get_model("order", "Order")
 Line = get_model("order", "Line")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductCertificate = get_model("catalogue", "ProductCertificate")
+Region = get_model("catalogue", "Region")
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -381,8 +382,9 @@ def _grouping_sets(rows, keys: list[str]) -> dict[str, dict]:
 
 
 def _presented(by: str, result: list[tuple]) -> list[tuple[str, Decimal]]:
-    if by == "month":
-        return sorted(((key.strftime("%Y-%m"), total) for key, total in result), key=lambda item: item[0])
+    if by == "month":  # a month (live) or its "YYYY-MM" (the ledger)
+        months = ((key if isinstance(key, str) else key.strftime("%Y-%m"), total) for key, total in result)
+        return sorted(months, key=lambda item: item[0])
     if by == "purpose":
         labels = dict(OrganisationOrder._meta.get_field("purpose").choices)
         result = [(str(labels.get(key, key)), total) for key, total in result]
@@ -946,8 +948,8 @@ def report_lines(organisation: Organisation, *, year: int):
 
 
 @dataclass
-class UnitLineFigures:
-    """What an organisation's report reads from its unit's order lines of a year."""
+class UnitFigures:
+    """What an organisation's report reads of its unit's year besides the headline (from the ledger)."""
 
     breakdowns: dict  # {by: [(label, counted)]}, as breakdowns() gives them
     awaiting_acceptance: Decimal  # counted provisionally: lines the buyer has not accepted yet
@@ -955,63 +957,57 @@ class UnitLineFigures:
     not_counted: list  # the lines that do not count, by reason, as not_counted() gives them
 
 
-def unit_line_figures(organisation: Organisation, *, year: int, tree: Tree | None = None) -> UnitLineFigures:
+def unit_ledger_figures(organisation: Organisation, *, year: int, tree: Tree | None = None) -> UnitFigures:
     """The breakdowns, the part awaiting acceptance, the number of counted orders and the lines that do not
-    count of the organisation's unit (with its affiliated bodies) for the year.
-
-    On PostgreSQL one `GROUPING SETS` pass over the unit's organisation-order lines of the year, each with
-    the first condition it fails (not_counted()'s CASE over CONDITIONS, so "counts" is counting_filter())
-    and its deduction (annotate_deduction(): for one unit's lines the refunds are looked up line by line
-    through the refund tables' line index, rather than hashing every refund of every organisation); the
-    counted figures sum only the lines that count. Elsewhere one query each.
-    """
+    count of the organisation's unit (with its affiliated bodies) for the year, summed from the unit's
+    ledger rows (ledger_rows(), kept current after every change): a row per organisation, however many
+    lines the unit bought. Rows written before the ledger held these figures are recomputed first."""
     ids = unit_ids(organisation, tree=tree)
-    if connection.vendor != "postgresql":
-        return UnitLineFigures(
-            breakdowns=breakdowns(year=year, organisation_ids=ids),
-            awaiting_acceptance=awaiting_acceptance(organisation, year=year, tree=tree),
-            orders=counted_orders_count(organisation, year=year, tree=tree),
-            not_counted=not_counted(organisation, year=year, tree=tree),
-        )
-    keys = {f"key_{by}": _breakdown_key(by) for by in BREAKDOWNS}
-    keys["key_awaiting"] = ExpressionWrapper(Q(acceptance__isnull=True), output_field=models.BooleanField())
-    keys["reason"] = _first_failing_reason(year)
-    lines = annotate_deduction(_unit_lines_of_year(ids, year=year)).order_by().annotate(**keys)
-    names = list(keys)
-    counts = "WHERE reason = %s"
-    aggregates = [
-        f"SUM(counted) FILTER ({counts})",
-        f"COUNT(*) FILTER ({counts})",
-        f"COUNT(DISTINCT order_id) FILTER ({counts})",
-        "COUNT(*)",
-        "SUM(line_price_incl_tax)",
-    ]
-    sums = {name: {} for name in names}
-    orders, failing = 0, []
-    for name, value, figures in grouping_sets(
-        lines.values(*keys, "counted", "line_price_incl_tax", "order_id"),
-        names,
-        aggregates,
-        params=[Reason.COUNTS.value] * 3,
-        grand_total=True,
-    ):
-        counted, counted_lines_, counted_orders, all_lines, line_totals = figures
-        if name is None:  # the grand total
-            orders = counted_orders
-        elif name == "reason":
-            if value != Reason.COUNTS.value:
-                failing.append({"reason": value, "lines": all_lines, "amount": line_totals})
-        elif counted_lines_:  # a value some counted line has
-            sums[name][value] = counted or ZERO
-    return UnitLineFigures(
-        breakdowns={
-            by: _presented(by, [(key, total.quantize(CENT)) for key, total in sums[f"key_{by}"].items()])
-            for by in BREAKDOWNS
-        },
-        awaiting_acceptance=sums["key_awaiting"].get(True, ZERO).quantize(CENT),
+    fields = ["organisation_id", "revision", "awaiting_acceptance", "order_count", "not_counted"]
+    fields += BREAKDOWN_FIELDS.values()
+    entries = list(LedgerEntry.objects.filter(year=year, organisation_id__in=ids).values(*fields))
+    stale = [entry["organisation_id"] for entry in entries if entry["revision"] < LEDGER_REVISION]
+    if stale:
+        refresh_ledger(stale, [year])
+        entries = list(LedgerEntry.objects.filter(year=year, organisation_id__in=ids).values(*fields))
+    sums = {by: defaultdict(lambda: ZERO) for by in BREAKDOWN_FIELDS}
+    failing = defaultdict(lambda: [0, ZERO])
+    awaiting, orders = ZERO, 0
+    for entry in entries:
+        for by, name in BREAKDOWN_FIELDS.items():
+            for key, amount in entry[name].items():
+                sums[by][key] += Decimal(amount)
+        awaiting += entry["awaiting_acceptance"]
+        orders += entry["order_count"]
+        for reason, (lines, amount) in entry["not_counted"].items():
+            failing[reason][0] += lines
+            failing[reason][1] += Decimal(amount)
+    names = _region_names({*sums["province"], *sums["county"]})
+    breakdowns = {}
+    for by, amounts in sums.items():
+        labelled = defaultdict(lambda: ZERO)  # keyed as the live breakdowns() group: by name
+        for key, amount in amounts.items():
+            if by in ("province", "county"):
+                key = names.get(key, key)
+            if key == NONE:
+                key = None
+            labelled[key] += amount
+        breakdowns[by] = _presented(by, list(labelled.items()))
+    return UnitFigures(
+        breakdowns=breakdowns,
+        awaiting_acceptance=awaiting,
         orders=orders,
-        not_counted=_by_reason(failing),
+        not_counted=_by_reason(
+            {"reason": reason, "lines": lines, "amount": amount}
+            for reason, (lines, amount) in failing.items()
+        ),
     )
+
+
+def _region_names(codes: set[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
 
 
 def counted_orders_summary(
@@ -1105,7 +1101,7 @@ def not_counted(organisation: Organisation, *, year: int, tree: Tree | None = No
     """The unit's organisation-order lines of the year that do not count, grouped by the first condition
     they fail (the same CONDITIONS, as one SQL CASE): reason, number of lines, line totals."""
     rows = (
-        _unit_lines_of_year(unit_ids(organisation, tree=tree), year=year)
+        _lines_of_year(year, unit_ids(organisation, tree=tree))
         .annotate(reason=_first_failing_reason(year))
         .exclude(reason=Reason.COUNTS.value)
         .order_by()
@@ -1115,14 +1111,16 @@ def not_counted(organisation: Organisation, *, year: int, tree: Tree | None = No
     return _by_reason(rows)
 
 
-def _unit_lines_of_year(organisation_ids: list[int], *, year: int):
-    """Every line of these organisations' orders placed in the year, whether it counts or not."""
+def _lines_of_year(year: int, organisation_ids: Iterable[int] | None = None):
+    """Every line of organisation orders (these organisations' only, if given) placed in the year,
+    whether it counts or not."""
     start, end = dates.year_bounds(year)
-    return Line.objects.filter(
-        order__organisation_link__organisation_id__in=organisation_ids,
-        order__date_placed__gte=start,
-        order__date_placed__lt=end,
+    lines = Line.objects.filter(
+        order__organisation_link__isnull=False, order__date_placed__gte=start, order__date_placed__lt=end
     )
+    if organisation_ids is not None:
+        lines = lines.filter(order__organisation_link__organisation_id__in=list(organisation_ids))
+    return lines
 
 
 def _first_failing_reason(year: int) -> Case:
@@ -1256,21 +1254,55 @@ def unit_statistics(
 # The ledger: each organisation's own figures of a year, stored (LedgerEntry) for the staff pages.
 # Rows are written only from ledger_rows(), the aggregate above over the one rule (qualifying_lines).
 
-LEDGER_FIELDS = ("counted", "q1", "q2", "q3", "q4", "by_purpose", "by_county", "line_count")
+# Bumped whenever the rows gain a figure: rows of an older revision are recomputed when read
+# (unit_ledger_figures) and by the recount.
+LEDGER_REVISION = 2
+LEDGER_FIELDS = (
+    "counted",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "by_purpose",
+    "by_county",
+    "by_province",
+    "by_category",
+    "by_month",
+    "awaiting_acceptance",
+    "line_count",
+    "order_count",
+    "not_counted",
+    "revision",
+)
+# Each breakdown of the report and the ledger field that holds it.
+BREAKDOWN_FIELDS = {
+    "purpose": "by_purpose",
+    "province": "by_province",
+    "county": "by_county",
+    "category": "by_category",
+    "month": "by_month",
+}
+NONE = ""  # the by_county/by_province/by_category key of lines without one (JSON keys are strings)
+
+
+def _awaiting_acceptance_key() -> ExpressionWrapper:
+    """True for a line its buyer has not accepted yet (its counted value is provisional)."""
+    return ExpressionWrapper(Q(acceptance__isnull=True), output_field=models.BooleanField())
 
 
 def ledger_rows(*, year: int, organisation_ids: Iterable[int] | None = None) -> dict[int, dict]:
-    """Each organisation's own counted figures of the year as its ledger row stores them (organisations
-    without a counted line are left out): totals() over qualifying_lines(), grouped by organisation,
-    purpose, quarter and origin county, and the number of counted lines."""
+    """Each organisation's own figures of the year as its ledger row stores them (organisations without
+    an organisation-order line in the year are left out): totals() over qualifying_lines(), grouped by
+    organisation, purpose, month, origin county and province, first category and acceptance; the number
+    of counted lines and orders; and the lines that do not count, by the first condition they fail."""
     lines = qualifying_lines(year=year, organisation_ids=organisation_ids)
     rows = {}
 
     def row_of(pk: int) -> dict:
         if pk not in rows:
-            rows[pk] = {name: ZERO for name in ("counted", "q1", "q2", "q3", "q4")}
-            rows[pk].update(by_purpose=defaultdict(lambda: ZERO), by_county=defaultdict(lambda: ZERO))
-            rows[pk]["line_count"] = 0
+            rows[pk] = _empty_ledger_row()
+            for name in BREAKDOWN_FIELDS.values():
+                rows[pk][name] = defaultdict(lambda: ZERO)
         return rows[pk]
 
     for group in totals(
@@ -1278,38 +1310,54 @@ def ledger_rows(*, year: int, organisation_ids: Iterable[int] | None = None) -> 
         lambda qs: qs.values(
             org=F("order__organisation_link__organisation_id"),
             purpose=F("order__organisation_link__purpose"),
-            quarter=ExtractQuarter("order__date_placed"),
+            month=ExtractMonth("order__date_placed"),
             county=F("origin_county_id"),
+            province=F("origin_province_id"),
+            category=_breakdown_key("category"),
+            awaiting=_awaiting_acceptance_key(),
         ),
     ):
-        row = row_of(group["org"])
-        row["counted"] += group["total"]
-        row[f"q{group['quarter']}"] += group["total"]
-        row["by_purpose"][group["purpose"]] += group["total"]
-        if group["county"]:
-            row["by_county"][group["county"]] += group["total"]
+        row, total = row_of(group["org"]), group["total"]
+        row["counted"] += total
+        row[f"q{(group['month'] - 1) // 3 + 1}"] += total
+        row["by_purpose"][group["purpose"]] += total
+        row["by_month"][f"{year}-{group['month']:02d}"] += total
+        for by in ("county", "province", "category"):
+            row[BREAKDOWN_FIELDS[by]][group[by] or NONE] += total
+        if group["awaiting"]:
+            row["awaiting_acceptance"] += total
     for group in (
-        lines.order_by().values(org=F("order__organisation_link__organisation_id")).annotate(n=Count("pk"))
+        lines.order_by()
+        .values(org=F("order__organisation_link__organisation_id"))
+        .annotate(n=Count("pk"), orders=Count("order_id", distinct=True))
     ):
-        row_of(group["org"])["line_count"] = group["n"]
+        row = row_of(group["org"])
+        row["line_count"], row["order_count"] = group["n"], group["orders"]
+    for group in (
+        _lines_of_year(year, organisation_ids)
+        .annotate(reason=_first_failing_reason(year))
+        .exclude(reason=Reason.COUNTS.value)
+        .order_by()
+        .values("reason", org=F("order__organisation_link__organisation_id"))
+        .annotate(lines=Count("pk"), amount=_sum("line_price_incl_tax"))
+    ):
+        row_of(group["org"])["not_counted"][group["reason"]] = [
+            group["lines"],
+            str(group["amount"].quantize(CENT)),
+        ]
     for row in rows.values():
-        # Purposes as the live figures list them (one refunded in full shows as 0); counties only to sum.
-        row["by_purpose"] = {key: str(value) for key, value in sorted(row["by_purpose"].items())}
-        row["by_county"] = {key: str(value) for key, value in sorted(row["by_county"].items()) if value}
+        # Every value a breakdown lists, as the live breakdowns() list them (one refunded in full shows as 0).
+        for name in BREAKDOWN_FIELDS.values():
+            row[name] = {key: str(value.quantize(CENT)) for key, value in sorted(row[name].items())}
+        row["awaiting_acceptance"] = row["awaiting_acceptance"].quantize(CENT)
     return rows
 
 
 def _empty_ledger_row() -> dict:
-    return {
-        "counted": ZERO,
-        "q1": ZERO,
-        "q2": ZERO,
-        "q3": ZERO,
-        "q4": ZERO,
-        "by_purpose": {},
-        "by_county": {},
-        "line_count": 0,
-    }
+    row = {name: ZERO for name in ("counted", "q1", "q2", "q3", "q4", "awaiting_acceptance")}
+    row.update({name: {} for name in BREAKDOWN_FIELDS.values()})
+    row.update(line_count=0, order_count=0, not_counted={}, revision=LEDGER_REVISION)
+    return row
 
 
 def _write_ledger(year: int, rows: dict[int, dict]) -> None:

@@ -41,7 +41,7 @@ class CountedOrders:
         self.organisation = organisation
         self.year = year
         self.tree = tree
-        self._count = count  # when the caller has counted them already (quotas.unit_line_figures)
+        self._count = count  # when the caller has counted them already (the ledger's figures)
 
     def __len__(self) -> int:
         if self._count is None:
@@ -129,8 +129,8 @@ def organisation_report(organisation: Organisation, *, year: int, page: int | st
         (figures[pk] for pk in children), key=lambda unit: (unit.organisation.name, unit.organisation.pk)
     )
     # The breakdowns, the part awaiting acceptance, the number of counted orders and the lines that do not
-    # count: one pass over the unit's lines of the year.
-    lines = quotas.unit_line_figures(organisation, year=year, tree=tree)
+    # count: from the same ledger rows, so they add up to the headline.
+    lines = quotas.unit_ledger_figures(organisation, year=year, tree=tree)
     if progress.frozen is not None and progress.frozen.breakdowns:
         breakdowns = {
             by: [(label, Decimal(amount)) for label, amount in rows]

@@ -58,7 +58,17 @@ def assert_row_is_live(organisation, expected: str) -> LedgerEntry:
     assert row.q1 + row.q2 + row.q3 + row.q4 == row.counted
     assert sum((Decimal(amount) for amount in row.by_purpose.values()), Decimal(0)) == row.counted
     assert row.line_count == quotas.qualifying_lines(year=YEAR, organisation_ids=[organisation.pk]).count()
+    assert_report_figures_are_live(organisation)
     return row
+
+
+def assert_report_figures_are_live(organisation) -> None:
+    """The report's figures summed from the unit's ledger rows equal those computed from its lines."""
+    figures = quotas.unit_ledger_figures(organisation, year=YEAR)
+    assert figures.breakdowns == quotas.all_breakdowns(organisation, year=YEAR)
+    assert figures.awaiting_acceptance == quotas.awaiting_acceptance(organisation, year=YEAR)
+    assert figures.orders == quotas.counted_orders_count(organisation, year=YEAR)
+    assert figures.not_counted == quotas.not_counted(organisation, year=YEAR)
 
 
 def test_a_placed_organisation_order_is_in_the_ledger(buyer, organisation, partner):
@@ -321,3 +331,41 @@ def test_the_overview_is_refused_to_a_member_who_is_not_staff(client, buyer):
 
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_an_organisation_whose_lines_all_fail_has_a_row_that_lists_them(
+    buyer, organisation, uncertified_product
+):
+    place_order(buyer, [(uncertified_product, 2)], organisation=organisation)
+
+    row = assert_row_is_live(organisation, "0.00")
+    total = str(
+        OrganisationOrder.objects.get(organisation=organisation).order.lines.get().line_price_incl_tax
+    )
+    assert row.not_counted == {quotas.Reason.NOT_CERTIFIED.value: [1, total]}
+    assert (row.line_count, row.order_count, row.by_month) == (0, 0, {})
+
+
+def test_a_row_written_before_the_report_figures_existed_is_recomputed_when_the_report_is_read(
+    client, org_admin, buyer, organisation, partner, other_county
+):
+    place_order(buyer, [(product(partner, "30.00"), 2)], organisation=organisation)
+    place_order(
+        buyer, [(product(partner, "12.50", origin_county=other_county), 4)], organisation=organisation
+    )
+    # As the migration that added the report's figures left the rows: the old figures, the new ones empty.
+    LedgerEntry.objects.filter(organisation=organisation).update(
+        revision=1, by_province={}, by_category={}, by_month={}, order_count=0, awaiting_acceptance=0
+    )
+    client.force_login(org_admin)
+
+    report = client.get(reverse("institutions:report", kwargs={"pk": organisation.pk})).context["report"]
+
+    assert entry(organisation).revision == quotas.LEDGER_REVISION
+    assert report.breakdowns == quotas.all_breakdowns(organisation, year=YEAR)
+    assert sorted(amount for _county, amount in report.breakdowns["county"]) == [
+        Decimal("50.00"),
+        Decimal("60.00"),
+    ]
+    assert report.orders_page.paginator.count == 2
+    assert report.awaiting_acceptance == Decimal("110.00")

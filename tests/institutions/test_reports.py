@@ -250,13 +250,13 @@ def test_impact_dashboard_names_help_sell_outcomes_in_chinese(client, staff_user
     assert f"<td>{running}</td><td>2</td>" in response.content.decode()
 
 
-def test_the_reports_one_pass_over_the_unit_equals_each_figure_computed_alone(
+def test_the_reports_figures_from_the_ledger_equal_each_figure_computed_alone_from_the_lines(
     buyer, organisation, partner, other_county, counted_orders
 ):
-    """quotas.unit_line_figures() (breakdowns, awaiting acceptance, counted orders, lines not counted in
-    one pass) gives the figures breakdowns(), awaiting_acceptance(), counted_orders_count() and
-    not_counted() give one by one: with a refund, a short acceptance, an affiliated body's order, an
-    uncertified line and another organisation's order."""
+    """quotas.unit_ledger_figures() (breakdowns, awaiting acceptance, counted orders, lines not counted,
+    summed from the unit's ledger rows) gives the figures breakdowns(), awaiting_acceptance(),
+    counted_orders_count() and not_counted() compute from the lines: with a refund, a short acceptance,
+    an affiliated body's order, an uncertified line and another organisation's order."""
     from shop.institutions import acceptance
 
     union = OrganisationFactory(
@@ -275,7 +275,7 @@ def test_the_reports_one_pass_over_the_unit_equals_each_figure_computed_alone(
     place_order(buyer, [(honey, 3)], organisation=union, purpose=Purpose.UNION_WELFARE)
     place_order(buyer, [(rice, 1)], organisation=OrganisationFactory(name="别的单位"))
 
-    figures = quotas.unit_line_figures(organisation, year=YEAR)
+    figures = quotas.unit_ledger_figures(organisation, year=YEAR)
 
     assert figures.breakdowns == quotas.all_breakdowns(organisation, year=YEAR)
     assert figures.awaiting_acceptance == quotas.awaiting_acceptance(organisation, year=YEAR)
