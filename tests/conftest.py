@@ -1,11 +1,48 @@
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from oscar.core.loading import get_model
 
 from tests import factories
 from tests.brokers import closed_broker  # noqa: F401 - a fixture for every test module
 
 Country = get_model("address", "Country")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """With --reuse-db, leave the test database as the migrations made it.
+
+    Transactional tests (concurrency, webhooks, the browser) end by emptying every table, the rows the
+    migrations wrote included (Wagtail's root page and site, the staff groups and their permissions).
+    pytest-django runs them last, so within a run no test misses those rows; but a reused database
+    would start the next run without them. So the migrated rows are kept at the start of a run on a
+    reused database and put back at its end if a transactional test emptied them."""
+    if not request.config.getvalue("reuse_db"):
+        yield
+        return
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+    from wagtail.models import Page
+
+    with django_db_blocker.unblock():
+        if not Page.objects.filter(depth=1).exists():
+            pytest.exit(
+                "The reused test database has lost the rows its migrations wrote (an earlier run was "
+                "interrupted in a transactional test): run once with --create-db.",
+                returncode=3,
+            )
+        migrated = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        if not Page.objects.filter(depth=1).exists():
+            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+            connection.creation.deserialize_db_from_string(migrated)
+            # The rows came back with their ids; the flush restarted the sequences behind them.
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                    cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)
