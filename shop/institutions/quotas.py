@@ -73,7 +73,15 @@ Region = get_model("catalogue", "Region")
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
-BREAKDOWNS = ("purpose", "province", "county", "category", "month")
+# Each breakdown of the report and the ledger field that holds it.
+BREAKDOWN_FIELDS = {
+    "purpose": "by_purpose",
+    "province": "by_province",
+    "county": "by_county",
+    "category": "by_category",
+    "month": "by_month",
+}
+BREAKDOWNS = tuple(BREAKDOWN_FIELDS)
 
 
 def counted_orders(*, year: int, organisation_ids: Iterable[int] | None = None):
@@ -1274,14 +1282,6 @@ LEDGER_FIELDS = (
     "not_counted",
     "revision",
 )
-# Each breakdown of the report and the ledger field that holds it.
-BREAKDOWN_FIELDS = {
-    "purpose": "by_purpose",
-    "province": "by_province",
-    "county": "by_county",
-    "category": "by_category",
-    "month": "by_month",
-}
 NONE = ""  # the by_county/by_province/by_category key of lines without one (JSON keys are strings)
 
 
